@@ -1,0 +1,197 @@
+/**
+ * The entry point: parses the command line, runs one command, and is the one error boundary
+ * that turns errors into a one-line message and an exit code.
+ */
+import { parseArgs } from "node:util";
+import { AppError, UsageError } from "../errors.js";
+import { didYouMean } from "../core/suggest.js";
+import type { CliIO, Command, OptionSpec } from "./command.js";
+import { commands } from "./commands/index.js";
+import { packageVersion } from "../package-info.js";
+
+const PROGRAM = "partoo-links";
+
+const globalOptions: Record<string, OptionSpec> = {
+  help: { type: "boolean", short: "h", description: "show this help" },
+  debug: { type: "boolean", description: "print stack traces of errors" },
+};
+
+export function defaultIO(): CliIO {
+  const controller = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${PROGRAM}: ${signal} received, finishing the stores in flight…\n`);
+      controller.abort(new Error(signal));
+      // A second signal stops at once.
+      process.once(signal, () => process.exit(130));
+    });
+  }
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    signal: controller.signal,
+  };
+}
+
+export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
+  const debug = argv.includes("--debug");
+  try {
+    return await dispatch(argv, io, debug);
+  } catch (error) {
+    return reportError(error, io, debug);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIO, debug: boolean): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(generalHelp());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    const names = commands.filter((c) => !c.hidden).map((c) => c.name);
+    throw new UsageError(
+      `unknown command "${name}"${didYouMean(name, names)}; run "${PROGRAM} --help" for the list`,
+    );
+  }
+  const spec = { ...command.options, ...globalOptions };
+  const { values, positionals } = parseCommandLine(command, spec, rest);
+  if (values["help"] === true) {
+    io.stdout.write(commandHelp(command, spec));
+    return 0;
+  }
+  return command.run({ options: values, positionals, io, debug });
+}
+
+function parseCommandLine(command: Command, spec: Record<string, OptionSpec>, args: string[]) {
+  const options = Object.fromEntries(
+    Object.entries(spec).map(([key, option]) => [
+      key,
+      option.short === undefined
+        ? { type: option.type }
+        : { type: option.type, short: option.short },
+    ]),
+  );
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length > 0) {
+      throw new UsageError(
+        `${command.name}: unexpected argument "${positionals[0]}"; run "${PROGRAM} ${command.name} --help"`,
+      );
+    }
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw explainParseError(command, spec, error as Error & { code?: string });
+  }
+}
+
+function explainParseError(
+  command: Command,
+  spec: Record<string, OptionSpec>,
+  error: Error & { code?: string },
+): UsageError {
+  const flags = Object.keys(spec).map((key) => `--${key}`);
+  const help = `run "${PROGRAM} ${command.name} --help"`;
+  const unknown = /Unknown option '([^']+)'/.exec(error.message);
+  if (unknown?.[1] !== undefined) {
+    const flag = unknown[1].split("=")[0]!;
+    return new UsageError(
+      `${command.name}: unknown option ${flag}${didYouMean(flag, flags)}; ${help}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(error.message);
+  if (missing?.[1] !== undefined) {
+    const option = spec[missing[1].slice(2)];
+    return new UsageError(
+      `${command.name}: ${missing[1]} needs a value${option?.valueName ? ` (${option.valueName})` : ""}; ${help}`,
+      { cause: error },
+    );
+  }
+  const noValue = /Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(error.message);
+  if (noValue?.[1] !== undefined) {
+    return new UsageError(`${command.name}: ${noValue[1]} takes no value; ${help}`, {
+      cause: error,
+    });
+  }
+  return new UsageError(`${command.name}: ${error.message}; ${help}`, { cause: error });
+}
+
+function reportError(error: unknown, io: CliIO, debug: boolean): number {
+  if (error instanceof AppError) {
+    io.stderr.write(`${PROGRAM}: ${error.message}\n`);
+    if (debug) io.stderr.write(`${stackWithCauses(error)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(
+    `${PROGRAM}: internal error: ${firstLine(message)} (this is a bug; run again with --debug for details)\n`,
+  );
+  if (debug) io.stderr.write(`${stackWithCauses(error)}\n`);
+  return 1;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0] ?? "";
+}
+
+function stackWithCauses(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 10; depth++) {
+    parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join("\nCaused by: ");
+}
+
+function generalHelp(): string {
+  const visible = commands.filter((command) => !command.hidden);
+  const width = Math.max(...visible.map((command) => command.name.length));
+  return [
+    `${PROGRAM}: place action links of your stores, as code, through the Partoo API`,
+    "",
+    `Usage: ${PROGRAM} <command> [options]`,
+    "",
+    "Commands:",
+    ...visible.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    "",
+    "Environment: PARTOO_API_KEY (commands that call the API), PARTOO_API_URL.",
+    `Run "${PROGRAM} <command> --help" for the options of a command.`,
+    "",
+  ].join("\n");
+}
+
+function commandHelp(command: Command, spec: Record<string, OptionSpec>): string {
+  const rows = Object.entries(spec).map(([key, option]) => {
+    const flag = `${option.short ? `-${option.short}, ` : ""}--${key}${option.valueName ? ` ${option.valueName}` : ""}`;
+    return [flag, option.description] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return [
+    `Usage: ${PROGRAM} ${command.name} [options]`,
+    "",
+    command.description.trimEnd(),
+    "",
+    "Options:",
+    ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
+    "",
+  ].join("\n");
+}

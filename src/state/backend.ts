@@ -1,0 +1,19 @@
+import type { StateDocument, StoreRecord } from "../core/model.js";
+
+/**
+ * Where the state document lives. `file:PATH` and `github:BRANCH` implement it.
+ *
+ * `read` returns the empty document when none exists yet, and throws an InputError for a
+ * corrupt, unreadable or unknown-version one (never treats it as empty).
+ *
+ * `update` records the given store entries (and removes those mapped to `null`) on top of
+ * the latest stored document, atomically. Backends with concurrent writers (github:) re-read
+ * and merge on conflict, so two runs never lose each other's records. It returns the
+ * document as written.
+ */
+export interface StateBackend {
+  /** For messages, e.g. "file:.partoo/state.json". */
+  readonly description: string;
+  read(): Promise<StateDocument>;
+  update(changes: Readonly<Record<string, StoreRecord | null>>): Promise<StateDocument>;
+}

@@ -1,0 +1,154 @@
+/** The drift issue: one open issue, found by its label, opened, updated or closed as drift comes and goes. */
+import type { GithubClient } from "./client.js";
+import { callGithub, requestStatus } from "./errors.js";
+import { GITHUB_BODY_LIMIT, fitMarkdown } from "./limits.js";
+import type { DriftIssueReport, DriftIssueResult, IssueRef } from "./publisher.js";
+
+const WRITE = "issues: write";
+const READ = "issues: read";
+const LABEL_COLOR = "d93f0b";
+const LABEL_DESCRIPTION = "Live place action links differ from the store files (partoo-links)";
+const DEFAULT_RESOLVED =
+  "The latest drift check found live links matching the store files again: closing.";
+
+interface OpenIssue extends IssueRef {
+  readonly title: string;
+  readonly body: string;
+}
+
+export async function syncDriftIssue(
+  client: GithubClient,
+  label: string,
+  report: DriftIssueReport,
+): Promise<DriftIssueResult> {
+  const open = await findOpenIssues(client, label);
+  const [current, ...duplicates] = open;
+  if (!report.drifting) {
+    if (current === undefined) return { action: "none" };
+    for (const issue of open) {
+      await closeIssue(client, issue, report.resolvedComment ?? DEFAULT_RESOLVED, "completed");
+    }
+    return { action: "closed", issue: ref(current) };
+  }
+  const body = fitMarkdown(report.body, { limit: GITHUB_BODY_LIMIT });
+  if (current === undefined) {
+    await ensureLabel(client, label);
+    return { action: "opened", issue: await openIssue(client, label, report.title, body) };
+  }
+  // More than one open (an older version, or a label added by hand): keep the oldest.
+  for (const duplicate of duplicates) {
+    await closeIssue(client, duplicate, `Superseded by #${current.number}.`, "not_planned");
+  }
+  if (current.title === report.title && current.body === body) {
+    return { action: "unchanged", issue: ref(current) };
+  }
+  const { octokit, owner, repo } = client;
+  await callGithub({ what: `updating drift issue #${current.number}`, permission: WRITE }, () =>
+    octokit.rest.issues.update({
+      owner,
+      repo,
+      issue_number: current.number,
+      title: report.title,
+      body,
+    }),
+  );
+  return { action: "updated", issue: ref(current) };
+}
+
+function ref(issue: IssueRef): IssueRef {
+  return { number: issue.number, url: issue.url };
+}
+
+/** Open issues (not pull requests) with the label, oldest first, across all pages. */
+async function findOpenIssues(client: GithubClient, label: string): Promise<OpenIssue[]> {
+  const { octokit, owner, repo } = client;
+  return callGithub(
+    { what: `looking for the open "${label}" issue`, permission: READ },
+    async () => {
+      const found: OpenIssue[] = [];
+      const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+        owner,
+        repo,
+        state: "open",
+        labels: label,
+        per_page: 100,
+      });
+      for await (const { data } of pages) {
+        for (const issue of data) {
+          if (issue.pull_request !== undefined) continue;
+          found.push({
+            number: issue.number,
+            url: issue.html_url,
+            title: issue.title,
+            body: issue.body ?? "",
+          });
+        }
+      }
+      return found.sort((a, b) => a.number - b.number);
+    },
+  );
+}
+
+async function ensureLabel(client: GithubClient, label: string): Promise<void> {
+  const { octokit, owner, repo } = client;
+  await callGithub({ what: `creating the "${label}" label`, permission: WRITE }, async () => {
+    try {
+      await octokit.rest.issues.getLabel({ owner, repo, name: label });
+      return;
+    } catch (error) {
+      if (requestStatus(error) !== 404) throw error;
+    }
+    try {
+      await octokit.rest.issues.createLabel({
+        owner,
+        repo,
+        name: label,
+        color: LABEL_COLOR,
+        description: LABEL_DESCRIPTION,
+      });
+    } catch (error) {
+      // 422 already_exists: another run created it in between.
+      if (requestStatus(error) !== 422) throw error;
+    }
+  });
+}
+
+async function openIssue(
+  client: GithubClient,
+  label: string,
+  title: string,
+  body: string,
+): Promise<IssueRef> {
+  const { octokit, owner, repo } = client;
+  const { data } = await callGithub({ what: "opening the drift issue", permission: WRITE }, () =>
+    octokit.rest.issues.create({ owner, repo, title, body, labels: [label] }),
+  );
+  return { number: data.number, url: data.html_url };
+}
+
+async function closeIssue(
+  client: GithubClient,
+  issue: IssueRef,
+  comment: string,
+  reason: "completed" | "not_planned",
+): Promise<void> {
+  const { octokit, owner, repo } = client;
+  await callGithub(
+    { what: `closing drift issue #${issue.number}`, permission: WRITE },
+    async () => {
+      await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issue.number,
+        body: fitMarkdown(comment, { limit: GITHUB_BODY_LIMIT }),
+      });
+      await octokit.rest.issues.update({
+        owner,
+        repo,
+        issue_number: issue.number,
+        state: "closed",
+        state_reason: reason,
+      });
+    },
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * Everything partoo-links publishes on GitHub, behind one narrow interface: commands depend
+ * on GithubPublisher, tests substitute it or point the real one at a fake server.
+ */
+import type { GithubClient } from "./client.js";
+import {
+  commentOnPullRequest,
+  pullRequestsForCommit,
+  upsertPullRequestComment,
+} from "./comments.js";
+import { syncDriftIssue } from "./drift-issue.js";
+
+/** The hidden marker that identifies the plan comment of a pull request. */
+export const PLAN_COMMENT_MARKER = "<!-- partoo-links:plan -->";
+
+/** The label that identifies the drift issue. */
+export const DRIFT_ISSUE_LABEL = "partoo-drift";
+
+export interface CommentResult {
+  readonly action: "created" | "updated";
+  readonly id: number;
+  readonly url: string;
+  /** Older duplicates of a marked comment that were deleted. */
+  readonly deleted: readonly number[];
+}
+
+export interface PullRequestRef {
+  readonly number: number;
+  readonly title: string;
+  readonly state: string;
+  readonly merged: boolean;
+  readonly url: string;
+}
+
+export interface DriftIssueReport {
+  readonly drifting: boolean;
+  readonly title: string;
+  /** The issue body while drifting (Markdown). */
+  readonly body: string;
+  /** The comment left when the issue is closed; a default one when absent. */
+  readonly resolvedComment?: string;
+}
+
+export interface IssueRef {
+  readonly number: number;
+  readonly url: string;
+}
+
+export interface DriftIssueResult {
+  /** opened: a new issue; updated/unchanged: the open one; closed: drift is gone; none: nothing to do. */
+  readonly action: "opened" | "updated" | "unchanged" | "closed" | "none";
+  readonly issue?: IssueRef;
+}
+
+export interface GithubPublisher {
+  /**
+   * One comment per pull request, found by `marker` (a hidden HTML comment) among all its
+   * comments and updated in place; created when absent. Older duplicates are deleted.
+   * The body is cut under GitHub's size limit with a note.
+   */
+  upsertPullRequestComment(
+    pullRequest: number,
+    marker: string,
+    body: string,
+  ): Promise<CommentResult>;
+  /** A new comment (e.g. the result of an apply), cut under GitHub's size limit. */
+  commentOnPullRequest(pullRequest: number, body: string): Promise<CommentResult>;
+  /** The pull requests associated with a commit (for a merge commit: the merged one). */
+  pullRequestsForCommit(sha: string): Promise<PullRequestRef[]>;
+  /** Opens, updates or closes the one open issue labelled partoo-drift. */
+  syncDriftIssue(report: DriftIssueReport): Promise<DriftIssueResult>;
+}
+
+export function createGithubPublisher(client: GithubClient): GithubPublisher {
+  return {
+    upsertPullRequestComment: (pullRequest, marker, body) =>
+      upsertPullRequestComment(client, pullRequest, marker, body),
+    commentOnPullRequest: (pullRequest, body) => commentOnPullRequest(client, pullRequest, body),
+    pullRequestsForCommit: (sha) => pullRequestsForCommit(client, sha),
+    syncDriftIssue: (report) => syncDriftIssue(client, DRIFT_ISSUE_LABEL, report),
+  };
+}

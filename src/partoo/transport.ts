@@ -1,0 +1,278 @@
+/**
+ * Sending one request to Partoo the way SPEC §6 asks: a bounded number in flight, paced
+ * client-wide, 429 pausing the whole client for Retry-After, reads retried with backoff on
+ * 5xx and network errors, and a POST whose outcome is unknown never re-sent. Every failure
+ * becomes one of the typed errors of errors.ts; the key never leaves the request header.
+ */
+import { Pool } from "undici";
+import { redactUrl, scrubSecret, type PartooRequestInfo } from "./errors.js";
+import {
+  createErrorFactory,
+  networkErrorCode,
+  statusText,
+  wasNeverSent,
+  type NetworkFailure,
+  type Timeouts,
+} from "./messages.js";
+import { createPacer, createSlots, type Sleep } from "./pacer.js";
+import { backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
+import { API_KEY_HEADER } from "./wire.js";
+
+export type { Timeouts } from "./messages.js";
+
+export interface ClientStats {
+  /** Requests sent (retries included), by method. */
+  readonly requests: Readonly<Record<string, number>>;
+  /** Requests sent again: after a 429, a 5xx or a network error. */
+  readonly retries: number;
+  /** 429 responses received. */
+  readonly rateLimited: number;
+  /** Time requests spent waiting before being sent (pacing, Retry-After, backoff), summed over requests. */
+  readonly waitedMs: number;
+}
+
+export interface TransportOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly rateLimitPerMinute: number;
+  readonly burst: number;
+  readonly concurrency: number;
+  readonly timeouts: Timeouts;
+  readonly retries: RetryOptions;
+  readonly userAgent: string;
+  readonly logger: ((line: string) => void) | undefined;
+  readonly sleep: Sleep;
+  readonly now: () => number;
+  readonly random: () => number;
+}
+
+export interface WireRequest {
+  readonly method: "GET" | "POST";
+  /** Relative to the base URL, path segments already encoded (see ROUTES). */
+  readonly route: string;
+  readonly query?: string;
+  /** The business address in the route, for messages. */
+  readonly address?: string;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface WireResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface Transport {
+  send(request: WireRequest): Promise<WireResponse>;
+  readonly stats: ClientStats;
+  close(): Promise<void>;
+}
+
+type Attempt =
+  | { kind: "response"; status: number; body: unknown; retryAfter?: string; bodyError?: unknown }
+  | { kind: "network"; error: unknown; code: string | undefined };
+
+export function createTransport(options: TransportOptions): Transport {
+  const { apiKey, timeouts, retries, now, sleep } = options;
+  const base = new URL(options.baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, "");
+  const host = base.host;
+  const pool = new Pool(base.origin, {
+    connections: options.concurrency,
+    pipelining: 1,
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.bodyMs,
+    keepAliveTimeout: 30_000,
+    maxResponseSize: 16 * 1024 * 1024,
+  });
+  const slots = createSlots(options.concurrency);
+  const pacer = createPacer({
+    requestsPerMinute: options.rateLimitPerMinute,
+    burst: options.burst,
+    now,
+    sleep,
+  });
+  const counters = {
+    requests: {} as Record<string, number>,
+    retries: 0,
+    rateLimited: 0,
+    waitedMs: 0,
+  };
+  const scrub = (text: string) => scrubSecret(text, apiKey);
+  const log = (line: string) => options.logger?.(scrub(line));
+  const errors = createErrorFactory({ host, timeouts, scrub });
+  let closing: Promise<void> | undefined;
+
+  function describe(request: WireRequest): PartooRequestInfo {
+    const path = request.route + (request.query ? `?${request.query}` : "");
+    const url = redactUrl(`${base.origin}${basePath}${path}`);
+    return request.address === undefined
+      ? { method: request.method, url, path }
+      : { method: request.method, url, path, address: request.address };
+  }
+
+  async function waitFor<T>(
+    promise: Promise<T>,
+    request: WireRequest,
+    info: PartooRequestInfo,
+  ): Promise<T> {
+    try {
+      return await promise;
+    } catch (error) {
+      if (request.signal?.aborted) throw errors.aborted(info, request.signal.reason);
+      throw error;
+    }
+  }
+
+  async function attempt(request: WireRequest, info: PartooRequestInfo): Promise<Attempt> {
+    await waitFor(slots.acquire(request.signal), request, info);
+    try {
+      counters.waitedMs += await waitFor(pacer.acquire(request.signal), request, info);
+      counters.requests[request.method] = (counters.requests[request.method] ?? 0) + 1;
+      const headers: Record<string, string> = {
+        [API_KEY_HEADER]: apiKey,
+        accept: "application/json",
+        "user-agent": options.userAgent,
+      };
+      if (request.body !== undefined) headers["content-type"] = "application/json";
+      let response;
+      try {
+        response = await pool.request({
+          method: request.method,
+          path: `${basePath}${info.path}`,
+          headers,
+          body: request.body === undefined ? null : JSON.stringify(request.body),
+        });
+      } catch (error) {
+        return { kind: "network", error, code: networkErrorCode(error) };
+      }
+      const retryAfter = response.headers["retry-after"];
+      const result: Attempt = { kind: "response", status: response.statusCode, body: undefined };
+      if (typeof retryAfter === "string") result.retryAfter = retryAfter;
+      try {
+        result.body = parseBody(scrub(await response.body.text()));
+      } catch (error) {
+        result.bodyError = error;
+      }
+      return result;
+    } finally {
+      slots.release();
+    }
+  }
+
+  async function backOff(
+    request: WireRequest,
+    info: PartooRequestInfo,
+    retry: number,
+    why: string,
+  ) {
+    const delay = backoffDelay(retry, retries, options.random);
+    log(
+      `Partoo ${info.method} ${info.path}: ${why}; retrying in ${seconds(delay)} (retry ${retry + 1} of ${retries.maxRetries})`,
+    );
+    counters.retries++;
+    const start = now();
+    try {
+      await waitFor(sleep(delay, request.signal), request, info);
+    } finally {
+      counters.waitedMs += now() - start;
+    }
+  }
+
+  async function send(request: WireRequest): Promise<WireResponse> {
+    const info = describe(request);
+    const isRead = request.method === "GET";
+    let failures = 0;
+    let rateLimits = 0;
+    for (;;) {
+      const result = await attempt(request, info);
+      let failure: NetworkFailure;
+      if (result.kind === "network") {
+        failure = result;
+      } else if (result.status === 429) {
+        rateLimits++;
+        await rateLimited(info, result, rateLimits);
+        continue;
+      } else if (result.status >= 200 && result.status < 300) {
+        // A POST that got its 2xx status was applied, even if its body was then lost.
+        if (result.bodyError === undefined || !isRead)
+          return { status: result.status, body: result.body };
+        failure = { error: result.bodyError, code: networkErrorCode(result.bodyError) };
+      } else if (result.status >= 500 && !isRead) {
+        const cause = errors.http(info, result.status, result.body);
+        throw errors.outcomeUnknown(
+          info,
+          `${result.status} ${statusText(result.status)} after the request was sent`,
+          cause,
+        );
+      } else if (result.status >= 500 && failures < retries.maxRetries) {
+        await backOff(request, info, failures++, `${result.status} ${statusText(result.status)}`);
+        continue;
+      } else {
+        throw errors.http(info, result.status, result.body, retriedNote(failures));
+      }
+      const what = errors.what(failure);
+      // Only a request that never left this machine can be sent again when it is a POST.
+      const sentPost = !isRead && !(result.kind === "network" && wasNeverSent(failure.code));
+      if (sentPost) throw errors.outcomeUnknown(info, what, errors.network(info, failure));
+      if (failures >= retries.maxRetries)
+        throw errors.network(info, failure, retriedNote(failures));
+      await backOff(request, info, failures++, what);
+    }
+  }
+
+  /** A 429 was not applied: wait Retry-After with the whole client paused, then send again (even a POST). */
+  async function rateLimited(
+    info: PartooRequestInfo,
+    result: { status: number; body: unknown; retryAfter?: string },
+    count: number,
+  ): Promise<void> {
+    counters.rateLimited++;
+    if (count > retries.maxRateLimitWaits) {
+      throw errors.http(
+        info,
+        429,
+        result.body,
+        ` (after waiting ${retries.maxRateLimitWaits} times)`,
+      );
+    }
+    const wait =
+      parseRetryAfter(result.retryAfter, now()) ??
+      Math.max(1000, backoffDelay(count - 1, retries, options.random));
+    if (wait > retries.maxRetryAfterMs) {
+      const note = ` (Retry-After asks for ${seconds(wait)}, more than ${seconds(retries.maxRetryAfterMs)})`;
+      throw errors.http(info, 429, result.body, note);
+    }
+    log(
+      `Partoo ${info.method} ${info.path}: 429 rate limited; pausing every request for ${seconds(wait)}`,
+    );
+    pacer.pauseUntil(now() + wait);
+    counters.retries++;
+  }
+
+  return {
+    send,
+    get stats(): ClientStats {
+      return { ...counters, requests: { ...counters.requests } };
+    },
+    close: () => (closing ??= pool.close().then(() => undefined)),
+  };
+}
+
+function retriedNote(retries: number): string {
+  return retries === 0 ? "" : ` (after ${retries} ${retries === 1 ? "retry" : "retries"})`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Partoo's own shapes (partoo-api.md) and their mapping to the model, in one place: the
+ * routes, the body of the POST, the query of the search, and every assumption we make
+ * about the API. The client and the emulator both build on this module, so settling an
+ * assumption in the sandbox is a one-line change here.
+ */
+import type { LinkType, LiveLink, LiveLinks, TypeWrite } from "../core/model.js";
+
+/** One link as GET place_action_links returns it. */
+export interface WireUrl {
+  readonly id: number;
+  readonly value: string;
+  readonly is_preferred: boolean;
+  readonly is_editable: boolean;
+}
+
+/** One type as GET place_action_links returns it. */
+export interface WireTypeLinks {
+  readonly gmb_id: string;
+  readonly urls: readonly WireUrl[];
+}
+
+/** One URL of a POST: no `id` creates, an existing `id` keeps or updates. */
+export interface WireUrlWrite {
+  readonly id?: number;
+  readonly value: string;
+  readonly is_preferred: boolean;
+}
+
+export interface WireTypeWrite {
+  readonly gmb_id: string;
+  readonly urls: readonly WireUrlWrite[];
+}
+
+/** A business as search and GET /business/{id} return it (only the fields we use). */
+export interface Business {
+  readonly id: string;
+  /** The store code; Partoo lets a business have none. */
+  readonly code: string | null;
+  readonly name: string;
+  readonly status: string;
+}
+
+export interface SearchPage {
+  readonly page: number;
+  readonly maxPage: number;
+  readonly count: number;
+  readonly businesses: readonly Business[];
+}
+
+/** Routes, relative to the base URL (which ends in /v2). */
+export const ROUTES = {
+  search: "/business/search",
+  business: (address: string) => `/business/${encodeURIComponent(address)}`,
+  links: (address: string) => `/business/${encodeURIComponent(address)}/place_action_links`,
+} as const;
+
+export const API_KEY_HEADER = "x-APIKey";
+
+/** Every status a business can have; a full inventory passes them all (the filter may default to `open`). */
+export const BUSINESS_STATUSES = ["open", "closed", "opening_soon", "temporarily_closed"] as const;
+
+/** The largest page the search serves (documented for sibling searches). */
+export const SEARCH_PER_PAGE = 100;
+
+/**
+ * ASSUMPTION (partoo-api.md, POST body): the seed document shows a bare JSON array; sibling
+ * endpoints wrap their list in an object. Flip to "wrapped" to send
+ * `{"place_action_links": [...]}`. The emulator accepts exactly the shape chosen here.
+ */
+export const SET_LINKS_BODY_SHAPE: "array" | "wrapped" = "array";
+export const SET_LINKS_BODY_KEY = "place_action_links";
+
+/** The body of POST place_action_links: the one place its shape is decided. */
+export function setLinksBody(writes: readonly TypeWrite[]): unknown {
+  const list: WireTypeWrite[] = writes.map((write) => ({
+    gmb_id: write.type,
+    urls: write.urls.map((url) =>
+      url.id === undefined
+        ? { value: url.value, is_preferred: url.is_preferred }
+        : { id: url.id, value: url.value, is_preferred: url.is_preferred },
+    ),
+  }));
+  return SET_LINKS_BODY_SHAPE === "array" ? list : { [SET_LINKS_BODY_KEY]: list };
+}
+
+/** The list inside a POST body, or undefined when the body does not have the assumed shape. */
+export function setLinksBodyList(body: unknown): unknown[] | undefined {
+  if (SET_LINKS_BODY_SHAPE === "array") return Array.isArray(body) ? body : undefined;
+  if (!isObject(body)) return undefined;
+  const list = body[SET_LINKS_BODY_KEY];
+  return Array.isArray(list) ? list : undefined;
+}
+
+/**
+ * ASSUMPTION (partoo-api.md, search): several statuses are sent as a repeated `status`
+ * parameter (`status=open&status=closed`). Partoo is documented to filter by status, not
+ * how several values are spelled; the emulator accepts both this and a comma list.
+ */
+export function searchQuery(filter: {
+  code?: string;
+  statuses: readonly string[];
+  page: number;
+}): string {
+  const params = new URLSearchParams();
+  params.set("page", String(filter.page));
+  params.set("per_page", String(SEARCH_PER_PAGE));
+  if (filter.code !== undefined) params.set("code", filter.code);
+  for (const status of filter.statuses) params.append("status", status);
+  return params.toString();
+}
+
+/** A response that does not have the documented shape; `path` says where. */
+export class WireShapeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly expected: string,
+  ) {
+    super(`${path}: expected ${expected}`);
+    this.name = "WireShapeError";
+  }
+}
+
+/**
+ * GET place_action_links → LiveLinks. A type with `urls: []` and an absent type are the
+ * same (whether Partoo returns empty types is not documented); a type listed twice is merged.
+ * ASSUMPTION: a link without `is_editable` is editable, one without `is_preferred` is not
+ * preferred (both fields are documented as always present).
+ */
+export function toLiveLinks(body: unknown): LiveLinks {
+  const types = isObject(body) ? body["place_action_links"] : undefined;
+  if (!Array.isArray(types)) throw new WireShapeError("place_action_links", "a list");
+  const live: Record<LinkType, LiveLink[]> = {};
+  types.forEach((entry: unknown, i) => {
+    const at = `place_action_links[${i}]`;
+    if (!isObject(entry) || typeof entry["gmb_id"] !== "string") {
+      throw new WireShapeError(`${at}.gmb_id`, "a string");
+    }
+    const urls = entry["urls"] ?? [];
+    if (!Array.isArray(urls)) throw new WireShapeError(`${at}.urls`, "a list");
+    const links = urls.map((url: unknown, j) => toLiveLink(url, `${at}.urls[${j}]`));
+    if (links.length === 0) return;
+    live[entry["gmb_id"]] = [...(live[entry["gmb_id"]] ?? []), ...links];
+  });
+  return live;
+}
+
+function toLiveLink(url: unknown, at: string): LiveLink {
+  if (!isObject(url)) throw new WireShapeError(at, "an object");
+  const { id, value, is_preferred: preferred, is_editable: editable } = url;
+  if (typeof id !== "number" || !Number.isInteger(id)) {
+    throw new WireShapeError(`${at}.id`, "an integer");
+  }
+  if (typeof value !== "string") throw new WireShapeError(`${at}.value`, "a string");
+  if (preferred !== undefined && typeof preferred !== "boolean") {
+    throw new WireShapeError(`${at}.is_preferred`, "a boolean");
+  }
+  if (editable !== undefined && typeof editable !== "boolean") {
+    throw new WireShapeError(`${at}.is_editable`, "a boolean");
+  }
+  return { id, url: value, preferred: preferred ?? false, editable: editable ?? true };
+}
+
+/** GET /business/{id}, or one entry of a search page → Business. */
+export function toBusiness(body: unknown, at = "business"): Business {
+  if (!isObject(body)) throw new WireShapeError(at, "an object");
+  const { id, code, name, status } = body;
+  if ((typeof id !== "string" && typeof id !== "number") || id === "") {
+    throw new WireShapeError(`${at}.id`, "a string");
+  }
+  if (code !== undefined && code !== null && typeof code !== "string") {
+    throw new WireShapeError(`${at}.code`, "a string or null");
+  }
+  return {
+    id: String(id),
+    code: typeof code === "string" ? code : null,
+    name: typeof name === "string" ? name : "",
+    status: typeof status === "string" ? status : "",
+  };
+}
+
+export function toSearchPage(body: unknown): SearchPage {
+  if (!isObject(body)) throw new WireShapeError("search", "an object");
+  const { page, max_page: maxPage, count, businesses } = body;
+  if (!Array.isArray(businesses)) throw new WireShapeError("businesses", "a list");
+  for (const [name, value] of [
+    ["page", page],
+    ["max_page", maxPage],
+    ["count", count],
+  ] as const) {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+      throw new WireShapeError(name, "a whole number");
+    }
+  }
+  return {
+    page: page as number,
+    maxPage: maxPage as number,
+    count: count as number,
+    businesses: businesses.map((business: unknown, i) => toBusiness(business, `businesses[${i}]`)),
+  };
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

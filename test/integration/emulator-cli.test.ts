@@ -58,17 +58,17 @@ describe("partoo-links emulator", () => {
     const run = startCommand(["--port", "0"]);
     const url = await run.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2$/);
-    const response = await fetch(`${url}/business/c-bordeaux-03`, {
+    const response = await fetch(`${url}/business/c-lille-01`, {
       headers: { "x-APIKey": "any-key" },
     });
     expect(await response.json()).toMatchObject({
       id: "5409c35a97bbc544d8e26737",
-      code: "bordeaux-03",
+      code: "lille-01",
     });
     expect(await run.stop()).toBe(0);
     expect(run.stdout().split("\n")[0]).toBe(url);
-    expect(run.stderr()).toMatch(/GET \/v2\/business\/c-bordeaux-03 200/);
-    await expect(fetch(`${url}/business/c-bordeaux-03`)).rejects.toThrow();
+    expect(run.stderr()).toMatch(/GET \/v2\/business\/c-lille-01 200/);
+    await expect(fetch(`${url}/business/c-lille-01`)).rejects.toThrow();
   });
 
   test("serves a seed file, accepts only --api-key, and limits with --rate-limit", async () => {

@@ -1,7 +1,8 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadDemoSeed, parseSeed, readSeedFile } from "../../../src/emulator/seed.js";
+import { packageRoot } from "../../../src/package-info.js";
 
 async function seedFile(text: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "partoo-seed-"));
@@ -97,16 +98,18 @@ describe("the seed document", () => {
     );
   });
 
-  test("the built-in demo seed has the example stores", async () => {
+  test("the built-in demo seed has a business for every example store, and one unmanaged", async () => {
     const seed = await loadDemoSeed();
-    expect(seed.businesses.map((business) => business.code)).toEqual([
-      "paris-01",
-      "lyon-02",
-      "marseille-salon",
-      "shop-lille-01",
-      "bordeaux-03",
-    ]);
-    expect(seed.businesses.find((business) => business.code === "bordeaux-03")?.id).toBe(
+    const codes = seed.businesses.map((business) => business.code);
+    const examples = (await readdir(path.join(packageRoot(), "stores")))
+      .filter((name) => name.endsWith(".yaml"))
+      .map((name) => name.slice(0, -".yaml".length));
+    expect(codes).toEqual(expect.arrayContaining(examples));
+    expect(
+      codes.filter((code) => code === null || code === undefined || !examples.includes(code))
+        .length,
+    ).toBeGreaterThan(0);
+    expect(seed.businesses.find((business) => business.code === "lille-01")?.id).toBe(
       "5409c35a97bbc544d8e26737",
     );
   });

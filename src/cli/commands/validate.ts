@@ -1,0 +1,39 @@
+/** `partoo-links validate`: checks every store file, offline. */
+import type { Command } from "../command.js";
+import { formatOption, parseFormat, storesDir, storesOption } from "../options.js";
+import { loadStores } from "../../files/index.js";
+import {
+  isValid,
+  renderValidationGithub,
+  renderValidationJson,
+  renderValidationText,
+  validationReport,
+} from "../../files/render-validation.js";
+
+const FORMATS = ["text", "json", "github"] as const;
+
+const renderers = {
+  text: renderValidationText,
+  json: renderValidationJson,
+  github: renderValidationGithub,
+} as const;
+
+export const validateCommand: Command = {
+  name: "validate",
+  summary: "check every store file (schema and rules); no network",
+  description: [
+    "Checks every <code>.yaml file of the stores directory against schemas/store.schema.json",
+    "and the rules across files, and prints every problem with its file, line and column.",
+    "--format github prints workflow annotations for pull requests.",
+    "",
+    "Exit codes: 0 every store file is valid, 1 some file is invalid.",
+  ].join("\n"),
+  options: { ...storesOption, ...formatOption(FORMATS) },
+  async run({ options, io }) {
+    const format = parseFormat(options, FORMATS);
+    const result = await loadStores(storesDir(options, io.cwd), { displayRoot: io.cwd });
+    const report = validationReport(result);
+    io.stdout.write(renderers[format](report));
+    return isValid(report) ? 0 : 1;
+  },
+};

@@ -1,0 +1,199 @@
+/**
+ * The three-way diff of SPEC §3: desired (the file) × last-applied (the state) × live (GET).
+ * Live decides what to send; last-applied only tells where each change comes from.
+ *
+ * Decisions beyond the spec's words:
+ * - Links are matched by exact URL, so a kept link keeps its id and a preferred swap is two
+ *   updates. A changed URL is a delete and a create.
+ * - A URL present twice live in one type is kept once (the copy already in the wanted
+ *   preferred state, else the first) and the extra copies are deleted.
+ * - One preferred link per type: when a non-editable link is preferred and the file wants
+ *   another link preferred, both cannot hold. The non-editable link wins (it cannot be
+ *   changed, and making ours preferred would demote it implicitly): the file's link is sent
+ *   not preferred, with a warning. When the file wants no preferred link, a preferred
+ *   non-editable link is simply left as it is.
+ */
+import {
+  businessAddress,
+  type AppliedLink,
+  type DesiredLink,
+  type DesiredStore,
+  type LinkType,
+  type LiveLink,
+  type LiveLinks,
+  type StoreRecord,
+  type TypeWrite,
+  type UrlWrite,
+} from "./model.js";
+import type { ChangeOrigin, PlanChange } from "./plan.js";
+import { comparableAppliedLinks, recordWarnings, type StoreDiff } from "./diff-offline.js";
+
+export interface LiveStoreDiff extends StoreDiff {
+  /** The exact body to POST: only the types that differ, each with its complete list. */
+  readonly writes: readonly TypeWrite[];
+  /** Types with live links that the file never listed and the last apply did not manage. */
+  readonly unmanagedTypes: readonly LinkType[];
+}
+
+/**
+ * Desired × last-applied × live for one store. `desired` undefined means the store file was
+ * deleted and is being pruned: the types managed at the last apply are cleared.
+ */
+export function planStoreLive(
+  desired: DesiredStore | undefined,
+  record: StoreRecord | undefined,
+  live: LiveLinks,
+): LiveStoreDiff {
+  const address = desired === undefined ? (record?.address ?? "") : businessAddress(desired);
+  const applied = comparableAppliedLinks(record, address);
+  const wanted = desired?.links ?? {};
+  const warnings = recordWarnings(record, address);
+  const changes: PlanChange[] = [];
+  const writes: TypeWrite[] = [];
+  const clearedTypes: LinkType[] = [];
+  const managed = [...new Set([...Object.keys(wanted), ...Object.keys(applied ?? {})])].sort();
+  for (const type of managed) {
+    const links = wanted[type];
+    if (links === undefined) clearedTypes.push(type);
+    const result = planTypeLive(type, links ?? [], applied?.[type], live[type] ?? [], warnings);
+    changes.push(...result.changes);
+    if (result.write !== undefined) writes.push(result.write);
+  }
+  const managedSet = new Set(managed);
+  const unmanagedTypes = Object.keys(live)
+    .filter((type) => !managedSet.has(type) && (live[type]?.length ?? 0) > 0)
+    .sort();
+  return { address, changes, writes, clearedTypes, unmanagedTypes, warnings };
+}
+
+/** One managed type: the changes, and the write that makes live match (when anything differs). */
+export function planTypeLive(
+  type: LinkType,
+  wanted: readonly DesiredLink[],
+  applied: readonly AppliedLink[] | undefined,
+  live: readonly LiveLink[],
+  warnings: string[],
+): { changes: PlanChange[]; write?: TypeWrite } {
+  const fixed = live.filter((link) => !link.editable);
+  const fixedByUrl = new Map<string, LiveLink>();
+  for (const link of fixed) if (!fixedByUrl.has(link.url)) fixedByUrl.set(link.url, link);
+  const editableByUrl = new Map<string, LiveLink[]>();
+  for (const link of live) {
+    if (!link.editable) continue;
+    const copies = editableByUrl.get(link.url);
+    if (copies === undefined) editableByUrl.set(link.url, [link]);
+    else copies.push(link);
+  }
+  const honourPreferred = checkPreferredConflict(type, wanted, fixed, warnings);
+  const origin = originOf(applied);
+  const changes: PlanChange[] = [];
+  // Non-editable links are re-sent first, unchanged, whenever the type is sent.
+  const urls: UrlWrite[] = fixed.map((link) => ({
+    id: link.id,
+    value: link.url,
+    is_preferred: link.preferred,
+  }));
+  const kept = new Set<LiveLink>();
+  const seen = new Set<string>();
+  for (const link of wanted) {
+    // Store files never list a URL twice in a type (validation); other callers might.
+    if (seen.has(link.url)) continue;
+    seen.add(link.url);
+    const owner = fixedByUrl.get(link.url);
+    if (owner !== undefined) {
+      warnings.push(nonEditableWarning(type, link, owner));
+      continue;
+    }
+    const preferred = link.preferred && honourPreferred;
+    const copies = editableByUrl.get(link.url) ?? [];
+    const keep = copies.find((copy) => copy.preferred === preferred) ?? copies[0];
+    if (keep === undefined) {
+      changes.push({
+        type,
+        op: "create",
+        url: link.url,
+        preferred,
+        origin: origin(link.url, link.preferred, undefined),
+      });
+      urls.push({ value: link.url, is_preferred: preferred });
+      continue;
+    }
+    kept.add(keep);
+    if (keep.preferred !== preferred) {
+      changes.push({
+        type,
+        op: "update",
+        url: link.url,
+        preferred,
+        wasPreferred: keep.preferred,
+        id: keep.id,
+        origin: origin(link.url, link.preferred, keep.preferred),
+      });
+    }
+    urls.push({ id: keep.id, value: link.url, is_preferred: preferred });
+  }
+  const wantedUrls = new Set(wanted.map((link) => link.url));
+  for (const link of live) {
+    if (!link.editable || kept.has(link)) continue;
+    const duplicate = wantedUrls.has(link.url);
+    changes.push({
+      type,
+      op: "delete",
+      url: link.url,
+      preferred: link.preferred,
+      id: link.id,
+      // An extra copy was added live; the file never asks for two.
+      origin: duplicate
+        ? applied === undefined
+          ? "pending"
+          : "drift"
+        : origin(link.url, undefined, link.preferred),
+      ...(duplicate ? { duplicate: true as const } : {}),
+    });
+  }
+  return changes.length === 0 ? { changes } : { changes, write: { type, urls } };
+}
+
+/** Whether the file's preferred link can be honoured next to the non-editable links. */
+function checkPreferredConflict(
+  type: LinkType,
+  wanted: readonly DesiredLink[],
+  fixed: readonly LiveLink[],
+  warnings: string[],
+): boolean {
+  const fixedPreferred = fixed.find((link) => link.preferred);
+  const wantedPreferred = wanted.find((link) => link.preferred);
+  if (fixedPreferred === undefined || wantedPreferred === undefined) return true;
+  if (fixedPreferred.url === wantedPreferred.url) return true;
+  warnings.push(
+    `${type}: the file marks ${wantedPreferred.url} preferred, but the non-editable link ${fixedPreferred.url} (owned by someone else) is preferred and cannot be changed; ${wantedPreferred.url} is kept not preferred`,
+  );
+  return false;
+}
+
+function nonEditableWarning(type: LinkType, link: DesiredLink, owner: LiveLink): string {
+  const base = `${type}: ${link.url} is a non-editable link (owned by someone else): it counts as present and is left as it is`;
+  if (owner.preferred === link.preferred) return base;
+  return `${base} (${owner.preferred ? "preferred" : "not preferred"}, where the file says ${link.preferred ? "preferred" : "not preferred"})`;
+}
+
+/**
+ * Where a change on one URL comes from, comparing its state (absent, or its preferred flag)
+ * in the file, at the last apply and live. Without a last apply for the type, everything the
+ * file implies is pending.
+ */
+function originOf(
+  applied: readonly AppliedLink[] | undefined,
+): (url: string, inFile: boolean | undefined, inLive: boolean | undefined) => ChangeOrigin {
+  if (applied === undefined) return () => "pending";
+  const last = new Map(applied.map((link) => [link.url, link.preferred]));
+  return (url, inFile, inLive) => {
+    const before = last.get(url);
+    const fileChanged = inFile !== before;
+    const liveChanged = inLive !== before;
+    if (fileChanged && liveChanged) return "both";
+    if (fileChanged) return "pending";
+    // Neither changed on this URL: a non-editable link changed around it, which is drift too.
+    return "drift";
+  };
+}

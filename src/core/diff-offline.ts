@@ -1,0 +1,96 @@
+/**
+ * The offline diff: desired (the file) against last-applied (the state), per store. It shows
+ * what the files changed since the last confirmed apply; it cannot know live drift, nor
+ * links someone else added, nor the ids of links still to be created.
+ */
+import {
+  businessAddress,
+  type AppliedLink,
+  type DesiredStore,
+  type LinkType,
+  type StoreRecord,
+} from "./model.js";
+import type { PlanChange } from "./plan.js";
+
+export interface StoreDiff {
+  readonly address: string;
+  readonly changes: readonly PlanChange[];
+  /** Types managed at the last apply and gone from the file (or every type, for a pruned store). */
+  readonly clearedTypes: readonly LinkType[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The links of the last confirmed apply that the desired store can be compared with, or
+ * undefined when there are none: never applied, or the file now addresses another business
+ * (its recorded links and ids belong to the old one).
+ */
+export function comparableAppliedLinks(
+  record: StoreRecord | undefined,
+  address: string,
+): Readonly<Record<LinkType, readonly AppliedLink[]>> | undefined {
+  if (record?.hash === undefined || record.address !== address) return undefined;
+  return record.links ?? {};
+}
+
+/** Warnings that depend only on the record: a changed address, a failed last attempt. */
+export function recordWarnings(record: StoreRecord | undefined, address: string): string[] {
+  const warnings: string[] = [];
+  if (record?.hash !== undefined && record.address !== address) {
+    warnings.push(
+      `now addressed as ${address} (was ${record.address} at the last apply): compared as never applied; the links of ${record.address} are left as they are`,
+    );
+  }
+  if (record?.lastAttempt?.status === "failed") {
+    const attempt = record.lastAttempt;
+    warnings.push(
+      `the last apply failed (${attempt.at}): ${attempt.errorClass}: ${attempt.message}`,
+    );
+  }
+  return warnings;
+}
+
+/**
+ * Desired × last-applied. `desired` undefined means the store file was deleted and is being
+ * pruned: every type managed at the last apply is cleared.
+ */
+export function planStoreOffline(
+  desired: DesiredStore | undefined,
+  record: StoreRecord | undefined,
+): StoreDiff {
+  const address = desired === undefined ? (record?.address ?? "") : businessAddress(desired);
+  const applied = comparableAppliedLinks(record, address) ?? {};
+  const wanted = desired?.links ?? {};
+  const changes: PlanChange[] = [];
+  const clearedTypes: LinkType[] = [];
+  const types = [...new Set([...Object.keys(wanted), ...Object.keys(applied)])].sort();
+  for (const type of types) {
+    const last = applied[type] ?? [];
+    const links = wanted[type];
+    if (links === undefined) clearedTypes.push(type);
+    const lastByUrl = new Map(last.map((link) => [link.url, link]));
+    const wantedUrls = new Set<string>();
+    for (const link of links ?? []) {
+      wantedUrls.add(link.url);
+      const before = lastByUrl.get(link.url);
+      if (before === undefined) {
+        changes.push({ type, op: "create", url: link.url, preferred: link.preferred });
+      } else if (before.preferred !== link.preferred) {
+        changes.push({
+          type,
+          op: "update",
+          url: link.url,
+          preferred: link.preferred,
+          wasPreferred: before.preferred,
+          id: before.id,
+        });
+      }
+    }
+    for (const link of last) {
+      if (!wantedUrls.has(link.url)) {
+        changes.push({ type, op: "delete", url: link.url, preferred: link.preferred, id: link.id });
+      }
+    }
+  }
+  return { address, changes, clearedTypes, warnings: recordWarnings(record, address) };
+}

@@ -1,0 +1,117 @@
+/** The plan as terminal text, Terraform-like: `+` create, `~` update, `-` delete. */
+import type { Plan, PlanChange, StorePlan } from "../plan.js";
+import {
+  describeOrigin,
+  describeReason,
+  NO_LINK_CHANGES,
+  OFFLINE_NOTE,
+  preferredWord,
+  REMOVED_NOTE,
+  summaryLine,
+} from "./describe.js";
+
+export interface TextOptions {
+  /** ANSI colours; the command decides (a terminal, and no NO_COLOR). */
+  readonly color?: boolean;
+}
+
+type Paint = (text: string) => string;
+
+interface Palette {
+  readonly create: Paint;
+  readonly update: Paint;
+  readonly delete: Paint;
+  readonly warn: Paint;
+  readonly dim: Paint;
+  readonly bold: Paint;
+}
+
+function palette(color: boolean): Palette {
+  const wrap =
+    (open: number, close: number): Paint =>
+    (text) =>
+      color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+  return {
+    create: wrap(32, 39),
+    update: wrap(33, 39),
+    delete: wrap(31, 39),
+    warn: wrap(35, 39),
+    dim: wrap(2, 22),
+    bold: wrap(1, 22),
+  };
+}
+
+export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
+  const paint = palette(options.color === true);
+  const lines: string[] = [];
+  if (plan.mode === "offline") lines.push(paint.dim(OFFLINE_NOTE), "");
+  for (const store of plan.stores) {
+    lines.push(...storeLines(store, plan.mode === "live", paint), "");
+  }
+  const removed = plan.removedStores.filter((store) => !store.pruned);
+  if (removed.length > 0) {
+    lines.push(`Store files deleted: ${REMOVED_NOTE}.`);
+    for (const store of removed) {
+      const types = store.managedTypes.length > 0 ? store.managedTypes.join(", ") : "no types";
+      lines.push(`  ${paint.delete("-")} ${store.code} (${store.address}): managed ${types}`);
+    }
+    lines.push("");
+  }
+  if (plan.failedStores.length > 0) {
+    lines.push("Could not read the live links of:");
+    for (const failure of plan.failedStores) {
+      lines.push(`  ${paint.warn("!")} ${failure.code} (${failure.address}): ${failure.message}`);
+    }
+    lines.push("");
+  }
+  if (plan.warnings.length > 0) {
+    lines.push("Warnings:");
+    for (const warning of plan.warnings) {
+      lines.push(`  ${paint.warn("!")} ${warning.code}: ${warning.message}`);
+    }
+    lines.push("");
+  }
+  lines.push(paint.bold(summaryLine(plan)));
+  return `${lines.join("\n")}\n`;
+}
+
+function storeLines(store: StorePlan, live: boolean, paint: Palette): string[] {
+  const sign = store.reason === "pruned" ? paint.delete("-") : paint.update("~");
+  const lines = [
+    `${sign} ${paint.bold(store.code)} (${store.address}): ${describeReason(store.reason)}`,
+  ];
+  if (store.changes.length === 0) lines.push(`    ${paint.dim(NO_LINK_CHANGES)}`);
+  let type: string | undefined;
+  for (const change of store.changes) {
+    if (change.type !== type) {
+      type = change.type;
+      const cleared = store.clearedTypes?.includes(type) === true;
+      lines.push(`    ${type}${cleared ? paint.dim(" (gone from the file: cleared)") : ""}`);
+    }
+    lines.push(`      ${changeLine(change, live, paint)}`);
+  }
+  if (store.unmanagedTypes !== undefined && store.unmanagedTypes.length > 0) {
+    lines.push(
+      `    ${paint.dim(`unmanaged, left as they are: ${store.unmanagedTypes.join(", ")}`)}`,
+    );
+  }
+  for (const warning of store.warnings) lines.push(`    ${paint.warn("!")} ${warning}`);
+  return lines;
+}
+
+function changeLine(change: PlanChange, live: boolean, paint: Palette): string {
+  const notes: string[] = [];
+  if (change.op === "create" && change.preferred) notes.push("preferred");
+  if (live && change.id !== undefined) notes.push(`id ${change.id}`);
+  if (change.duplicate === true) notes.push("extra copy");
+  if (change.origin !== undefined) notes.push(describeOrigin(change.origin));
+  const suffix = notes.length > 0 ? ` (${notes.join(", ")})` : "";
+  switch (change.op) {
+    case "create":
+      return `${paint.create("+")} ${change.url}${suffix}`;
+    case "update":
+      return `${paint.update("~")} ${change.url}: ${preferredWord(change.wasPreferred === true)} → ${preferredWord(change.preferred)}${paint.dim(suffix)}`;
+    case "delete":
+      return `${paint.delete("-")} ${change.url}${paint.dim(suffix)}`;
+  }
+}

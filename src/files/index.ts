@@ -1,0 +1,12 @@
+/** Reading and validating store files: the desired state. */
+export {
+  loadStores,
+  type LoadedStore,
+  type LoadOptions,
+  type LoadResult,
+  type StoreFile,
+} from "./load-stores.js";
+export { parseStoreText } from "./parse-store.js";
+export { compareIssues, formatIssue, hasErrors, type StoreIssue } from "./issues.js";
+export { placeActionTypes } from "./store-schema.js";
+export { MAX_FILE_BYTES, MAX_URL_LENGTH } from "./limits.js";

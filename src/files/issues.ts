@@ -1,0 +1,29 @@
+/** Problems found in store files, and how they are written for people. */
+
+export interface StoreIssue {
+  /** Path for messages, relative to the display root (the cwd by default), with `/` separators. */
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+  severity: "error" | "warning";
+}
+
+/** `stores/x.yaml:9:9: message`, or `stores/x.yaml: warning: message` for a warning. */
+export function formatIssue(issue: StoreIssue): string {
+  const where =
+    issue.line === undefined
+      ? issue.file
+      : `${issue.file}:${issue.line}${issue.column === undefined ? "" : `:${issue.column}`}`;
+  return `${where}: ${issue.severity === "warning" ? "warning: " : ""}${issue.message}`;
+}
+
+/** Orders issues by file, then line, then column; issues without a position come first. */
+export function compareIssues(a: StoreIssue, b: StoreIssue): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+export function hasErrors(issues: readonly StoreIssue[]): boolean {
+  return issues.some((issue) => issue.severity === "error");
+}

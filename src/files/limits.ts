@@ -1,0 +1,18 @@
+/** Bounds on what a store file may be, so that no input can exhaust time or memory. */
+
+/** A store file larger than this is refused unread (a real one is well under 10 KiB). */
+export const MAX_FILE_BYTES = 256 * 1024;
+
+/** Alias nodes (`*name`) allowed in one file: enough to reuse a list, too few for an alias bomb. */
+export const MAX_ALIASES = 20;
+
+/** Passed to yaml's toJS: bounds the expansion of aliases that contain aliases. */
+export const MAX_ALIAS_EXPANSION = 100;
+
+/** YAML syntax errors listed per file; the rest are summed up in one line. */
+export const MAX_YAML_ERRORS = 5;
+
+/** Longest URL accepted (the same limit as the schema's maxLength). */
+export const MAX_URL_LENGTH = 2048;
+
+export const STORE_EXTENSION = ".yaml";

@@ -1,0 +1,138 @@
+/**
+ * One store file's text to a DesiredStore, or to every problem found in it, each with its
+ * line and column. Pure: no file system (the schema is read once per process).
+ */
+import { isMap, parseDocument } from "yaml";
+import type { DesiredStore } from "../core/model.js";
+import { MAX_ALIAS_EXPANSION, MAX_FILE_BYTES } from "./limits.js";
+import { firstAliasOffset, firstLine, structureIssues, yamlIssues } from "./yaml-issues.js";
+import { compareIssues, hasErrors, type StoreIssue } from "./issues.js";
+import { isPlainObject, type Finding, type SourceLookup } from "./findings.js";
+import { schemaErrors } from "./store-schema.js";
+import { schemaFindings } from "./schema-messages.js";
+import { normalizeStore, storeRuleFindings } from "./store-rules.js";
+import { tooLargeIssue } from "./decode-text.js";
+import { LineIndex, offsetOf, positionAt, sourceOf, type Position } from "./yaml-positions.js";
+
+const PARSE_OPTIONS = {
+  prettyErrors: false,
+  // Not "silent": that level also drops the error for a second document.
+  logLevel: "error",
+  uniqueKeys: true,
+  version: "1.2",
+  schema: "core",
+} as const;
+
+export interface ParsedStore {
+  store?: DesiredStore;
+  issues: StoreIssue[];
+  /** The declared code and business_id, for the checks across files, even when invalid elsewhere. */
+  code?: string;
+  businessId?: string;
+}
+
+/** Parses and checks one store file. `file` names it in messages; `expectedCode` is its name without .yaml. */
+export function parseStoreText(
+  text: string,
+  file: string,
+  expectedCode: string,
+): { store?: DesiredStore; issues: StoreIssue[] } {
+  const { store, issues } = parseStore(text, file, expectedCode);
+  return store === undefined ? { issues } : { store, issues };
+}
+
+export function parseStore(text: string, file: string, expectedCode: string): ParsedStore {
+  try {
+    return checkStore(text, file, expectedCode);
+  } catch (error) {
+    // No input may crash a run: a failure here is a bug, reported on the file it concerns.
+    return {
+      issues: [
+        {
+          file,
+          severity: "error",
+          message: `internal error while checking this file (${firstLine(error)}); this is a bug in partoo-links, please report it with the file`,
+        },
+      ],
+    };
+  }
+}
+
+function checkStore(text: string, file: string, expectedCode: string): ParsedStore {
+  if (text.length > MAX_FILE_BYTES) return { issues: [tooLargeIssue(file, text.length)] };
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let lines: LineIndex | undefined;
+  const locate = (offset: number): Position => (lines ??= new LineIndex(source)).at(offset);
+  const issue = (offset: number, message: string): StoreIssue => ({
+    file,
+    ...locate(offset),
+    message,
+    severity: "error",
+  });
+
+  const document = parseDocument(source, PARSE_OPTIONS);
+  if (document.errors.length > 0 || document.warnings.length > 0) {
+    return { issues: yamlIssues(document, source, issue).sort(compareIssues) };
+  }
+  if (document.contents === null) {
+    return {
+      issues: [
+        {
+          file,
+          severity: "error",
+          message: `the file is empty; a store file needs code and links, e.g. code: ${expectedCode}`,
+        },
+      ],
+    };
+  }
+  // Tags and aliases can only be present if these characters are: most files skip the walk.
+  if (/[!*]/.test(source)) {
+    const structural = structureIssues(document, source, issue);
+    if (structural.length > 0) return { issues: structural.sort(compareIssues) };
+  }
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (error) {
+    // yaml refuses aliases that expand to too much data (an alias bomb).
+    return {
+      issues: [
+        issue(
+          firstAliasOffset(document),
+          `the aliases of this file expand to too much data (${firstLine(error)}); write the values out instead`,
+        ),
+      ],
+    };
+  }
+
+  const findings: Finding[] = [
+    ...schemaFindings(schemaErrors(data), data, expectedCode),
+    ...storeRuleFindings(data, expectedCode),
+  ];
+  const lookup: SourceLookup = {
+    lineOf: (path, target) => locate(offsetOf(document, path, target)).line,
+    sourceOf: (path) => sourceOf(document, path),
+  };
+  const issues = findings.map((finding) =>
+    issue(
+      offsetOf(document, finding.path, finding.target),
+      typeof finding.message === "string" ? finding.message : finding.message(lookup),
+    ),
+  );
+  issues.sort(compareIssues);
+  const parsed: ParsedStore = { issues };
+  if (isPlainObject(data)) {
+    if (typeof data["code"] === "string") parsed.code = data["code"];
+    if (typeof data["business_id"] === "string") parsed.businessId = data["business_id"];
+  }
+  if (!hasErrors(issues) && isPlainObject(data)) parsed.store = normalizeStore(data);
+  return parsed;
+}
+
+/** The line and column of a top-level field's value, or undefined when the text has none. */
+export function locateField(text: string, field: string): Position | undefined {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const document = parseDocument(source, PARSE_OPTIONS);
+  if (!isMap(document.contents) || !document.contents.has(field)) return undefined;
+  return positionAt(source, offsetOf(document, [field], "value"));
+}

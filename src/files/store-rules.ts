@@ -1,0 +1,108 @@
+/**
+ * The rules of one store file that the schema cannot say: code equal to the file name,
+ * usable URLs, at most one preferred link per type, no URL twice in a type. They run on
+ * whatever was parsed, even when the schema found problems elsewhere, so that one run
+ * reports every error of the file.
+ */
+import type { DesiredLink, DesiredStore } from "../core/model.js";
+import { isPlainObject, linkLabel, type Finding, type SourceLookup } from "./findings.js";
+import { urlIdentity, urlProblem } from "./url-check.js";
+import type { ValuePath } from "./yaml-positions.js";
+
+const CODE = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export function isValidCode(code: string): boolean {
+  return CODE.test(code);
+}
+
+export function storeRuleFindings(data: unknown, expectedCode: string): Finding[] {
+  if (!isPlainObject(data)) return [];
+  const findings: Finding[] = [];
+  const code = data["code"];
+  if (typeof code === "string" && isValidCode(code) && code !== expectedCode) {
+    const fix = isValidCode(expectedCode)
+      ? `rename the file to ${code}.yaml or write code: ${expectedCode}`
+      : `rename the file to ${code}.yaml`;
+    findings.push({
+      path: ["code"],
+      target: "value",
+      message: `code ${JSON.stringify(code)} does not match the file name ${expectedCode}.yaml; ${fix}`,
+    });
+  }
+  const links = data["links"];
+  if (isPlainObject(links)) {
+    for (const [type, list] of Object.entries(links)) {
+      if (Array.isArray(list)) findings.push(...linkListFindings(type, list));
+    }
+  }
+  return findings;
+}
+
+function linkListFindings(type: string, list: readonly unknown[]): Finding[] {
+  const findings: Finding[] = [];
+  const preferred: ValuePath[] = [];
+  const firstSeen = new Map<string, ValuePath>();
+  list.forEach((item, index) => {
+    const object = isPlainObject(item);
+    const url = object ? item["url"] : item;
+    if (typeof url !== "string") return;
+    const urlPath: ValuePath = object ? ["links", type, index, "url"] : ["links", type, index];
+    const problem = urlProblem(url);
+    if (problem !== undefined) {
+      findings.push({
+        path: urlPath,
+        target: "value",
+        message: `${linkLabel(type, index)}: ${problem}`,
+      });
+    }
+    if (object && item["preferred"] === true) preferred.push(["links", type, index, "preferred"]);
+    const identity = urlIdentity(url);
+    const earlier = firstSeen.get(identity);
+    if (earlier === undefined) {
+      firstSeen.set(identity, urlPath);
+      return;
+    }
+    findings.push({
+      path: urlPath,
+      target: "value",
+      message: ({ lineOf }: SourceLookup) =>
+        `${type} lists ${JSON.stringify(url)} twice (lines ${lineOf(earlier, "value")} and ${lineOf(urlPath, "value")}); remove one`,
+    });
+  });
+  if (preferred.length > 1) {
+    findings.push({
+      path: preferred[1]!,
+      target: "key",
+      message: ({ lineOf }: SourceLookup) => {
+        const lines = preferred.map((path) => lineOf(path, "key"));
+        const count = preferred.length === 2 ? "two" : String(preferred.length);
+        return `${type} has ${count} preferred links (lines ${listed(lines)}); keep one`;
+      },
+    });
+  }
+  return findings;
+}
+
+/** "7 and 9", "7, 9 and 11". */
+function listed(items: readonly number[]): string {
+  if (items.length < 2) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** The DesiredStore of a valid file: shorthand URLs expanded, `preferred` defaulting to false. */
+export function normalizeStore(data: Record<string, unknown>): DesiredStore {
+  const links: Record<string, DesiredLink[]> = {};
+  for (const [type, list] of Object.entries(data["links"] as Record<string, unknown[]>)) {
+    links[type] = list.map((item) =>
+      typeof item === "string"
+        ? { url: item, preferred: false }
+        : {
+            url: (item as { url: string }).url,
+            preferred: (item as { preferred?: boolean }).preferred === true,
+          },
+    );
+  }
+  const code = data["code"] as string;
+  const businessId = data["business_id"];
+  return typeof businessId === "string" ? { code, businessId, links } : { code, links };
+}

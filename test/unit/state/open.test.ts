@@ -1,0 +1,50 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { UsageError } from "../../../src/errors.js";
+import { openStateBackend } from "../../../src/state/open.js";
+
+describe("opening the state backend from --state", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "partoo-open-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("defaults to file:.partoo/state.json under the working directory", async () => {
+    const backend = openStateBackend(undefined, dir);
+    expect(backend.description).toBe("file:.partoo/state.json");
+    await backend.update({ a: { address: "c-a" } });
+    expect(await readFile(path.join(dir, ".partoo", "state.json"), "utf8")).toContain('"c-a"');
+  });
+
+  test("resolves a relative file: path against the working directory", async () => {
+    const backend = openStateBackend("file:custom/state.json", dir);
+    await backend.update({ b: { address: "c-b" } });
+    expect(await readFile(path.join(dir, "custom", "state.json"), "utf8")).toContain('"c-b"');
+  });
+
+  test.each([
+    [
+      "s3:bucket/state.json",
+      '--state s3:bucket/state.json: unknown state backend "s3"; use file:PATH or github:BRANCH',
+    ],
+    ["state.json", "--state state.json: no backend given; use file:PATH or github:BRANCH"],
+    ["file:", "--state file:: give a path, e.g. --state file:.partoo/state.json"],
+    ["toString:x", '--state toString:x: unknown state backend "toString"'],
+    ["github:partoo-state", "--state github:partoo-state calls the GitHub API: set GITHUB_TOKEN"],
+    ["github:bad..branch", "--state github:bad..branch: not a valid branch name"],
+  ])("rejects %s with a one-line usage error", (spec, message) => {
+    let error: unknown;
+    try {
+      openStateBackend(spec, dir);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message.startsWith(message)).toBe(true);
+    expect((error as Error).message).not.toContain("\n");
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * The result of an apply run, as plain data, and its renderers (text for the terminal,
+ * JSON for machines, Markdown for the pull-request comment and the job summary).
+ */
+export type StoreStatus = "applied" | "unchanged" | "failed" | "refused" | "not-started";
+
+export interface StoreOutcome {
+  readonly code: string;
+  readonly status: StoreStatus;
+  readonly created?: number;
+  readonly updated?: number;
+  readonly deleted?: number;
+  /** POSTs sent for this store. */
+  readonly writes?: number;
+  /** Writes whose response was lost and that were resolved by reading again. */
+  readonly unknownOutcomes?: number;
+  readonly errorClass?: string;
+  readonly message?: string;
+  readonly warnings?: readonly string[];
+}
+
+export type StopReason = "deadline" | "deletion-cap" | "signal" | "auth" | "state";
+
+export interface ApplyReport {
+  readonly outcomes: readonly StoreOutcome[];
+  /** Stores whose file was removed: dropped from the state, nothing sent. */
+  readonly unmanaged: readonly string[];
+  readonly stoppedBy?: StopReason;
+  readonly stopMessage?: string;
+  readonly requests: number;
+  readonly rateLimited: number;
+  readonly durationMs: number;
+  readonly commit?: string;
+}
+
+export interface ApplyTotals {
+  readonly applied: number;
+  readonly unchanged: number;
+  readonly failed: number;
+  readonly refused: number;
+  readonly notStarted: number;
+}
+
+export function applyTotals(report: ApplyReport): ApplyTotals {
+  const count = (status: StoreStatus): number =>
+    report.outcomes.filter((outcome) => outcome.status === status).length;
+  return {
+    applied: count("applied"),
+    unchanged: count("unchanged"),
+    failed: count("failed"),
+    refused: count("refused"),
+    notStarted: count("not-started"),
+  };
+}
+
+/** SPEC §5: 0 all applied, 1 any store failed or refused, 3 stopped early by --deadline. */
+export function applyExitCode(report: ApplyReport): 0 | 1 | 3 {
+  const totals = applyTotals(report);
+  if (totals.failed > 0 || totals.refused > 0) return 1;
+  if (report.stoppedBy === "deadline") return 3;
+  if (report.stoppedBy !== undefined) return 1;
+  return 0;
+}
+
+const STOP_TEXT: Record<StopReason, string> = {
+  deadline: "stopped by --deadline; run apply again to go on where it stopped",
+  "deletion-cap": "stopped by --max-deleted-links",
+  signal: "interrupted; run apply again to go on where it stopped",
+  auth: "stopped: Partoo rejected the API key (401); check PARTOO_API_KEY",
+  state: "stopped: the state could not be saved",
+};
+
+function changeCounts(outcome: StoreOutcome): string {
+  const parts: string[] = [];
+  if (outcome.created) parts.push(`${outcome.created} created`);
+  if (outcome.updated) parts.push(`${outcome.updated} updated`);
+  if (outcome.deleted) parts.push(`${outcome.deleted} deleted`);
+  if (outcome.unknownOutcomes) parts.push(`${outcome.unknownOutcomes} lost responses resolved`);
+  return parts.join(", ");
+}
+
+function summaryLine(report: ApplyReport): string {
+  const totals = applyTotals(report);
+  const parts = [
+    `${totals.applied} applied`,
+    `${totals.unchanged} unchanged`,
+    `${totals.failed} failed`,
+  ];
+  if (totals.refused > 0) parts.push(`${totals.refused} refused`);
+  if (totals.notStarted > 0) parts.push(`${totals.notStarted} not started`);
+  if (report.unmanaged.length > 0) parts.push(`${report.unmanaged.length} no longer managed`);
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  return `Apply: ${parts.join(", ")} (${report.requests} requests, ${report.rateLimited} rate-limited, ${seconds}s)`;
+}
+
+export function renderApplyText(report: ApplyReport): string {
+  const lines: string[] = [];
+  for (const outcome of report.outcomes) {
+    switch (outcome.status) {
+      case "applied":
+        lines.push(`✓ ${outcome.code}: applied (${changeCounts(outcome) || "confirmed"})`);
+        break;
+      case "unchanged":
+        lines.push(`= ${outcome.code}: unchanged (live already matched)`);
+        break;
+      case "failed":
+        lines.push(
+          `✗ ${outcome.code}: failed: ${outcome.message ?? outcome.errorClass ?? "unknown error"}`,
+        );
+        break;
+      case "refused":
+        lines.push(`✗ ${outcome.code}: refused: ${outcome.message ?? "cap reached"}`);
+        break;
+      case "not-started":
+        lines.push(`… ${outcome.code}: not started`);
+        break;
+    }
+    for (const warning of outcome.warnings ?? []) lines.push(`  ! ${warning}`);
+  }
+  for (const code of report.unmanaged) {
+    lines.push(
+      `- ${code}: store file removed; no longer managed (nothing sent, state entry dropped)`,
+    );
+  }
+  if (report.stoppedBy !== undefined) {
+    lines.push(report.stopMessage ?? STOP_TEXT[report.stoppedBy]);
+  }
+  lines.push(summaryLine(report));
+  return `${lines.join("\n")}\n`;
+}
+
+export function renderApplyJson(report: ApplyReport): string {
+  return `${JSON.stringify({ ...report, totals: applyTotals(report), exitCode: applyExitCode(report) }, null, 2)}\n`;
+}
+
+const MARKDOWN_STATUS: Record<StoreStatus, string> = {
+  applied: "✅ applied",
+  unchanged: "➖ unchanged",
+  failed: "❌ failed",
+  refused: "⛔ refused",
+  "not-started": "⏸️ not started",
+};
+
+/** Markdown for the merged pull request's comment and the job summary. Rows past `maxRows` are folded into a count. */
+export function renderApplyMarkdown(report: ApplyReport, maxRows = 300): string {
+  const lines = ["### partoo-links apply", ""];
+  if (report.commit !== undefined) lines.push(`Commit \`${report.commit.slice(0, 12)}\``, "");
+  lines.push(summaryLine(report), "");
+  if (report.stoppedBy !== undefined) {
+    lines.push(`> ${escapeCell(report.stopMessage ?? STOP_TEXT[report.stoppedBy])}`, "");
+  }
+  // Failures first: they are what a reader needs to act on.
+  const order: StoreStatus[] = ["failed", "refused", "not-started", "applied", "unchanged"];
+  const rows = order.flatMap((status) => report.outcomes.filter((o) => o.status === status));
+  const shown = rows.filter((o) => o.status !== "unchanged").slice(0, maxRows);
+  if (shown.length > 0) {
+    lines.push("| store | result | details |", "| --- | --- | --- |");
+    for (const outcome of shown) {
+      const details =
+        outcome.status === "applied" ? changeCounts(outcome) : (outcome.message ?? "");
+      lines.push(
+        `| \`${outcome.code}\` | ${MARKDOWN_STATUS[outcome.status]} | ${escapeCell(details)} |`,
+      );
+    }
+    const hidden = rows.filter((o) => o.status !== "unchanged").length - shown.length;
+    if (hidden > 0) lines.push("", `…and ${hidden} more stores (see the job log).`);
+  }
+  if (report.unmanaged.length > 0) {
+    lines.push(
+      "",
+      `No longer managed (file removed): ${report.unmanaged.map((c) => `\`${c}\``).join(", ")}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}

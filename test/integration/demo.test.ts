@@ -1,0 +1,16 @@
+import { runCli } from "../helpers/cli.js";
+
+describe("the npm start demo", () => {
+  test("runs every step against the built-in emulator and exits 0", async () => {
+    const result = await runCli(["demo"]);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.stdout).toContain("━━ 9/9 Drift check again: clean");
+    expect(result.stdout).toContain("Demo complete: every step went as expected");
+    // The manual change is reported as drift of the managed type only.
+    expect(result.stdout).toMatch(
+      /- https:\/\/competitor\.example\.org\/paris-01 \(id 9001, drift\)/,
+    );
+    expect(result.stdout).not.toMatch(/new-collection.*drift/);
+    expect(result.code).toBe(0);
+  }, 60_000);
+});

@@ -105,11 +105,13 @@ export function renderApplyText(report: ApplyReport): string {
         break;
       case "failed":
         lines.push(
-          `✗ ${outcome.code}: failed: ${outcome.message ?? outcome.errorClass ?? "unknown error"}`,
+          `✗ ${outcome.code}: failed: ${withoutCode(outcome, outcome.message ?? outcome.errorClass ?? "unknown error")}`,
         );
         break;
       case "refused":
-        lines.push(`✗ ${outcome.code}: refused: ${outcome.message ?? "cap reached"}`);
+        lines.push(
+          `✗ ${outcome.code}: refused: ${withoutCode(outcome, outcome.message ?? "cap reached")}`,
+        );
         break;
       case "not-started":
         lines.push(`… ${outcome.code}: not started`);
@@ -157,7 +159,9 @@ export function renderApplyMarkdown(report: ApplyReport, maxRows = 300): string 
     lines.push("| store | result | details |", "| --- | --- | --- |");
     for (const outcome of shown) {
       const details =
-        outcome.status === "applied" ? changeCounts(outcome) : (outcome.message ?? "");
+        outcome.status === "applied"
+          ? changeCounts(outcome)
+          : withoutCode(outcome, outcome.message ?? "");
       lines.push(
         `| \`${outcome.code}\` | ${MARKDOWN_STATUS[outcome.status]} | ${escapeCell(details)} |`,
       );
@@ -172,6 +176,12 @@ export function renderApplyMarkdown(report: ApplyReport, maxRows = 300): string 
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** Messages that start with the store's code already stand on the store's line. */
+function withoutCode(outcome: StoreOutcome, message: string): string {
+  const prefix = `${outcome.code}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 function escapeCell(text: string): string {

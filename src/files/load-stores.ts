@@ -44,16 +44,14 @@ export interface LoadOptions {
   skipUnchanged?: ReadonlyMap<string, { fileHash: string; businessId?: string }>;
 }
 
+type Skipped = LoadResult["skipped"][number];
+
+/** What became of one file. The declared code and business_id feed the checks across files. */
 type Outcome =
-  | {
-      kind: "parsed";
-      file: StoreFile;
-      store?: DesiredStore;
-      code?: string;
-      businessId?: string;
-    }
-  | { kind: "skipped"; file: StoreFile & { businessId?: string } }
-  | { kind: "failed" };
+  | { kind: "loaded"; loaded: LoadedStore }
+  | { kind: "invalid"; file: string; code: string | undefined; businessId: string | undefined }
+  | { kind: "skipped"; skipped: Skipped }
+  | { kind: "unreadable" };
 
 export async function loadStores(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const displayRoot = options.displayRoot ?? process.cwd();
@@ -66,60 +64,64 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
     const read = readStoreFile(entry, buffer);
     if ("issue" in read) {
       issues.push(read.issue);
-      return { kind: "failed" };
+      return { kind: "unreadable" };
     }
-    const file: StoreFile = { file: entry.file, code: entry.code, fileHash: read.fileHash };
-    const known = options.skipUnchanged?.get(entry.code);
-    if (known !== undefined && known.fileHash === read.fileHash) {
-      return {
-        kind: "skipped",
-        file: known.businessId === undefined ? file : { ...file, businessId: known.businessId },
-      };
+    const { file, code } = entry;
+    const fileHash = read.fileHash;
+    const known = options.skipUnchanged?.get(code);
+    if (known !== undefined && known.fileHash === fileHash) {
+      const skipped: Skipped = { file, code, fileHash };
+      if (known.businessId !== undefined) skipped.businessId = known.businessId;
+      return { kind: "skipped", skipped };
     }
-    const decoded = decodeStoreBytes(read.bytes, entry.file);
+    const decoded = decodeStoreBytes(read.bytes, file);
     if ("issue" in decoded) {
       issues.push(decoded.issue);
-      return { kind: "failed" };
+      return { kind: "unreadable" };
     }
-    const parsed = parseStore(decoded.text, entry.file, entry.code);
-    issues.push(...parsed.issues);
-    const outcome: Outcome = { kind: "parsed", file };
-    if (parsed.store !== undefined) outcome.store = parsed.store;
-    if (parsed.code !== undefined) outcome.code = parsed.code;
-    if (parsed.businessId !== undefined) outcome.businessId = parsed.businessId;
-    return outcome;
+    const parsed = parseStore(decoded.text, file, code);
+    for (const issue of parsed.issues) issues.push(issue);
+    if (parsed.store !== undefined) {
+      return { kind: "loaded", loaded: { file, code, fileHash, store: parsed.store } };
+    }
+    return { kind: "invalid", file, code: parsed.code, businessId: parsed.businessId };
   };
   const outcomes = listing.entries.map(readOne);
 
-  const identities: DeclaredIdentity[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.kind === "parsed") {
-      identities.push({
-        file: outcome.file.file,
-        code: outcome.code,
-        businessId: outcome.businessId,
-      });
-    } else if (outcome.kind === "skipped") {
-      const { file, code, businessId } = outcome.file;
-      identities.push({ file, code, businessId });
-    }
-  }
   const paths = new Map(listing.entries.map((entry) => [entry.file, entry.path]));
-  issues.push(
-    ...duplicateIssues(identities, (file, field) => locateInFile(paths.get(file), field)),
-  );
+  const locate = (file: string, field: IdentityField) => locateInFile(paths.get(file), field);
+  issues.push(...duplicateIssues(outcomes.flatMap(declaredIdentity), locate));
 
   const failedFiles = new Set(
     issues.filter((issue) => issue.severity === "error").map((issue) => issue.file),
   );
   const stores: LoadedStore[] = [];
-  const skipped: LoadResult["skipped"] = [];
+  const skipped: Skipped[] = [];
   for (const outcome of outcomes) {
-    if (outcome.kind === "failed" || failedFiles.has(outcome.file.file)) continue;
-    if (outcome.kind === "skipped") skipped.push(outcome.file);
-    else if (outcome.store !== undefined) stores.push({ ...outcome.file, store: outcome.store });
+    if (outcome.kind === "loaded" && !failedFiles.has(outcome.loaded.file)) {
+      stores.push(outcome.loaded);
+    } else if (outcome.kind === "skipped" && !failedFiles.has(outcome.skipped.file)) {
+      skipped.push(outcome.skipped);
+    }
   }
   return { stores, skipped, issues: issues.sort(compareIssues) };
+}
+
+function declaredIdentity(outcome: Outcome): DeclaredIdentity[] {
+  switch (outcome.kind) {
+    case "loaded": {
+      const { file, store } = outcome.loaded;
+      return [{ file, code: store.code, businessId: store.businessId }];
+    }
+    case "skipped": {
+      const { file, code, businessId } = outcome.skipped;
+      return [{ file, code, businessId }];
+    }
+    case "invalid":
+      return [outcome];
+    case "unreadable":
+      return [];
+  }
 }
 
 /** Where a file declares a field: read and parsed again, which only files in a duplicate need. */

@@ -40,41 +40,46 @@ export function storeRuleFindings(data: unknown, expectedCode: string): Finding[
 
 function linkListFindings(type: string, list: readonly unknown[]): Finding[] {
   const findings: Finding[] = [];
-  const preferred: ValuePath[] = [];
-  const firstSeen = new Map<string, ValuePath>();
-  list.forEach((item, index) => {
+  // Indexes, not paths: a valid list (the common case) allocates as little as possible.
+  const preferred: number[] = [];
+  const firstSeen = new Map<string, number>();
+  const urlPath = (index: number): ValuePath =>
+    isPlainObject(list[index]) ? ["links", type, index, "url"] : ["links", type, index];
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
     const object = isPlainObject(item);
     const url = object ? item["url"] : item;
-    if (typeof url !== "string") return;
-    const urlPath: ValuePath = object ? ["links", type, index, "url"] : ["links", type, index];
+    if (typeof url !== "string") continue;
     const problem = urlProblem(url);
     if (problem !== undefined) {
       findings.push({
-        path: urlPath,
+        path: urlPath(index),
         target: "value",
         message: `${linkLabel(type, index)}: ${problem}`,
       });
     }
-    if (object && item["preferred"] === true) preferred.push(["links", type, index, "preferred"]);
+    if (object && item["preferred"] === true) preferred.push(index);
     const identity = urlIdentity(url);
     const earlier = firstSeen.get(identity);
     if (earlier === undefined) {
-      firstSeen.set(identity, urlPath);
-      return;
+      firstSeen.set(identity, index);
+      continue;
     }
+    const path = urlPath(index);
     findings.push({
-      path: urlPath,
+      path,
       target: "value",
       message: ({ lineOf }: SourceLookup) =>
-        `${type} lists ${JSON.stringify(url)} twice (lines ${lineOf(earlier, "value")} and ${lineOf(urlPath, "value")}); remove one`,
+        `${type} lists ${JSON.stringify(url)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path, "value")}); remove one`,
     });
-  });
+  }
   if (preferred.length > 1) {
+    const preferredPath = (index: number): ValuePath => ["links", type, index, "preferred"];
     findings.push({
-      path: preferred[1]!,
+      path: preferredPath(preferred[1]!),
       target: "key",
       message: ({ lineOf }: SourceLookup) => {
-        const lines = preferred.map((path) => lineOf(path, "key"));
+        const lines = preferred.map((index) => lineOf(preferredPath(index), "key"));
         const count = preferred.length === 2 ? "two" : String(preferred.length);
         return `${type} has ${count} preferred links (lines ${listed(lines)}); keep one`;
       },

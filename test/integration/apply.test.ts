@@ -306,7 +306,7 @@ describe("apply caps", () => {
     const result = await fleet.run(["apply", "--max-deleted-links", "3", "--concurrency", "1"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `✗ ${names[1]}: refused: ${names[1]}: live reads show 2 links to delete, which would take this run past --max-deleted-links 3`,
+      `✗ ${names[1]}: refused: live reads show 2 links to delete, which would take this run past --max-deleted-links 3`,
     );
     expect(result.stdout).toContain(`… ${names[2]}: not started`);
     expect(fleet.postedCodes()).toEqual([names[0]]);

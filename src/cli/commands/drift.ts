@@ -106,7 +106,7 @@ async function runDrift({ options, io }: CommandContext): Promise<number> {
 
   io.stdout.write(render(plan, format, io));
   await appendSummaryIfSet(io, () =>
-    renderPlanMarkdown(plan, { title: TITLE, maxLength: 500_000 }),
+    renderPlanMarkdown(plan, { title: TITLE, label: "Drift", maxLength: 500_000 }),
   );
   if (options["issue"] === true) await syncIssue(io, plan);
   if (plan.failedStores.length > 0) return 1;
@@ -156,11 +156,11 @@ function render(plan: Plan, format: (typeof FORMATS)[number], io: CliIO): string
     case "json":
       return renderPlanJson(plan);
     case "markdown":
-      return renderPlanMarkdown(plan, { title: TITLE });
+      return renderPlanMarkdown(plan, { title: TITLE, label: "Drift" });
     case "text":
-      return renderPlanText(plan, { color: useColor(io) });
+      return renderPlanText(plan, { color: useColor(io), label: "Drift" });
     case "github":
-      return renderPlanText(plan, { color: false }) + githubWarnings(plan);
+      return renderPlanText(plan, { color: false, label: "Drift" }) + githubWarnings(plan);
   }
 }
 
@@ -183,6 +183,7 @@ async function syncIssue(io: CliIO, plan: Plan): Promise<void> {
     title: ISSUE_TITLE,
     body: renderPlanMarkdown(plan, {
       title: TITLE,
+      label: "Drift",
       fullPlanHint: "See the job summary of the Drift run for the full report.",
     }),
     resolvedComment: "Live links match the store files again: closing.",

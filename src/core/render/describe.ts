@@ -40,14 +40,14 @@ export function plural(count: number, word: string, many = `${word}s`): string {
 }
 
 /** "Plan: 3 stores to change: 4 links to create, 1 to update, 2 to delete; 27 unchanged." */
-export function summaryLine(plan: Plan): string {
+export function summaryLine(plan: Plan, label = "Plan"): string {
   const { summary } = plan;
   const parts: string[] = [];
   if (summary.storesToChange === 0) {
-    parts.push(`Plan: no changes; ${summary.unchanged} unchanged`);
+    parts.push(`${label}: no changes; ${summary.unchanged} unchanged`);
   } else {
     parts.push(
-      `Plan: ${plural(summary.storesToChange, "store")} to change: ${plural(summary.create, "link")} to create, ${summary.update} to update, ${summary.delete} to delete; ${summary.unchanged} unchanged`,
+      `${label}: ${plural(summary.storesToChange, "store")} to change: ${plural(summary.create, "link")} to create, ${summary.update} to update, ${summary.delete} to delete; ${summary.unchanged} unchanged`,
     );
   }
   if (plan.mode === "live" && summary.drift > 0) {

@@ -22,6 +22,8 @@ export interface MarkdownOptions {
   readonly title?: string;
   /** Where the whole plan can be read, for the note when it is cut. */
   readonly fullPlanHint?: string;
+  /** The word that starts the summary line (default "Plan"). */
+  readonly label?: string;
 }
 
 const FULL_PLAN_HINT = "Run `partoo-links plan` or see the job log for the full plan.";
@@ -36,7 +38,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   const title = options.title ?? "Partoo links plan";
   const head: string[] = [`### ${escapeText(title)} (${plan.mode})`, ""];
   if (plan.mode === "offline") head.push(`> ${escapeText(OFFLINE_NOTE)}`, "");
-  head.push(`**${escapeText(summaryLine(plan))}**`, "");
+  head.push(`**${escapeText(summaryLine(plan, options.label))}**`, "");
   const totalChanges = plan.stores.reduce((sum, store) => sum + store.changes.length, 0);
   const fold = plan.stores.length > FOLD_STORES || totalChanges > FOLD_CHANGES;
   const blocks: { text: string; store?: StorePlan }[] = plan.stores.map((store) => ({

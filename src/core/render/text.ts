@@ -13,6 +13,8 @@ import {
 export interface TextOptions {
   /** ANSI colours; the command decides (a terminal, and no NO_COLOR). */
   readonly color?: boolean;
+  /** The word that starts the summary line (default "Plan"; drift says "Drift"). */
+  readonly label?: string;
 }
 
 type Paint = (text: string) => string;
@@ -71,7 +73,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
     }
     lines.push("");
   }
-  lines.push(paint.bold(summaryLine(plan)));
+  lines.push(paint.bold(summaryLine(plan, options.label)));
   return `${lines.join("\n")}\n`;
 }
 

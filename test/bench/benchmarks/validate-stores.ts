@@ -20,7 +20,7 @@ interface Context {
 
 registerBenchmark<Context>({
   name: `validate ${STORES.toLocaleString("en-US")} stores`,
-  runs: 6,
+  runs: 9,
   maxRatio: 1.2,
   maxPeakRssBytes: 300 * 1024 * 1024,
   async setup() {

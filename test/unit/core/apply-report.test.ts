@@ -94,7 +94,7 @@ describe("the text report", () => {
         "  ! SHOP_ONLINE: https://partner.example.com is a non-editable link",
         "= lyon-02: unchanged (live already matched)",
         `✗ nice-03: failed: ${failed.message}`,
-        `✗ lille-04: refused: ${refused.message.replace("lille-04: ", "")}`,
+        `✗ lille-04: refused: ${refused.message!.replace("lille-04: ", "")}`,
         "… rennes-05: not started",
         "- old-09: store file removed; no longer managed (nothing sent, state entry dropped)",
         "lille-04 would pass --max-deleted-links 5",

@@ -20,7 +20,8 @@ interface Context {
 
 registerBenchmark<Context>({
   name: `validate ${STORES.toLocaleString("en-US")} stores`,
-  runs: 9,
+  runs: 10,
+  rounds: 5,
   maxRatio: 1.2,
   maxPeakRssBytes: 300 * 1024 * 1024,
   async setup() {

@@ -145,3 +145,15 @@ test("drift opens the issue daily and repairs only when asked, inside the sync g
   expect(repair.concurrency).toEqual({ group: "partoo-sync", "cancel-in-progress": false });
   expect(runs(repair)).toContain("npx partoo-links apply --repair --state github:partoo-state");
 });
+
+test("every plan, apply and drift in a workflow reads the state on branch partoo-state", () => {
+  const commands = files.flatMap((file) =>
+    Object.values(workflow(file).jobs).flatMap((job) =>
+      runs(job)
+        .split("\n")
+        .filter((line) => /partoo-links (plan|apply|drift)\b/.test(line)),
+    ),
+  );
+  expect(commands.length).toBeGreaterThanOrEqual(6);
+  for (const command of commands) expect(command).toContain("--state github:partoo-state");
+});

@@ -32,6 +32,20 @@ export const apiUrlOption: Record<string, OptionSpec> = {
     description: `Partoo API base URL (default $PARTOO_API_URL, else ${DEFAULT_API_URL})`,
   },
 };
+export const DEFAULT_RATE_LIMIT = 300;
+export const rateLimitOption: Record<string, OptionSpec> = {
+  "rate-limit": {
+    type: "string",
+    valueName: "N",
+    description: `Partoo requests per minute, paced evenly (default ${DEFAULT_RATE_LIMIT}, Partoo's default limit)`,
+  },
+};
+
+/** --rate-limit, for every command that calls Partoo. */
+export function parseRateLimit(options: OptionValues): number {
+  return parseNumberOption(options, "rate-limit", { min: 1, fallback: DEFAULT_RATE_LIMIT })!;
+}
+
 export function formatOption(formats: readonly string[]): Record<string, OptionSpec> {
   return {
     format: {

@@ -12,6 +12,8 @@ import {
   parseFormat,
   parseNumberOption,
   parseOnly,
+  parseRateLimit,
+  rateLimitOption,
   stateOption,
   storesOption,
   stringOption,
@@ -31,7 +33,7 @@ import {
 } from "../../core/apply-report.js";
 import type { StateBackend } from "../../state/backend.js";
 import { openStateBackend } from "../../state/open.js";
-import { createPartooClient, DEFAULT_RATE_LIMIT_PER_MINUTE } from "../../partoo/client.js";
+import { createPartooClient } from "../../partoo/client.js";
 import { runApply, type ApplyJob } from "../../reconcile/run-apply.js";
 import { StateRecorder } from "../../reconcile/state-recorder.js";
 import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
@@ -66,11 +68,7 @@ Exit codes: 0 all applied, 1 any store failed or refused (or a cap was reached),
       valueName: "N",
       description: `stores in flight at once (default ${DEFAULT_APPLY_CONCURRENCY})`,
     },
-    "rate-limit": {
-      type: "string",
-      valueName: "N",
-      description: `requests per minute, paced evenly (default ${DEFAULT_RATE_LIMIT_PER_MINUTE})`,
-    },
+    ...rateLimitOption,
     "max-stores": {
       type: "string",
       valueName: "N",
@@ -112,10 +110,7 @@ async function runApplyCommand({ options, io }: CommandContext): Promise<number>
     min: 1,
     fallback: DEFAULT_APPLY_CONCURRENCY,
   })!;
-  const rateLimit = parseNumberOption(options, "rate-limit", {
-    min: 1,
-    fallback: DEFAULT_RATE_LIMIT_PER_MINUTE,
-  })!;
+  const rateLimit = parseRateLimit(options);
   const maxStores = parseNumberOption(options, "max-stores", { min: 0 });
   const maxDeletedLinks = parseNumberOption(options, "max-deleted-links", {
     min: 0,

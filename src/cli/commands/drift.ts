@@ -8,6 +8,8 @@ import {
   apiKey,
   apiUrl,
   apiUrlOption,
+  parseRateLimit,
+  rateLimitOption,
   formatOption,
   onlyOption,
   parseFormat,
@@ -56,6 +58,7 @@ Exit codes: 0 live matches the files, 2 any difference, 1 error.`,
     ...onlyOption,
     ...formatOption(FORMATS),
     ...apiUrlOption,
+    ...rateLimitOption,
     sample: {
       type: "string",
       valueName: "N",
@@ -92,6 +95,7 @@ async function runDrift({ options, io }: CommandContext): Promise<number> {
 
   const client = createPartooClient({
     ...connection,
+    rateLimitPerMinute: parseRateLimit(options),
     logger: (line) => io.stderr.write(`${line}\n`),
   });
   let plan: Plan;

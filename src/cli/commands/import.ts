@@ -11,6 +11,8 @@ import {
   apiKey,
   apiUrl,
   apiUrlOption,
+  parseRateLimit,
+  rateLimitOption,
   stateOption,
   storesDir,
   storesOption,
@@ -49,6 +51,7 @@ Exit codes: 0 ok, 1 error (a store could not be imported).`,
     ...storesOption,
     ...stateOption,
     ...apiUrlOption,
+    ...rateLimitOption,
     code: { type: "string", valueName: "CODE[,CODE…]", description: "import these store codes" },
     all: { type: "boolean", description: "import every business the key can see" },
     force: { type: "boolean", description: "overwrite existing store files" },
@@ -92,6 +95,7 @@ async function runImport({ options, io }: CommandContext): Promise<number> {
   const client = createPartooClient({
     apiKey: apiKey(io.env, "import"),
     baseUrl: apiUrl(options, io.env),
+    rateLimitPerMinute: parseRateLimit(options),
     logger: (line) => io.stderr.write(`${line}\n`),
   });
   const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);

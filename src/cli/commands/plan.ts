@@ -10,6 +10,8 @@ import {
   apiKey,
   apiUrl,
   apiUrlOption,
+  parseRateLimit,
+  rateLimitOption,
   formatOption,
   onlyOption,
   parseFormat,
@@ -80,6 +82,7 @@ push; --live: operations to send), 1 error (invalid store files, unreadable stor
         "upsert the plan as one comment on the pull request of GITHUB_EVENT_PATH (needs GITHUB_TOKEN, GITHUB_REPOSITORY)",
     },
     ...apiUrlOption,
+    ...rateLimitOption,
   },
   run: runPlan,
 };
@@ -111,6 +114,7 @@ async function runPlan({ options, io }: CommandContext): Promise<number> {
   } else {
     const client = createPartooClient({
       ...connection,
+      rateLimitPerMinute: parseRateLimit(options),
       logger: (line) => io.stderr.write(`${line}\n`),
     });
     try {

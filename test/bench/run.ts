@@ -6,5 +6,8 @@
 import { runBenchmarks } from "./harness.js";
 import "./benchmarks/validate-stores.js";
 import "./plan-offline.js";
+import "./benchmarks/apply-fleet.js";
+import "./benchmarks/pacing.js";
+import "./benchmarks/memory.js";
 
 await runBenchmarks(process.argv.slice(2));

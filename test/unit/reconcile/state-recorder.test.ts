@@ -135,4 +135,30 @@ describe("the state recorder", () => {
       ["b-1", "c-1", "d-1", "e-1", "f-1"],
     ]);
   });
+
+  test("after a slow save the next one waits ten times as long as it took, so a slow backend is not written back to back", async () => {
+    const backend = fakeBackend();
+    let time = 0;
+    const recorder = new StateRecorder(backend, 1000, () => time);
+    backend.hold = true;
+    time = 1000;
+    recorder.record("a-1", record("a-1"));
+    await settle();
+    // The save takes 4 s (a commit on GitHub): the next one may start 40 s after it started.
+    time = 5000;
+    backend.hold = false;
+    backend.release();
+    await settle();
+    time = 40_000;
+    recorder.record("b-1", record("b-1"));
+    await settle();
+    expect(backend.updates).toEqual([{ "a-1": record("a-1") }]);
+    time = 41_000;
+    recorder.record("c-1", record("c-1"));
+    await settle();
+    expect(backend.updates).toEqual([
+      { "a-1": record("a-1") },
+      { "b-1": record("b-1"), "c-1": record("c-1") },
+    ]);
+  });
 });

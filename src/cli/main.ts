@@ -2,6 +2,7 @@
  * The entry point: parses the command line, runs one command, and is the one error boundary
  * that turns errors into a one-line message and an exit code.
  */
+import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
 import { AppError, UsageError } from "../errors.js";
 import { didYouMean } from "../core/suggest.js";
@@ -18,6 +19,8 @@ const globalOptions: Record<string, OptionSpec> = {
 
 export function defaultIO(): CliIO {
   const controller = new AbortController();
+  // Every request waiting for its turn listens to this signal: many at once is normal.
+  setMaxListeners(0, controller.signal);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       process.stderr.write(`\n${PROGRAM}: ${signal} received, finishing the stores in flight…\n`);

@@ -12,6 +12,15 @@ export const MAX_ALIAS_EXPANSION = 100;
 /** YAML syntax errors listed per file; the rest are summed up in one line. */
 export const MAX_YAML_ERRORS = 5;
 
+/** Other problems listed per file (a bad file may have one per line); the rest are summed up. */
+export const MAX_FILE_ISSUES = 50;
+
+/** Nesting levels allowed; a store file has at most five. Checked only on large files. */
+export const MAX_NESTING = 50;
+
+/** Below this many characters a file cannot nest deeply enough to slow the parser down. */
+export const NESTING_CHECK_MIN_CHARS = 16 * 1024;
+
 /** Longest URL accepted (the same limit as the schema's maxLength). */
 export const MAX_URL_LENGTH = 2048;
 

@@ -4,9 +4,24 @@
  */
 import { isMap, parseDocument } from "yaml";
 import type { DesiredStore } from "../core/model.js";
-import { MAX_ALIAS_EXPANSION, MAX_FILE_BYTES } from "./limits.js";
-import { firstAliasOffset, firstLine, structureIssues, yamlIssues } from "./yaml-issues.js";
-import { compareIssues, hasErrors, type StoreIssue } from "./issues.js";
+import {
+  MAX_ALIAS_EXPANSION,
+  MAX_FILE_BYTES,
+  MAX_FILE_ISSUES,
+  MAX_YAML_ERRORS,
+  NESTING_CHECK_MIN_CHARS,
+} from "./limits.js";
+import {
+  capIssues,
+  duplicateKeyIssues,
+  firstAliasOffset,
+  firstLine,
+  structureIssues,
+  TOO_DEEP,
+  tooDeepOffset,
+  yamlIssues,
+} from "./yaml-issues.js";
+import { hasErrors, type StoreIssue } from "./issues.js";
 import { isPlainObject, type Finding, type SourceLookup } from "./findings.js";
 import { schemaErrors } from "./store-schema.js";
 import { schemaFindings } from "./schema-messages.js";
@@ -18,7 +33,8 @@ const PARSE_OPTIONS = {
   prettyErrors: false,
   // Not "silent": that level also drops the error for a second document.
   logLevel: "error",
-  uniqueKeys: true,
+  // Checked by duplicateKeyIssues instead: yaml's own check is quadratic in the keys of a map.
+  uniqueKeys: false,
   version: "1.2",
   schema: "core",
 } as const;
@@ -66,13 +82,18 @@ function checkStore(text: string, file: string, expectedCode: string): ParsedSto
   const issue = (offset: number, message: string): StoreIssue => ({
     file,
     ...locate(offset),
-    message,
+    message: oneLine(message),
     severity: "error",
   });
 
-  const document = parseDocument(source, PARSE_OPTIONS);
-  if (document.errors.length > 0 || document.warnings.length > 0) {
-    return { issues: yamlIssues(document, source, issue).sort(compareIssues) };
+  if (source.length >= NESTING_CHECK_MIN_CHARS) {
+    const deep = tooDeepOffset(source);
+    if (deep !== undefined) return { issues: [issue(deep, TOO_DEEP)] };
+  }
+  const document = parseWithoutStacks(source);
+  const duplicates = duplicateKeyIssues(document, issue);
+  if (document.errors.length > 0 || document.warnings.length > 0 || duplicates.length > 0) {
+    return { issues: yamlIssues(document, source, issue, duplicates) };
   }
   if (document.contents === null) {
     return {
@@ -88,7 +109,9 @@ function checkStore(text: string, file: string, expectedCode: string): ParsedSto
   // Tags and aliases can only be present if these characters are: most files skip the walk.
   if (/[!*]/.test(source)) {
     const structural = structureIssues(document, source, issue);
-    if (structural.length > 0) return { issues: structural.sort(compareIssues) };
+    if (structural.length > 0) {
+      return { issues: capIssues(structural, MAX_YAML_ERRORS, "tags and aliases") };
+    }
   }
   let data: unknown;
   try {
@@ -105,21 +128,23 @@ function checkStore(text: string, file: string, expectedCode: string): ParsedSto
     };
   }
 
-  const findings: Finding[] = [
-    ...schemaFindings(schemaErrors(data), data, expectedCode),
-    ...storeRuleFindings(data, expectedCode),
-  ];
+  const fromSchema = schemaFindings(schemaErrors(data), data, expectedCode, MAX_FILE_ISSUES + 1);
+  const allFindings: Finding[] = [...fromSchema, ...storeRuleFindings(data, expectedCode)];
+  // Placing a finding searches the document: only those listed (and the next) are placed.
+  const findings = allFindings.slice(0, MAX_FILE_ISSUES + 1);
   const lookup: SourceLookup = {
     lineOf: (path, target) => locate(offsetOf(document, path, target)).line,
     sourceOf: (path) => sourceOf(document, path),
   };
-  const issues = findings.map((finding) =>
+  const placed = findings.map((finding) =>
     issue(
       offsetOf(document, finding.path, finding.target),
       typeof finding.message === "string" ? finding.message : finding.message(lookup),
     ),
   );
-  issues.sort(compareIssues);
+  // Past the limit, the schema's findings are not all described: how many more is unknown.
+  const total = fromSchema.length > MAX_FILE_ISSUES ? undefined : allFindings.length;
+  const issues = capIssues(placed, MAX_FILE_ISSUES, "problems", total);
   const parsed: ParsedStore = { issues };
   if (isPlainObject(data)) {
     if (typeof data["code"] === "string") parsed.code = data["code"];
@@ -127,6 +152,29 @@ function checkStore(text: string, file: string, expectedCode: string): ParsedSto
   }
   if (!hasErrors(issues) && isPlainObject(data)) parsed.store = normalizeStore(data);
   return parsed;
+}
+
+/**
+ * Messages quote the file (a type name, a value): its line breaks and other control
+ * characters are shown escaped, so that a message stays on one line of a terminal or log.
+ */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is escaped
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => {
+    const escaped = JSON.stringify(char).slice(1, -1);
+    return escaped !== char ? escaped : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+}
+
+/** yaml builds an Error per problem it meets; capturing 100,000 stack traces takes seconds. */
+function parseWithoutStacks(source: string) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parseDocument(source, PARSE_OPTIONS);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The line and column of a top-level field's value, or undefined when the text has none. */

@@ -32,14 +32,17 @@ function resolvePath(data: unknown, instancePath: string): { path: ValuePath; va
   return { path, value };
 }
 
+/** The findings of ajv's errors, the first `limit` of them: a bad file may have 100,000. */
 export function schemaFindings(
   errors: readonly ErrorObject[],
   data: unknown,
   expectedCode: string,
+  limit = Infinity,
 ): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
+    if (findings.length >= limit) break;
     const { path, value } = resolvePath(data, error.instancePath);
     const finding = describeError(error, path, value, expectedCode);
     if (finding === undefined) continue;

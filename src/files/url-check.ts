@@ -7,6 +7,8 @@ import { MAX_URL_LENGTH } from "./limits.js";
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what we look for
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** A surrogate that is not part of a pair: only a YAML escape ("\ud800") can write one. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The URL shortened for a message, with its quotes. */
 export function quoteUrl(url: string): string {
@@ -24,7 +26,9 @@ const PLAIN =
 
 /** Why `url` is not an acceptable link URL, or undefined when it is. */
 export function urlProblem(url: string): string | undefined {
-  if (url.length <= MAX_URL_LENGTH && PLAIN.test(url)) return undefined;
+  if (url.length <= MAX_URL_LENGTH && PLAIN.test(url) && !LONE_SURROGATE.test(url)) {
+    return undefined;
+  }
   const shown = quoteUrl(url);
   if (url === "") return "URL is empty; give an https:// URL or remove the link";
   if (url.length > MAX_URL_LENGTH) {
@@ -34,6 +38,9 @@ export function urlProblem(url: string): string | undefined {
     return `URL ${shown} contains whitespace; encode spaces as %20 and remove line breaks`;
   }
   if (CONTROL.test(url)) return `URL ${shown} contains control characters; remove them`;
+  if (LONE_SURROGATE.test(url)) {
+    return `URL ${shown} contains half of a UTF-16 surrogate pair (an escape such as \\ud800), which is no character; remove it`;
+  }
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) {
     const hint = url.startsWith("//") ? `https:${url}` : `https://${url.replace(/^\/+/, "")}`;

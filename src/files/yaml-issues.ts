@@ -2,12 +2,14 @@
  * What YAML itself objects to, in words that say what to change: syntax errors, repeated
  * keys, and the features a store file has no use for (tags, many aliases).
  */
-import { isAlias, isScalar, visit, type Document, type YAMLError } from "yaml";
-import { MAX_ALIASES, MAX_YAML_ERRORS } from "./limits.js";
+import { CST, Lexer, isAlias, isScalar, visit, type Document, type YAMLError } from "yaml";
+import { MAX_ALIASES, MAX_NESTING, MAX_YAML_ERRORS } from "./limits.js";
 import { compareIssues, type StoreIssue } from "./issues.js";
 import { keyName } from "./yaml-positions.js";
 
 export type IssueAt = (offset: number, message: string) => StoreIssue;
+
+export const TOO_DEEP = "the file nests too deeply to be read; a store file has only a few levels";
 
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -25,37 +27,72 @@ export function firstAliasOffset(document: Document): number {
   return offset;
 }
 
-/** YAML syntax errors and warnings, in words that say what to change. */
-export function yamlIssues(document: Document, source: string, issue: IssueAt): StoreIssue[] {
-  const issues: StoreIssue[] = [];
-  let duplicatesReported = false;
+/**
+ * YAML syntax errors and warnings, in words that say what to change, with the repeated keys
+ * found by duplicateKeyIssues.
+ */
+export function yamlIssues(
+  document: Document,
+  source: string,
+  issue: IssueAt,
+  duplicates: readonly StoreIssue[],
+): StoreIssue[] {
+  const issues: StoreIssue[] = [...duplicates];
   for (const error of [...document.errors, ...document.warnings] as YAMLError[]) {
-    if (error.code !== "DUPLICATE_KEY")
-      issues.push(issue(error.pos[0], yamlMessage(error, source)));
-    else if (!duplicatesReported) {
-      issues.push(...duplicateKeyIssues(document, issue));
-      duplicatesReported = true;
-    }
+    issues.push(issue(error.pos[0], yamlMessage(error, source)));
   }
   if (issues.length === 0) return [issue(0, "invalid YAML; check the syntax of the file")];
-  issues.sort(compareIssues);
   // After the first few, syntax errors are mostly echoes of the first ones.
-  if (issues.length <= MAX_YAML_ERRORS) return issues;
-  const next = issues[MAX_YAML_ERRORS]!;
+  return capIssues(issues, MAX_YAML_ERRORS, "YAML errors");
+}
+
+/**
+ * The first `max` issues by position, then one that says how many more there are (`total`
+ * counts those that were not even placed; undefined when not all of them were counted).
+ */
+export function capIssues(
+  issues: StoreIssue[],
+  max: number,
+  what: string,
+  total: number | undefined = issues.length,
+): StoreIssue[] {
+  issues.sort(compareIssues);
+  if (issues.length <= max) return issues;
+  const next = issues[max]!;
+  const more = total === undefined ? "more" : `${total - max} more`;
   return [
-    ...issues.slice(0, MAX_YAML_ERRORS),
-    {
-      ...next,
-      message: `${issues.length - MAX_YAML_ERRORS} more YAML errors from here on; fix the ones above and run again`,
-    },
+    ...issues.slice(0, max),
+    { ...next, message: `${more} ${what} from here on; fix the ones above and run again` },
   ];
+}
+
+/**
+ * The offset where the text nests more than MAX_NESTING levels (flow collections, and block
+ * indicators on one line such as `- - -`), if it does. yaml's parser takes seconds on a
+ * file nested 100,000 levels deep; its lexer finds the depth in a fraction of that, and
+ * stops at the first level too many.
+ */
+export function tooDeepOffset(source: string): number | undefined {
+  let offset = 0;
+  let flow = 0;
+  let onLine = 0;
+  for (const token of new Lexer().lex(source)) {
+    if (token === "[" || token === "{") flow++;
+    else if (token === "]" || token === "}") flow = Math.max(0, flow - 1);
+    else if (token === "-" || token === "?") onLine++;
+    else if (token === "\n" || token === "\r\n") onLine = 0;
+    if (flow + onLine > MAX_NESTING) return offset;
+    // These markers tell the parser what comes next; they are not in the text.
+    if (token !== CST.DOCUMENT && token !== CST.FLOW_END && token !== CST.SCALAR) {
+      offset += token.length;
+    }
+  }
+  return undefined;
 }
 
 function yamlMessage(error: YAMLError, source: string): string {
   const what = firstLine(error).replace(/\.$/, "");
-  if (what.includes("call stack")) {
-    return "the file nests too deeply to be read; a store file has only a few levels";
-  }
+  if (what.includes("call stack")) return TOO_DEEP;
   switch (error.code) {
     case "MULTIPLE_DOCS":
       return "a second YAML document starts here; a store file holds one store: move it to a file of its own";
@@ -76,18 +113,23 @@ function tagAt(source: string, offset: number): string {
   return /^!\S*/.exec(source.slice(offset, offset + 200))?.[0] ?? "!";
 }
 
-/** Every repeated key, reported where it is repeated and naming the line of the first one. */
-function duplicateKeyIssues(document: Document, issue: IssueAt): StoreIssue[] {
+/**
+ * Every repeated key, reported where it is repeated and naming the line of the first one.
+ * Keys are equal as yaml's `uniqueKeys` check has them (scalars of the same value), found
+ * with one lookup per key: that check compares each key with every earlier one, which takes
+ * seconds on a mapping of 20,000 keys.
+ */
+export function duplicateKeyIssues(document: Document, issue: IssueAt): StoreIssue[] {
   const found: { offset: number; name: string; first: number }[] = [];
   visit(document, {
     Map(_, map) {
-      const seen = new Map<string, number>();
+      const seen = new Map<unknown, number>();
       for (const pair of map.items) {
-        const name = keyName(pair.key);
-        const offset = isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0;
-        const first = seen.get(name);
-        if (first === undefined) seen.set(name, offset);
-        else found.push({ offset, name, first });
+        if (!isScalar(pair.key)) continue;
+        const offset = pair.key.range?.[0] ?? 0;
+        const first = seen.get(pair.key.value);
+        if (first === undefined) seen.set(pair.key.value, offset);
+        else found.push({ offset, name: keyName(pair.key), first });
       }
     },
   });
@@ -117,7 +159,8 @@ export function structureIssues(document: Document, source: string, issue: Issue
             ),
           );
         }
-        if (node.resolve(document) === undefined) {
+        // resolve() searches the document: past the limit, the file is refused anyway.
+        if (aliases <= MAX_ALIASES && node.resolve(document) === undefined) {
           issues.push(
             issue(
               offset,

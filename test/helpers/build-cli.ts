@@ -1,0 +1,81 @@
+/**
+ * The built CLI, for tests that run it as a child process (bin/partoo-links.js runs
+ * dist/src/cli/main.js). It is compiled when dist/ is missing or older than src/, by one
+ * test file at a time: a lock directory keeps two jest workers from writing dist/ at once,
+ * which could leave a half-written module for a child process to load.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { promisify } from "node:util";
+import { packageRoot } from "../../src/package-info.js";
+
+const root = packageRoot();
+export const CLI_BIN = path.join(root, "bin", "partoo-links.js");
+const MAIN = path.join(root, "dist", "src", "cli", "main.js");
+const LOCK = path.join(root, "dist", ".build-lock");
+/** A lock older than this was left by a killed build. */
+const STALE_LOCK_MS = 180_000;
+
+/** Whether some source file is newer than its compiled module (or was never compiled). */
+export async function distIsStale(dir = path.join(root, "src")): Promise<boolean> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (await distIsStale(file)) return true;
+      continue;
+    }
+    if (!entry.name.endsWith(".ts")) continue;
+    const built = path.join(root, "dist", path.relative(root, file)).replace(/\.ts$/, ".js");
+    const [source, output] = await Promise.all([stat(file), stat(built).catch(() => undefined)]);
+    if (output === undefined || output.mtimeMs < source.mtimeMs) return true;
+  }
+  return false;
+}
+
+/** Compiles the CLI if needed; resolves to the path of bin/partoo-links.js. */
+export async function ensureCliBuilt(): Promise<string> {
+  if (!(await distIsStale())) return CLI_BIN;
+  await mkdir(path.dirname(LOCK), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const held = await stat(LOCK).catch(() => undefined);
+      if (held !== undefined && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
+        await rm(LOCK, { recursive: true, force: true });
+      } else {
+        await delay(200);
+      }
+    }
+  }
+  try {
+    // Another worker may have built it while this one waited.
+    if (await distIsStale()) await compile();
+  } finally {
+    await rm(LOCK, { recursive: true, force: true });
+  }
+  return CLI_BIN;
+}
+
+async function compile(): Promise<void> {
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  const started = Date.now();
+  let output = "";
+  try {
+    await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    // Type errors in files being written elsewhere still emit: only a missing build fails.
+    output = String((error as { stdout?: string }).stdout ?? error);
+  }
+  const built = await stat(MAIN).catch(() => undefined);
+  if (built === undefined || built.mtimeMs < started - 1000) {
+    throw new Error(`the CLI could not be built (tsc -p tsconfig.build.json):\n${output}`);
+  }
+}

@@ -66,17 +66,9 @@ const PAGES = [
   "/click-and-collect",
 ];
 
-/** A small fast PRNG (mulberry32): reproducible data without a dependency. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../src/emulator/faults.js";
+
+export { seededRandom };
 
 /** The code of the index-th generated store: paris-0001, lyon-0001, …, paris-0002, … */
 export function generatedCode(index: number): string {

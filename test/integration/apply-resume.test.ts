@@ -3,11 +3,7 @@
  * built CLI runs as a child process against the emulator with latency, so that the kill
  * lands between stores, between a write and its read-back, or during a write.
  */
-import { execFile, spawn } from "node:child_process";
-import { readdir, stat } from "node:fs/promises";
-import path from "node:path";
-import { promisify } from "node:util";
-import { packageRoot } from "../../src/package-info.js";
+import { spawn } from "node:child_process";
 import {
   addBusinesses,
   codeOf,
@@ -17,32 +13,13 @@ import {
   url,
   type Fleet,
 } from "./apply-fleet.js";
+import { ensureCliBuilt } from "../helpers/build-cli.js";
 
-const root = packageRoot();
-const bin = path.join(root, "bin", "partoo-links.js");
-
-/** Whether some source file is newer than its build (or was never built). */
-async function distIsStale(dir = path.join(root, "src")): Promise<boolean> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (await distIsStale(file)) return true;
-      continue;
-    }
-    if (!entry.name.endsWith(".ts")) continue;
-    const built = path.join(root, "dist", path.relative(root, file)).replace(/\.ts$/, ".js");
-    const [source, output] = await Promise.all([stat(file), stat(built).catch(() => undefined)]);
-    if (output === undefined || output.mtimeMs < source.mtimeMs) return true;
-  }
-  return false;
-}
+let bin: string;
 
 beforeAll(async () => {
   // CI builds on `npm ci` (prepare); a working copy edited since its last build is rebuilt.
-  if (!(await distIsStale())) return;
-  await promisify(execFile)("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root }).catch(
-    () => undefined, // type errors elsewhere still emit; a missing build fails the test below
-  );
+  bin = await ensureCliBuilt();
 }, 180_000);
 
 let fleet: Fleet;

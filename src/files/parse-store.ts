@@ -13,9 +13,9 @@ import {
 } from "./limits.js";
 import {
   capIssues,
-  duplicateKeyIssues,
   firstAliasOffset,
   firstLine,
+  keyIssues,
   structureIssues,
   TOO_DEEP,
   tooDeepOffset,
@@ -33,7 +33,7 @@ const PARSE_OPTIONS = {
   prettyErrors: false,
   // Not "silent": that level also drops the error for a second document.
   logLevel: "error",
-  // Checked by duplicateKeyIssues instead: yaml's own check is quadratic in the keys of a map.
+  // Checked by keyIssues instead: yaml's own check is quadratic in the keys of a map.
   uniqueKeys: false,
   version: "1.2",
   schema: "core",
@@ -91,9 +91,9 @@ function checkStore(text: string, file: string, expectedCode: string): ParsedSto
     if (deep !== undefined) return { issues: [issue(deep, TOO_DEEP)] };
   }
   const document = parseWithoutStacks(source);
-  const duplicates = duplicateKeyIssues(document, issue);
-  if (document.errors.length > 0 || document.warnings.length > 0 || duplicates.length > 0) {
-    return { issues: yamlIssues(document, source, issue, duplicates) };
+  const keyProblems = keyIssues(document, issue);
+  if (document.errors.length > 0 || document.warnings.length > 0 || keyProblems.length > 0) {
+    return { issues: yamlIssues(document, source, issue, keyProblems) };
   }
   if (document.contents === null) {
     return {

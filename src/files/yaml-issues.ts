@@ -2,7 +2,17 @@
  * What YAML itself objects to, in words that say what to change: syntax errors, repeated
  * keys, and the features a store file has no use for (tags, many aliases).
  */
-import { CST, Lexer, isAlias, isScalar, visit, type Document, type YAMLError } from "yaml";
+import {
+  CST,
+  Lexer,
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  visit,
+  type Document,
+  type YAMLError,
+} from "yaml";
 import { MAX_ALIASES, MAX_NESTING, MAX_YAML_ERRORS } from "./limits.js";
 import { compareIssues, type StoreIssue } from "./issues.js";
 import { keyName } from "./yaml-positions.js";
@@ -28,16 +38,16 @@ export function firstAliasOffset(document: Document): number {
 }
 
 /**
- * YAML syntax errors and warnings, in words that say what to change, with the repeated keys
- * found by duplicateKeyIssues.
+ * YAML syntax errors and warnings, in words that say what to change, with the key problems
+ * found by keyIssues.
  */
 export function yamlIssues(
   document: Document,
   source: string,
   issue: IssueAt,
-  duplicates: readonly StoreIssue[],
+  keyProblems: readonly StoreIssue[],
 ): StoreIssue[] {
-  const issues: StoreIssue[] = [...duplicates];
+  const issues: StoreIssue[] = [...keyProblems];
   for (const error of [...document.errors, ...document.warnings] as YAMLError[]) {
     issues.push(issue(error.pos[0], yamlMessage(error, source)));
   }
@@ -114,32 +124,52 @@ function tagAt(source: string, offset: number): string {
 }
 
 /**
- * Every repeated key, reported where it is repeated and naming the line of the first one.
- * Keys are equal as yaml's `uniqueKeys` check has them (scalars of the same value), found
- * with one lookup per key: that check compares each key with every earlier one, which takes
- * seconds on a mapping of 20,000 keys.
+ * Keys that are not plain text (`? [a]`, `*alias :`), and every repeated key, reported where
+ * it is repeated and naming the line of the first one. Both before toJS: yaml turns such a
+ * key into text, and the text of keys nested in keys doubles with each level (a 137-byte
+ * file once took seconds, then failed). Keys are equal as yaml's `uniqueKeys` check has them
+ * (scalars of the same value), found with one lookup per key: that check compares each key
+ * with every earlier one, which takes seconds on a mapping of 20,000 keys.
  */
-export function duplicateKeyIssues(document: Document, issue: IssueAt): StoreIssue[] {
-  const found: { offset: number; name: string; first: number }[] = [];
+export function keyIssues(document: Document, issue: IssueAt): StoreIssue[] {
+  const issues: StoreIssue[] = [];
+  const repeated: { offset: number; name: string; first: number }[] = [];
   visit(document, {
     Map(_, map) {
       const seen = new Map<unknown, number>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const offset = pair.key.range?.[0] ?? 0;
-        const first = seen.get(pair.key.value);
-        if (first === undefined) seen.set(pair.key.value, offset);
-        else found.push({ offset, name: keyName(pair.key), first });
+        const key = pair.key;
+        if (isCollection(key) || isAlias(key)) {
+          const what = isAlias(key)
+            ? `an alias (*${key.source})`
+            : isMap(key)
+              ? "a mapping"
+              : "a list";
+          issues.push(
+            issue(
+              key.range?.[0] ?? 0,
+              `${what} is used as a key; keys in a store file are plain text, such as links or SHOP_ONLINE`,
+            ),
+          );
+        }
+        if (!isScalar(key)) continue;
+        const offset = key.range?.[0] ?? 0;
+        const first = seen.get(key.value);
+        if (first === undefined) seen.set(key.value, offset);
+        else repeated.push({ offset, name: keyName(key), first });
       }
     },
   });
-  return found.map(({ offset, name, first }) => {
+  for (const { offset, name, first } of repeated) {
     const base = issue(first, "");
-    return issue(
-      offset,
-      `${JSON.stringify(name)} appears twice in the same mapping (first on line ${base.line}); keep one`,
+    issues.push(
+      issue(
+        offset,
+        `${JSON.stringify(name)} appears twice in the same mapping (first on line ${base.line}); keep one`,
+      ),
     );
-  });
+  }
+  return issues;
 }
 
 /** Explicit tags and aliases: none of them has a use in a store file beyond a few aliases. */

@@ -3,7 +3,16 @@
  * node it came from, and from a text offset to a line and column. Only files with
  * problems pay for this.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type Node } from "yaml";
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+} from "yaml";
 
 export type ValuePath = readonly (string | number)[];
 
@@ -69,10 +78,12 @@ export function nodeAt(
     const current = deref(document, node);
     if (isMap(current)) {
       // yaml stringifies a key that is a collection (`? [a]`) in its own way: when no
-      // scalar key matches, such a key is the one meant.
+      // scalar key matches, such a key is the one meant. (Never stringified here: the text
+      // of nested collection keys doubles with each level.)
       const pair =
-        current.items.find((item) => keyName(item.key) === String(segment)) ??
-        current.items.find((item) => !isScalar(item.key));
+        current.items.find(
+          (item) => !isCollection(item.key) && keyName(item.key) === String(segment),
+        ) ?? current.items.find((item) => !isScalar(item.key));
       if (pair === undefined) break;
       key = isNode(pair.key) ? pair.key : undefined;
       node = pair.value ?? undefined;

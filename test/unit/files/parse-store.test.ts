@@ -325,7 +325,9 @@ const invalid: [string, string, string[]][] = [
   [
     "a collection used as a key",
     "code: paris-01\n? [a]\n: b\nlinks: {}\n",
-    [`${FILE}:2:3: unknown key "[ a ]"; a store has code, business_id and links`],
+    [
+      `${FILE}:2:3: a list is used as a key; keys in a store file are plain text, such as links or SHOP_ONLINE`,
+    ],
   ],
 ];
 

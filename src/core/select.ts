@@ -57,22 +57,27 @@ export function selectStoresToPush(
   options: SelectOptions = {},
 ): Selection {
   const only = options.only === undefined ? undefined : new Set(options.only);
+  const flags = { only: only !== undefined, repair: options.repair === true };
   const push: PushDecision[] = [];
   const unchanged: string[] = [];
   const withFile = new Set<string>();
+  let recorded = 0;
   for (const entry of entries) {
     if (only !== undefined && !only.has(entry.code)) continue;
+    const first = !withFile.has(entry.code);
     withFile.add(entry.code);
-    const reason = pushReason(entry.hash, state.stores[entry.code], {
-      only: only !== undefined,
-      repair: options.repair === true,
-    });
+    const record = Object.hasOwn(state.stores, entry.code) ? state.stores[entry.code] : undefined;
+    if (record !== undefined && first) recorded++;
+    const reason = pushReason(entry.hash, record, flags);
     if (reason === undefined) unchanged.push(entry.code);
     else push.push({ code: entry.code, reason });
   }
-  const removed = Object.keys(state.stores).filter(
-    (code) => !withFile.has(code) && (only === undefined || only.has(code)),
-  );
+  const codes = Object.keys(state.stores);
+  // Every record has a file (the usual case): nothing was removed.
+  const removed =
+    only === undefined && recorded === codes.length
+      ? []
+      : codes.filter((code) => !withFile.has(code) && (only === undefined || only.has(code)));
   if (options.prune === true) {
     for (const code of removed) push.push({ code, reason: "pruned" });
   }
@@ -86,31 +91,29 @@ export function selectStoresToPush(
 /**
  * The files that need not be parsed again (loadStores' skipUnchanged): stores whose last
  * apply was confirmed and that no option forces to be reconciled. A skipped file whose bytes
- * still match `fileHash` is known to hash to the recorded hash.
+ * still match `fileHash` is known to hash to the recorded hash. Looked up file by file rather
+ * than built for the whole state: a large fleet pays one lookup per file at each plan.
  */
 export function unchangedFileCandidates(
   state: StateDocument,
   options: { only?: readonly string[]; repair?: boolean } = {},
-): Map<string, { fileHash: string; businessId?: string }> {
+): { get(code: string): { fileHash: string; businessId?: string } | undefined } {
   const only = options.only === undefined ? undefined : new Set(options.only);
-  const candidates = new Map<string, { fileHash: string; businessId?: string }>();
   const stores = state.stores;
-  for (const code of Object.keys(stores)) {
-    const record = stores[code]!;
-    if (record.hash === undefined || record.fileHash === undefined) continue;
-    if (record.lastAttempt?.status === "failed") continue;
-    if (options.repair === true && record.drift?.drifted === true) continue;
-    if (only?.has(code) === true) continue;
-    // Run on every record of a large fleet at each plan: kept free of needless allocations.
-    const businessId = businessIdFromAddress(code, record.address);
-    candidates.set(
-      code,
-      businessId === undefined
+  return {
+    get(code) {
+      const record: StoreRecord | undefined = stores[code];
+      if (record === undefined || !Object.hasOwn(stores, code)) return undefined;
+      if (record.hash === undefined || record.fileHash === undefined) return undefined;
+      if (record.lastAttempt?.status === "failed") return undefined;
+      if (options.repair === true && record.drift?.drifted === true) return undefined;
+      if (only?.has(code) === true) return undefined;
+      const businessId = businessIdFromAddress(code, record.address);
+      return businessId === undefined
         ? { fileHash: record.fileHash }
-        : { fileHash: record.fileHash, businessId },
-    );
-  }
-  return candidates;
+        : { fileHash: record.fileHash, businessId };
+    },
+  };
 }
 
 /** Code order used everywhere in plans: plain code-unit order, stable across locales. */

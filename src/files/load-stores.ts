@@ -9,8 +9,8 @@ import type { DesiredStore } from "../core/model.js";
 import { compareIssues, type StoreIssue } from "./issues.js";
 import { decodeStoreBytes } from "./decode-text.js";
 import { locateField, parseStore } from "./parse-store.js";
-import { listStoreFiles, readBuffer, readStoreFile, type StoreEntry } from "./store-directory.js";
-import { duplicateIssues, type DeclaredIdentity, type IdentityField } from "./cross-file-rules.js";
+import { listStoreFiles, readBuffer, readStoreFile } from "./store-directory.js";
+import { DeclaredIdentities, type IdentityField } from "./cross-file-rules.js";
 import type { Position } from "./yaml-positions.js";
 
 export interface StoreFile {
@@ -35,23 +35,22 @@ export interface LoadResult {
   issues: StoreIssue[];
 }
 
+/** What the state remembers of a file: enough to skip it while its bytes are unchanged. */
+export interface UnchangedFile {
+  readonly fileHash: string;
+  readonly businessId?: string;
+}
+
 export interface LoadOptions {
   /** Paths in messages are relative to this directory (default: the cwd). */
   displayRoot?: string;
   /** Read only these codes; a code without a file is not an error here. */
   only?: readonly string[];
   /** Files whose bytes still hash to fileHash are not parsed, only listed in `skipped`. */
-  skipUnchanged?: ReadonlyMap<string, { fileHash: string; businessId?: string }>;
+  skipUnchanged?: { get(code: string): UnchangedFile | undefined };
 }
 
 type Skipped = LoadResult["skipped"][number];
-
-/** What became of one file. The declared code and business_id feed the checks across files. */
-type Outcome =
-  | { kind: "loaded"; loaded: LoadedStore }
-  | { kind: "invalid"; file: string; code: string | undefined; businessId: string | undefined }
-  | { kind: "skipped"; skipped: Skipped }
-  | { kind: "unreadable" };
 
 export async function loadStores(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const displayRoot = options.displayRoot ?? process.cwd();
@@ -59,69 +58,59 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
   const listing = await listStoreFiles(path.resolve(dir), displayRoot, only);
   const issues: StoreIssue[] = [...listing.issues];
 
+  // Run on every file of a large fleet at each command: one pass, few objects per file.
   const buffer = readBuffer();
-  const readOne = (entry: StoreEntry): Outcome => {
+  const identities = new DeclaredIdentities();
+  const loaded: LoadedStore[] = [];
+  const skipped: Skipped[] = [];
+  for (const entry of listing.entries) {
     const read = readStoreFile(entry, buffer);
     if ("issue" in read) {
       issues.push(read.issue);
-      return { kind: "unreadable" };
+      continue;
     }
     const { file, code } = entry;
     const fileHash = read.fileHash;
     const known = options.skipUnchanged?.get(code);
     if (known !== undefined && known.fileHash === fileHash) {
-      const skipped: Skipped = { file, code, fileHash };
-      if (known.businessId !== undefined) skipped.businessId = known.businessId;
-      return { kind: "skipped", skipped };
+      const businessId = known.businessId;
+      skipped.push(
+        businessId === undefined ? { file, code, fileHash } : { file, code, fileHash, businessId },
+      );
+      identities.add(file, code, businessId);
+      continue;
     }
     const decoded = decodeStoreBytes(read.bytes, file);
     if ("issue" in decoded) {
       issues.push(decoded.issue);
-      return { kind: "unreadable" };
+      continue;
     }
     const parsed = parseStore(decoded.text, file, code);
     for (const issue of parsed.issues) issues.push(issue);
     if (parsed.store !== undefined) {
-      return { kind: "loaded", loaded: { file, code, fileHash, store: parsed.store } };
+      loaded.push({ file, code, fileHash, store: parsed.store });
+      identities.add(file, parsed.store.code, parsed.store.businessId);
+    } else {
+      identities.add(file, parsed.code, parsed.businessId);
     }
-    return { kind: "invalid", file, code: parsed.code, businessId: parsed.businessId };
-  };
-  const outcomes = listing.entries.map(readOne);
+  }
 
-  const paths = new Map(listing.entries.map((entry) => [entry.file, entry.path]));
-  const locate = (file: string, field: IdentityField) => locateInFile(paths.get(file), field);
-  issues.push(...duplicateIssues(outcomes.flatMap(declaredIdentity), locate));
-
+  let paths: Map<string, string> | undefined;
+  issues.push(
+    ...identities.issues((file, field) => {
+      paths ??= new Map(listing.entries.map((entry) => [entry.file, entry.path]));
+      return locateInFile(paths.get(file), field);
+    }),
+  );
   const failedFiles = new Set(
     issues.filter((issue) => issue.severity === "error").map((issue) => issue.file),
   );
-  const stores: LoadedStore[] = [];
-  const skipped: Skipped[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.kind === "loaded" && !failedFiles.has(outcome.loaded.file)) {
-      stores.push(outcome.loaded);
-    } else if (outcome.kind === "skipped" && !failedFiles.has(outcome.skipped.file)) {
-      skipped.push(outcome.skipped);
-    }
-  }
-  return { stores, skipped, issues: issues.sort(compareIssues) };
-}
-
-function declaredIdentity(outcome: Outcome): DeclaredIdentity[] {
-  switch (outcome.kind) {
-    case "loaded": {
-      const { file, store } = outcome.loaded;
-      return [{ file, code: store.code, businessId: store.businessId }];
-    }
-    case "skipped": {
-      const { file, code, businessId } = outcome.skipped;
-      return [{ file, code, businessId }];
-    }
-    case "invalid":
-      return [outcome];
-    case "unreadable":
-      return [];
-  }
+  const valid = (item: StoreFile) => !failedFiles.has(item.file);
+  return {
+    stores: failedFiles.size === 0 ? loaded : loaded.filter(valid),
+    skipped: failedFiles.size === 0 ? skipped : skipped.filter(valid),
+    issues: issues.sort(compareIssues),
+  };
 }
 
 /** Where a file declares a field: read and parsed again, which only files in a duplicate need. */

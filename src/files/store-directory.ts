@@ -56,17 +56,19 @@ export async function listStoreFiles(
   const prefix = shownDir === "." ? "" : `${shownDir}/`;
   const warn = (file: string, message: string) =>
     issues.push({ file, message, severity: "warning" });
+  // Run on every file of a large fleet at each command: plain string work, no path.* calls.
+  const base = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
   for (const dirent of dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const name = dirent.name;
     if (name.startsWith(".")) continue;
-    const full = path.join(dir, name);
     const file = `${prefix}${name}`;
-    const extension = path.extname(name);
+    const dot = name.lastIndexOf(".");
+    const extension = dot > 0 ? name.slice(dot) : "";
     const code = name.slice(0, name.length - extension.length);
     if (only !== undefined && !only.has(code)) continue;
     if (extension === STORE_EXTENSION) {
       if (dirent.isFile() || dirent.isSymbolicLink()) {
-        entries.push({ path: full, file, code, symlink: dirent.isSymbolicLink() });
+        entries.push({ path: `${base}${name}`, file, code, symlink: dirent.isSymbolicLink() });
       } else {
         issues.push({
           file,

@@ -123,17 +123,24 @@ describe("the files that need not be parsed again", () => {
   };
 
   test("are the confirmed stores, with the business id their address implies", () => {
-    expect(unchangedFileCandidates(state)).toEqual(
-      new Map([
-        ["same", { fileHash: "f1" }],
-        ["byId", { fileHash: "f1", businessId: "5409c35a97bbc544d8e26737" }],
-        ["drifted", { fileHash: "f1" }],
-      ]),
-    );
+    const candidates = unchangedFileCandidates(state);
+    const codes = [...Object.keys(state.stores), "unknown", "constructor", "__proto__"];
+    expect(codes.map((code) => [code, candidates.get(code)])).toEqual([
+      ["same", { fileHash: "f1" }],
+      ["byId", { fileHash: "f1", businessId: "5409c35a97bbc544d8e26737" }],
+      ["failing", undefined],
+      ["drifted", { fileHash: "f1" }],
+      ["neverApplied", undefined],
+      ["noFileHash", undefined],
+      ["unknown", undefined],
+      ["constructor", undefined],
+      ["__proto__", undefined],
+    ]);
   });
 
   test("exclude the stores that --only or --repair reconcile against live", () => {
     const candidates = unchangedFileCandidates(state, { only: ["same"], repair: true });
-    expect([...candidates.keys()]).toEqual(["byId"]);
+    const codes = Object.keys(state.stores);
+    expect(codes.filter((code) => candidates.get(code) !== undefined)).toEqual(["byId"]);
   });
 });

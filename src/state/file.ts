@@ -46,13 +46,14 @@ export function createFileStateBackend(
       cached = { document: emptyState(), identity };
       return cached;
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(filePath, "utf8");
+      // The bytes, not text: the parser decodes only the part it needs (see document.ts).
+      bytes = await readFile(filePath);
     } catch (error) {
       throw unreadable(description, error);
     }
-    cached = { document: parseStateDocument(text, description), identity };
+    cached = { document: parseStateDocument(bytes, description), identity };
     return cached;
   }
 

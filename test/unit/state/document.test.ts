@@ -1,37 +1,127 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { InputError } from "../../../src/errors.js";
 import {
   mergeStoreChanges,
   parseStateDocument,
+  RECORD_KEYS,
   serializeStateDocument,
 } from "../../../src/state/document.js";
-import type { StateDocument } from "../../../src/core/model.js";
+import type { StateDocument, StoreRecord } from "../../../src/core/model.js";
 
 const document: StateDocument = {
   version: 1,
   stores: {
     "lyon-01": { address: "c-lyon-01", hash: "h2", links: {} },
+    "nice-01": { address: "c-nice-01", lastAttempt: failedAttempt() },
     "paris-01": {
       address: "c-paris-01",
       hash: "h1",
-      links: { SHOP_ONLINE: [{ id: 3, url: "https://s.example.com/p", preferred: true }] },
+      links: {
+        SHOP_ONLINE: [{ id: 3, url: "https://s.example.com/p", preferred: true }],
+        // Multi-byte characters: the reader slices bytes, not characters.
+        APPOINTMENT: [{ id: 4, url: "https://réserver.example.com/é-ü/日本", preferred: false }],
+      },
       lastAttempt: { status: "ok", at: "2026-11-28T10:00:00.000Z" },
     },
   },
 };
 
+function failedAttempt() {
+  return {
+    status: "failed" as const,
+    at: "2026-11-28T10:00:00.000Z",
+    errorClass: "PartooHttpError",
+    message: 'HTTP 500 on "links", with a \\ and a newline\nin it',
+  };
+}
+
+/** Whether a record's links are still unread text (the fast path's deferral). */
+function deferred(record: StoreRecord | undefined): boolean {
+  return Object.getOwnPropertyDescriptor(record, "links")?.get !== undefined;
+}
+
+/** The text with its checksum recomputed, as if partoo-links had written it. */
+function withChecksum(text: string): string {
+  const body = text.slice(0, text.lastIndexOf(',\n"checksum"'));
+  const sum = createHash("sha256").update(body).digest("hex");
+  return `${body},\n"checksum":"${sum}"}\n`;
+}
+
 describe("the state document", () => {
-  test("serializes stores sorted by code, one per line, and parses back to the same document", () => {
-    const text = serializeStateDocument(document);
-    const lines = text.trimEnd().split("\n");
-    expect(lines).toHaveLength(4);
-    expect(lines[1]).toMatch(/^"lyon-01":/);
-    expect(lines[2]).toMatch(/^"paris-01":/);
-    expect(parseStateDocument(text, "state.json")).toEqual(document);
+  test("is written as the records, then the links, one store per line, then a checksum", () => {
+    const lines = serializeStateDocument(document).trimEnd().split("\n");
+    expect(lines[0]).toBe('{"version":1,"stores":{');
+    expect(lines.slice(1, 4).map((line) => line.slice(0, line.indexOf(":")))).toEqual([
+      '"lyon-01"',
+      '"nice-01"',
+      '"paris-01"',
+    ]);
+    expect(lines.slice(4, 6)).toEqual(["},", '"links":{']);
+    expect(lines.slice(6, 8).map((line) => line.slice(0, line.indexOf(":")))).toEqual([
+      '"lyon-01"',
+      '"paris-01"',
+    ]);
+    expect(lines[8]).toBe("},");
+    expect(lines[9]).toMatch(/^"checksum":"[0-9a-f]{64}"\}$/);
+    expect(lines).toHaveLength(10);
   });
 
-  test("an empty document serializes and parses", () => {
+  test("reads back what it wrote, as text or as bytes", () => {
+    const text = serializeStateDocument(document);
+    expect(parseStateDocument(text, "state.json")).toEqual(document);
+    expect(parseStateDocument(Buffer.from(text), "state.json")).toEqual(document);
+  });
+
+  test("reads the links of a store only when they are used, and writes unread ones back as they were", () => {
+    const text = serializeStateDocument(document);
+    const read = parseStateDocument(Buffer.from(text), "state.json");
+    expect(Object.values(read.stores).map(deferred)).toEqual([true, true, true]);
+    expect(read.stores["nice-01"]!.links).toBeUndefined();
+    expect(serializeStateDocument(read)).toBe(text);
+    expect(read.stores["paris-01"]!.links).toEqual(document.stores["paris-01"]!.links);
+    expect(deferred(read.stores["paris-01"])).toBe(false);
+    expect(deferred(read.stores["lyon-01"])).toBe(true);
+    expect(serializeStateDocument(read)).toBe(text);
+  });
+
+  test("a record copied, spread or given new links keeps the right links", () => {
+    const read = parseStateDocument(serializeStateDocument(document), "state.json");
+    const spread = { ...read.stores["paris-01"]!, hash: "h9" };
+    expect(spread.links).toEqual(document.stores["paris-01"]!.links);
+    const replaced = read.stores["lyon-01"] as { links?: unknown };
+    replaced.links = { SHOP_ONLINE: [] };
+    const next = mergeStoreChanges(read, { "paris-01": spread });
+    expect(parseStateDocument(serializeStateDocument(next), "s")).toEqual({
+      version: 1,
+      stores: {
+        "lyon-01": { address: "c-lyon-01", hash: "h2", links: { SHOP_ONLINE: [] } },
+        "nice-01": document.stores["nice-01"],
+        "paris-01": { ...document.stores["paris-01"], hash: "h9" },
+      },
+    });
+  });
+
+  test("a document edited by hand (the checksum no longer matches) is still read, in full", () => {
+    const text = serializeStateDocument(document);
+    const reformatted = JSON.stringify(JSON.parse(text), null, 2);
+    const read = parseStateDocument(reformatted, "state.json");
+    expect(read).toEqual(document);
+    expect(Object.values(read.stores).some(deferred)).toBe(false);
+    const edited = text.replace('"hash":"h2"', '"hash":"h3"');
+    expect(parseStateDocument(edited, "state.json").stores["lyon-01"]!.hash).toBe("h3");
+    const minimal = '{"version":1,"stores":{"a":{"address":"c-a"}},"links":{"a":{}}}';
+    expect(parseStateDocument(minimal, "s")).toEqual({
+      version: 1,
+      stores: { a: { address: "c-a", links: {} } },
+    });
+  });
+
+  test("an empty document is written and read", () => {
     const empty: StateDocument = { version: 1, stores: {} };
-    expect(parseStateDocument(serializeStateDocument(empty), "s")).toEqual(empty);
+    const text = serializeStateDocument(empty);
+    expect(text).toMatch(/^\{"version":1,"stores":\{\n\n\},\n"links":\{\n\n\},\n"checksum":/);
+    expect(parseStateDocument(text, "s")).toEqual(empty);
   });
 
   test.each([
@@ -44,9 +134,72 @@ describe("the state document", () => {
       '{"version":1,"stores":{"a":{"address":7}}}',
       /the state document is corrupt at \/stores\/a\/address/,
     ],
+    [
+      "a corrupt link",
+      '{"version":1,"stores":{"a":{"address":"c-a"}},"links":{"a":{"T":[{"id":"x"}]}}}',
+      /the state document is corrupt at \/links\/a\/T\/0/,
+    ],
+    [
+      "links of a store without a record",
+      '{"version":1,"stores":{},"links":{"a":{}}}',
+      /corrupt at \/links\/a: links of a store that has no record/,
+    ],
+    [
+      "links of a store named like an Object property, without a record",
+      '{"version":1,"stores":{},"links":{"constructor":{}}}',
+      /corrupt at \/links\/constructor: links of a store that has no record/,
+    ],
+    [
+      "a truncated document",
+      serializeStateDocument(document).slice(0, 200),
+      /the state document is not valid JSON/,
+    ],
   ])("%s is a clear error, never an empty state", (_name, text, message) => {
     expect(() => parseStateDocument(text, "file:state.json")).toThrow(InputError);
     expect(() => parseStateDocument(text, "file:state.json")).toThrow(message);
+  });
+
+  test("links that are corrupt behind a matching checksum are a clear error when read", () => {
+    const text = withChecksum(
+      serializeStateDocument(document).replace('{"id":3,', '{"id":"three",'),
+    );
+    const read = parseStateDocument(text, "file:state.json");
+    expect(deferred(read.stores["paris-01"])).toBe(true);
+    expect(() => read.stores["paris-01"]!.links).toThrow(
+      /^file:state\.json: the state document is corrupt at \/links\/paris-01\/SHOP_ONLINE\/0\/id: must be integer; restore it from a backup$/,
+    );
+  });
+
+  test.each([
+    [
+      "a bad address",
+      { address: "" },
+      /store x-1: \/address must NOT have fewer than 1 characters/,
+    ],
+    [
+      "a bad link",
+      { address: "c-x-1", links: { T: [{ id: 1.5, url: "u", preferred: true }] } },
+      /store x-1: links: \/T\/0\/id must be integer/,
+    ],
+    ["an unknown key", { address: "c-x-1", extra: 1 }, /must NOT have additional properties/],
+  ])("a record with %s is refused when written, never stored", (_name, record, message) => {
+    const bad = { version: 1, stores: { "x-1": record } } as unknown as StateDocument;
+    expect(() => serializeStateDocument(bad)).toThrow(message);
+    const badCode = { version: 1, stores: { "../x": { address: "c-x" } } } as StateDocument;
+    expect(() => serializeStateDocument(badCode)).toThrow(/store \.\.\/x: the code does not match/);
+  });
+
+  test("its record keys are the schema's, so that writing a record loses nothing", () => {
+    const schema = JSON.parse(readFileSync("schemas/state.schema.json", "utf8"));
+    const defs = schema.$defs;
+    const expected = new Set([
+      ...Object.keys(defs.storeRecord.properties),
+      ...defs.attempt.oneOf.flatMap((branch: { properties: object }) =>
+        Object.keys(branch.properties),
+      ),
+      ...Object.keys(defs.storeRecord.properties.drift.properties),
+    ]);
+    expect(new Set(RECORD_KEYS)).toEqual(expected);
   });
 
   test("merging records and removes the stores mapped to null", () => {
@@ -54,6 +207,6 @@ describe("the state document", () => {
       "lyon-01": null,
       "nice-02": { address: "c-nice-02" },
     });
-    expect(Object.keys(merged.stores).sort()).toEqual(["nice-02", "paris-01"]);
+    expect(Object.keys(merged.stores).sort()).toEqual(["nice-01", "nice-02", "paris-01"]);
   });
 });

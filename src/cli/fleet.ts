@@ -24,13 +24,14 @@ import { PartooAbortedError, PartooHttpError, type PartooApi } from "../partoo/c
 export const READ_WORKERS = 4;
 
 /**
- * Reads the store files. A file whose bytes did not change since its last confirmed apply is
- * not parsed again (its hash is the recorded one), unless every store must be parsed.
+ * Reads the state and the store files, the two at once: the directory is listed while the
+ * state is read and parsed. A file whose bytes did not change since its last confirmed apply
+ * is not parsed again (its hash is the recorded one), unless every store must be parsed.
  */
 export async function loadDesired(
   options: CommandContext["options"],
   io: CliIO,
-  state: StateDocument,
+  readState: Promise<StateDocument>,
   {
     only,
     parseAll,
@@ -38,18 +39,27 @@ export async function loadDesired(
     command,
   }: { only: readonly string[] | undefined; parseAll: boolean; repair?: boolean; command: string },
 ): Promise<{
+  state: StateDocument;
   entries: DesiredEntry[];
   desired: Map<string, DesiredStore>;
   /** sha256 of the bytes of each parsed file. */
   fileHashes: Map<string, string>;
 }> {
-  const result = await loadStores(storesDir(options, io.cwd), {
+  const loading = loadStores(storesDir(options, io.cwd), {
     displayRoot: io.cwd,
     ...(only === undefined ? {} : { only }),
     ...(parseAll
       ? {}
-      : { skipUnchanged: unchangedFileCandidates(state, { ...(only ? { only } : {}), repair }) }),
+      : {
+          skipUnchanged: readState.then((state) =>
+            unchangedFileCandidates(state, { ...(only ? { only } : {}), repair }),
+          ),
+        }),
   });
+  // A state that cannot be read is reported first, whatever else fails: awaited below.
+  loading.catch(() => undefined);
+  const state = await readState;
+  const result = await loading;
   for (const issue of result.issues) io.stderr.write(`${formatIssue(issue)}\n`);
   if (hasErrors(result.issues)) {
     const files = new Set(result.issues.filter((i) => i.severity === "error").map((i) => i.file));
@@ -69,7 +79,7 @@ export async function loadDesired(
     // Skipped only when the record has a hash (see unchangedFileCandidates).
     entries.push({ code: skipped.code, hash: state.stores[skipped.code]?.hash ?? "" });
   }
-  return { entries, desired, fileHashes };
+  return { state, entries, desired, fileHashes };
 }
 
 export function checkOnly(

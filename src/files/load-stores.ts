@@ -41,13 +41,20 @@ export interface UnchangedFile {
   readonly businessId?: string;
 }
 
+export interface UnchangedFiles {
+  get(code: string): UnchangedFile | undefined;
+}
+
 export interface LoadOptions {
   /** Paths in messages are relative to this directory (default: the cwd). */
   displayRoot?: string;
   /** Read only these codes; a code without a file is not an error here. */
   only?: readonly string[];
-  /** Files whose bytes still hash to fileHash are not parsed, only listed in `skipped`. */
-  skipUnchanged?: { get(code: string): UnchangedFile | undefined };
+  /**
+   * Files whose bytes still hash to fileHash are not parsed, only listed in `skipped`. May be
+   * a promise (of the state being read): the directory is listed meanwhile.
+   */
+  skipUnchanged?: UnchangedFiles | Promise<UnchangedFiles>;
 }
 
 type Skipped = LoadResult["skipped"][number];
@@ -55,7 +62,10 @@ type Skipped = LoadResult["skipped"][number];
 export async function loadStores(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const displayRoot = options.displayRoot ?? process.cwd();
   const only = options.only === undefined ? undefined : new Set(options.only);
-  const listing = await listStoreFiles(path.resolve(dir), displayRoot, only);
+  const [listing, skipUnchanged] = await Promise.all([
+    listStoreFiles(path.resolve(dir), displayRoot, only),
+    options.skipUnchanged,
+  ]);
   const issues: StoreIssue[] = [...listing.issues];
 
   // Run on every file of a large fleet at each command: one pass, few objects per file.
@@ -71,7 +81,7 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
     }
     const { file, code } = entry;
     const fileHash = read.fileHash;
-    const known = options.skipUnchanged?.get(code);
+    const known = skipUnchanged?.get(code);
     if (known !== undefined && known.fileHash === fileHash) {
       const businessId = known.businessId;
       skipped.push(

@@ -276,6 +276,21 @@ describe("plan, offline", () => {
   });
 
   test.each([
+    ["an invalid store file", () => writeStore("lyon-02", LYON.replace("true", "maybe"))],
+    ["no stores directory", () => rm(path.join(dir, "stores"), { recursive: true })],
+  ])("reports a corrupt state first, with %s too", async (_name, alsoBreak) => {
+    await writeStore("lyon-02", LYON);
+    await mkdir(path.join(dir, ".partoo"));
+    await writeFile(path.join(dir, ".partoo", "state.json"), '{"version":1,"stores":[]}');
+    await alsoBreak();
+    const result = await runCli(["plan"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^partoo-links: file:\.partoo\/state\.json: the state document is corrupt at \/stores: must be object; restore it from a backup\n$/,
+    );
+  });
+
+  test.each([
     [["--refresh"], "plan --refresh reads live links: add --live"],
     [["--only", "nowhere-01"], "--only nowhere-01: no store file and no state entry"],
     [["--state", "s3:x"], '--state s3:x: unknown state backend "s3"'],

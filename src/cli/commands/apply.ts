@@ -120,8 +120,7 @@ async function runApplyCommand({ options, io }: CommandContext): Promise<number>
   const connection = { apiKey: apiKey(io.env, "apply"), baseUrl: apiUrl(options, io.env) };
 
   const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);
-  const state = await backend.read();
-  const { entries, desired, fileHashes } = await loadDesired(options, io, state, {
+  const { state, entries, desired, fileHashes } = await loadDesired(options, io, backend.read(), {
     only,
     parseAll: false,
     repair,

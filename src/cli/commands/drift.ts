@@ -78,9 +78,8 @@ async function runDrift({ options, io }: CommandContext): Promise<number> {
   const sample = parseNumberOption(options, "sample", { min: 1 });
   const connection = { apiKey: apiKey(io.env, "drift"), baseUrl: apiUrl(options, io.env) };
   const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);
-  const state = await backend.read();
   // Every store is compared with its file, so every file is parsed.
-  const { entries, desired } = await loadDesired(options, io, state, {
+  const { state, entries, desired } = await loadDesired(options, io, backend.read(), {
     only,
     parseAll: true,
     command: "drift",

@@ -99,8 +99,8 @@ async function runPlan({ options, io }: CommandContext): Promise<number> {
     ? { apiKey: apiKey(io.env, "plan --live"), baseUrl: apiUrl(options, io.env) }
     : undefined;
 
-  const state = await openStateBackend(stringOption(options, "state"), io.cwd, io.env).read();
-  const { entries, desired } = await loadDesired(options, io, state, {
+  const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);
+  const { state, entries, desired } = await loadDesired(options, io, backend.read(), {
     only,
     parseAll: refresh,
     command: "plan",

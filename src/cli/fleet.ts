@@ -17,6 +17,7 @@ import { hashDesiredStore } from "../core/hash.js";
 import { unchangedFileCandidates, type DesiredEntry } from "../core/select.js";
 import type { StoreFailure } from "../core/plan.js";
 import { formatIssue, hasErrors, loadStores } from "../files/index.js";
+import { displayPath } from "../files/store-directory.js";
 import { appendStepSummary } from "../github/step-summary.js";
 import { PartooAbortedError, PartooHttpError, type PartooApi } from "../partoo/client.js";
 
@@ -80,6 +81,17 @@ export async function loadDesired(
     entries.push({ code: skipped.code, hash: state.stores[skipped.code]?.hash ?? "" });
   }
   return { state, entries, desired, fileHashes };
+}
+
+/** The store file of each code that has one, as messages and annotations show it. */
+export function storeFileOf(
+  options: CommandContext["options"],
+  io: CliIO,
+  entries: readonly DesiredEntry[],
+): (code: string) => string | undefined {
+  const dir = displayPath(io.cwd, storesDir(options, io.cwd));
+  const withFile = new Set(entries.map((entry) => entry.code));
+  return (code) => (withFile.has(code) ? `${dir === "." ? "" : `${dir}/`}${code}.yaml` : undefined);
 }
 
 export function checkOnly(

@@ -1,5 +1,7 @@
 /** The outcome of validating the store files, rendered as text, JSON or GitHub annotations. */
 import { formatIssue, type StoreIssue } from "./issues.js";
+import { annotation } from "../core/render/annotations.js";
+import { escapeText } from "../core/render/markdown.js";
 import type { LoadResult } from "./load-stores.js";
 
 export interface ValidationReport {
@@ -57,21 +59,34 @@ export function renderValidationJson(report: ValidationReport): string {
 
 /** One workflow command per issue (GitHub shows them on the file and line), then the summary. */
 export function renderValidationGithub(report: ValidationReport): string {
-  const lines = report.issues.map((issue) => {
-    const properties = [`file=${escapeProperty(issue.file)}`];
-    if (issue.line !== undefined) properties.push(`line=${issue.line}`);
-    if (issue.column !== undefined) properties.push(`col=${issue.column}`);
-    return `::${issue.severity} ${properties.join(",")}::${escapeData(issue.message)}`;
-  });
-  return [...lines, validationSummary(report)].join("\n") + "\n";
+  const lines = report.issues.map((issue) =>
+    annotation(issue.severity, issue.message, {
+      file: issue.file,
+      ...(issue.line === undefined ? {} : { line: issue.line }),
+      ...(issue.column === undefined ? {} : { column: issue.column }),
+    }),
+  );
+  return `${lines.join("")}${validationSummary(report)}\n`;
 }
 
-/** GitHub's escaping of a workflow command's message. */
-export function escapeData(text: string): string {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-
-/** GitHub's escaping of a workflow command's property value. */
-export function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+/** A job summary or pull request comment: the summary, then a table of the problems. */
+export function renderValidationMarkdown(report: ValidationReport, maxRows = 300): string {
+  const mark = isValid(report) ? "✅" : "❌";
+  const lines = [
+    "### partoo-links validate",
+    "",
+    `${mark} **${escapeText(validationSummary(report))}**`,
+  ];
+  if (report.issues.length > 0) {
+    lines.push("", "| file | line | severity | problem |", "|---|---:|---|---|");
+    for (const issue of report.issues.slice(0, maxRows)) {
+      const where = issue.line === undefined ? "" : `${issue.line}:${issue.column ?? 1}`;
+      lines.push(
+        `| \`${issue.file.replace(/`/g, "'")}\` | ${where} | ${issue.severity} | ${escapeText(issue.message)} |`,
+      );
+    }
+    const hidden = report.issues.length - maxRows;
+    if (hidden > 0) lines.push("", `…and ${hidden} more (see the job log).`);
+  }
+  return `${lines.join("\n")}\n`;
 }

@@ -172,6 +172,10 @@ describe("drift", () => {
       }),
     ]);
     expect((await fleet.state()).stores["lyon-01"]!.drift?.drifted).toBe(false);
+    const github = await fleet.run(["drift", "--format", "github"]);
+    expect(github.stdout.split("\n").filter((line) => line.startsWith("::"))).toEqual([
+      "::warning file=stores/lyon-01.yaml,title=partoo-links drift::lyon-01 has changes pending (1 difference)",
+    ]);
     expectOnlyReads();
   });
 

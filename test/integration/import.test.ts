@@ -50,7 +50,7 @@ describe("partoo-links import", () => {
   test("import --all then plan --live --detailed-exitcode exits 0: nothing to do", async () => {
     const imported = await run("import", "--all");
     expect(imported.stdout).toContain("+ stores/paris-01.yaml: 2 links");
-    expect(imported.stdout).toContain("+ stores/lyon-01.yaml: 1 link");
+    expect(imported.stdout).toContain("+ stores/lyon-01.yaml: 1 link\n");
     expect(imported.stdout).toContain("+ stores/nice-01.yaml: 0 links");
     expect(imported.stdout).toMatch(/dup: 2 businesses have this code \(dup-a, dup-b\)/);
     expect(imported.stdout).toMatch(/business no-code-1 \(Pop-up\): has no store code/);
@@ -65,6 +65,25 @@ describe("partoo-links import", () => {
     const apply = await run("apply", ...FAST);
     expect(apply.code).toBe(0);
     expect(emu.emulator.requests.filter((r) => r.method === "POST")).toHaveLength(0);
+  });
+
+  test("--format json lists what was written and what was skipped; markdown and github too", async () => {
+    const json = await run("import", "--code", "paris-01,nowhere-9", "--format", "json");
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({
+      imported: [{ code: "paris-01", file: "stores/paris-01.yaml", links: 2 }],
+      skipped: [
+        { what: "nowhere-9", reason: "no business has this code (any status)", error: true },
+      ],
+    });
+    const markdown = await run("import", "--code", "lyon-01", "--format", "markdown");
+    expect(markdown.stdout).toBe(
+      "### partoo-links import\n\n**Import: 1 store written to stores, 0 skipped, 0 errors**\n\n| store | result |\n|---|---|\n| `lyon-01` | ➕ stores/lyon-01.yaml: 1 link |\n",
+    );
+    const github = await run("import", "--code", "nowhere-9", "--format", "github");
+    expect(github.stdout).toContain(
+      "::error title=partoo-links import::nowhere-9: no business has this code (any status)\n",
+    );
   });
 
   test("the file keeps editable links only, with the shorthand for links not preferred", async () => {

@@ -227,6 +227,21 @@ describe("plan, offline", () => {
     expect(markdown.stdout).toContain("| ➕ create | `SHOP_ONLINE` |");
   });
 
+  test("--format github prints the plan, then an annotation on each store file", async () => {
+    const test = await startFleet();
+    await appliedFleet(test);
+    await rm(path.join(dir, "stores", "nice-03.yaml"));
+    const result = await runCli(["plan", "--prune-removed", "--format", "github"], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`~ paris-01 (c-paris-01): file changed`);
+    const annotations = result.stdout.split("\n").filter((line) => line.startsWith("::"));
+    expect(annotations).toEqual([
+      "::notice file=stores/lyon-02.yaml,title=partoo-links plan::lyon-02: never applied: 1 to create",
+      "::notice title=partoo-links plan::nice-03: store file deleted, pruned: its managed types are cleared: 1 to delete",
+      "::notice file=stores/paris-01.yaml,title=partoo-links plan::paris-01: file changed: 1 to create, 1 to delete",
+    ]);
+  });
+
   test("appends the Markdown plan to the job summary when GITHUB_STEP_SUMMARY is set", async () => {
     await writeStore("lyon-02", LYON);
     const summary = path.join(dir, "summary.md");

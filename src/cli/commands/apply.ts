@@ -18,7 +18,15 @@ import {
   storesOption,
   stringOption,
 } from "../options.js";
-import { addressOf, appendSummaryIfSet, checkOnly, currentCommit, loadDesired } from "../fleet.js";
+import {
+  addressOf,
+  appendSummaryIfSet,
+  checkOnly,
+  currentCommit,
+  loadDesired,
+  storeFileOf,
+} from "../fleet.js";
+import { annotation } from "../../core/render/annotations.js";
 import { startProgress } from "../progress.js";
 import { AppError } from "../../errors.js";
 import { selectStoresToPush } from "../../core/select.js";
@@ -214,7 +222,7 @@ async function runApplyCommand({ options, io }: CommandContext): Promise<number>
     durationMs: Date.now() - started,
     ...(commit === undefined ? {} : { commit }),
   };
-  io.stdout.write(render(report, format));
+  io.stdout.write(render(report, format, storeFileOf(options, io, entries)));
   await appendSummaryIfSet(io, () => renderApplyMarkdown(report));
   if (options["comment"] === true) await commentResult(io, report);
   return applyExitCode(report);
@@ -233,7 +241,11 @@ async function saveState(recorder: StateRecorder, backend: StateBackend): Promis
   }
 }
 
-function render(report: ApplyReport, format: (typeof FORMATS)[number]): string {
+function render(
+  report: ApplyReport,
+  format: (typeof FORMATS)[number],
+  fileOf: (code: string) => string | undefined,
+): string {
   switch (format) {
     case "json":
       return renderApplyJson(report);
@@ -242,20 +254,23 @@ function render(report: ApplyReport, format: (typeof FORMATS)[number]): string {
     case "text":
       return renderApplyText(report);
     case "github":
-      return renderApplyText(report) + githubAnnotations(report);
+      return renderApplyText(report) + githubAnnotations(report, fileOf);
   }
 }
 
 /** Failed stores as workflow error annotations, so they show on the run's page. */
-function githubAnnotations(report: ApplyReport): string {
+function githubAnnotations(
+  report: ApplyReport,
+  fileOf: (code: string) => string | undefined,
+): string {
   return report.outcomes
     .filter((outcome) => outcome.status === "failed" || outcome.status === "refused")
     .map((outcome) => {
-      const message = `${outcome.code}: ${outcome.message ?? outcome.status}`
-        .replace(/%/g, "%25")
-        .replace(/\r/g, "%0D")
-        .replace(/\n/g, "%0A");
-      return `::error title=partoo-links apply::${message}\n`;
+      const file = fileOf(outcome.code);
+      return annotation("error", `${outcome.code}: ${outcome.message ?? outcome.status}`, {
+        ...(file === undefined ? {} : { file }),
+        title: "partoo-links apply",
+      });
     })
     .join("");
 }

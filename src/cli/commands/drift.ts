@@ -24,6 +24,7 @@ import {
   appendSummaryIfSet,
   checkOnly,
   loadDesired,
+  storeFileOf,
   readLive,
   useColor,
 } from "../fleet.js";
@@ -32,7 +33,8 @@ import { buildLivePlan } from "../../core/build-plan.js";
 import type { Plan, StorePlan } from "../../core/plan.js";
 import type { StateDocument, StoreRecord } from "../../core/model.js";
 import { recordDriftCheck } from "../../core/record.js";
-import { renderPlanJson, renderPlanMarkdown, renderPlanText } from "../../core/render/index.js";
+import { plural } from "../../core/render/describe.js";
+import { renderPlanAs, renderPlanMarkdown } from "../../core/render/index.js";
 import { openStateBackend } from "../../state/open.js";
 import { createPartooClient } from "../../partoo/client.js";
 import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
@@ -107,7 +109,17 @@ async function runDrift({ options, io }: CommandContext): Promise<number> {
     await client.close();
   }
 
-  io.stdout.write(render(plan, format, io));
+  io.stdout.write(
+    renderPlanAs(format, plan, {
+      color: useColor(io),
+      title: TITLE,
+      label: "Drift",
+      level: "warning",
+      fileOf: storeFileOf(options, io, entries),
+      describe: (store) =>
+        `${store.code} ${hasDrift(store) ? "drifted" : "has changes pending"} (${plural(store.changes.length, "difference")})`,
+    }),
+  );
   await appendSummaryIfSet(io, () =>
     renderPlanMarkdown(plan, { title: TITLE, label: "Drift", maxLength: 500_000 }),
   );
@@ -152,28 +164,6 @@ async function recordChecks(
     changes[code] = recordDriftCheck(record, drifted.has(code), now);
   }
   if (Object.keys(changes).length > 0) await backend.update(changes);
-}
-
-function render(plan: Plan, format: (typeof FORMATS)[number], io: CliIO): string {
-  switch (format) {
-    case "json":
-      return renderPlanJson(plan);
-    case "markdown":
-      return renderPlanMarkdown(plan, { title: TITLE, label: "Drift" });
-    case "text":
-      return renderPlanText(plan, { color: useColor(io), label: "Drift" });
-    case "github":
-      return renderPlanText(plan, { color: false, label: "Drift" }) + githubWarnings(plan);
-  }
-}
-
-function githubWarnings(plan: Plan): string {
-  return plan.stores
-    .map((store) => {
-      const kind = hasDrift(store) ? "drifted" : "has changes pending";
-      return `::warning title=partoo-links drift::${store.code} ${kind} (${store.changes.length} differences)\n`;
-    })
-    .join("");
 }
 
 async function syncIssue(io: CliIO, plan: Plan): Promise<void> {

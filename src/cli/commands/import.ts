@@ -11,6 +11,8 @@ import {
   apiKey,
   apiUrl,
   apiUrlOption,
+  formatOption,
+  parseFormat,
   parseRateLimit,
   rateLimitOption,
   stateOption,
@@ -24,6 +26,9 @@ import type { StoreRecord } from "../../core/model.js";
 import { recordAfterApply } from "../../core/record.js";
 import { compareCodes } from "../../core/select.js";
 import { formatIssue, parseStoreText } from "../../files/index.js";
+import { annotation } from "../../core/render/annotations.js";
+import { escapeText } from "../../core/render/markdown.js";
+import { plural } from "../../core/render/describe.js";
 import { openStateBackend } from "../../state/open.js";
 import {
   createPartooClient,
@@ -32,6 +37,8 @@ import {
   type PartooApi,
 } from "../../partoo/client.js";
 import { desiredFromLive, renderStoreYaml } from "../../importer/store-yaml.js";
+
+const FORMATS = ["text", "json", "markdown", "github"] as const;
 
 /** A code that can be a file name and a store code (SPEC §2). */
 const FILE_CODE = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -50,6 +57,7 @@ Exit codes: 0 ok, 1 error (a store could not be imported).`,
   options: {
     ...storesOption,
     ...stateOption,
+    ...formatOption(FORMATS),
     ...apiUrlOption,
     ...rateLimitOption,
     code: { type: "string", valueName: "CODE[,CODE…]", description: "import these store codes" },
@@ -79,6 +87,7 @@ interface Imported {
 }
 
 async function runImport({ options, io }: CommandContext): Promise<number> {
+  const format = parseFormat(options, FORMATS);
   const codes = stringOption(options, "code")
     ?.split(",")
     .map((code) => code.trim())
@@ -133,15 +142,66 @@ async function runImport({ options, io }: CommandContext): Promise<number> {
   if (imported.length > 0) {
     await backend.update(Object.fromEntries(imported.map((store) => [store.code, store.record])));
   }
-  for (const store of imported) io.stdout.write(`+ ${store.file}: ${store.links} links\n`);
-  for (const skip of skips)
-    io.stdout.write(`${skip.error ? "✗" : "-"} ${skip.what}: ${skip.reason}\n`);
-  const errors = skips.filter((skip) => skip.error).length;
-  io.stdout.write(
-    `Import: ${imported.length} stores written to ${path.relative(io.cwd, dir) || "."}, ${skips.length - errors} skipped, ${errors} errors\n`,
-  );
-  return errors > 0 ? 1 : 0;
+  const report = { imported, skips, dir: path.relative(io.cwd, dir) || "." };
+  io.stdout.write(renderers[format](report));
+  return skips.some((skip) => skip.error) ? 1 : 0;
 }
+
+interface ImportReport {
+  readonly imported: readonly Imported[];
+  readonly skips: readonly Skip[];
+  /** The stores directory, relative to the cwd. */
+  readonly dir: string;
+}
+
+function importSummary({ imported, skips, dir }: ImportReport): string {
+  const errors = skips.filter((skip) => skip.error).length;
+  return `Import: ${plural(imported.length, "store")} written to ${dir}, ${skips.length - errors} skipped, ${plural(errors, "error")}`;
+}
+
+const renderers: Record<(typeof FORMATS)[number], (report: ImportReport) => string> = {
+  text: (report) =>
+    [
+      ...report.imported.map((store) => `+ ${store.file}: ${plural(store.links, "link")}\n`),
+      ...report.skips.map((skip) => `${skip.error ? "✗" : "-"} ${skip.what}: ${skip.reason}\n`),
+      `${importSummary(report)}\n`,
+    ].join(""),
+  json: ({ imported, skips }) =>
+    `${JSON.stringify(
+      {
+        imported: imported.map(({ code, file, links }) => ({ code, file, links })),
+        skipped: skips.map(({ what, reason, error }) => ({ what, reason, error })),
+      },
+      null,
+      2,
+    )}\n`,
+  markdown: (report) =>
+    [
+      "### partoo-links import\n\n",
+      `**${escapeText(importSummary(report))}**\n`,
+      ...(report.imported.length + report.skips.length === 0
+        ? []
+        : [
+            "\n| store | result |\n|---|---|\n",
+            ...report.imported.map(
+              (store) =>
+                `| \`${store.code}\` | ➕ ${escapeText(`${store.file}: ${plural(store.links, "link")}`)} |\n`,
+            ),
+            ...report.skips.map(
+              (skip) =>
+                `| ${escapeText(skip.what)} | ${skip.error ? "❌" : "⏭️"} ${escapeText(skip.reason)} |\n`,
+            ),
+          ]),
+    ].join(""),
+  github: (report) =>
+    renderers.text(report) +
+    report.skips
+      .filter((skip) => skip.error)
+      .map((skip) =>
+        annotation("error", `${skip.what}: ${skip.reason}`, { title: "partoo-links import" }),
+      )
+      .join(""),
+};
 
 /** Every business; codes shared by several businesses cannot be told apart by file name. */
 async function findAll(client: PartooApi, byId: boolean, skips: Skip[]): Promise<Business[]> {

@@ -26,20 +26,21 @@ import {
   checkOnly,
   loadDesired,
   readLive,
+  storeFileOf,
   useColor,
 } from "../fleet.js";
 import { InputError, UsageError } from "../../errors.js";
 import { selectStoresToPush } from "../../core/select.js";
 import { buildLivePlan, buildOfflinePlan } from "../../core/build-plan.js";
 import { planHasChanges, type Plan } from "../../core/plan.js";
-import { renderPlanJson, renderPlanMarkdown, renderPlanText } from "../../core/render/index.js";
+import { renderPlanAs, renderPlanJson, renderPlanMarkdown } from "../../core/render/index.js";
 import { openStateBackend } from "../../state/open.js";
 import { createPartooClient } from "../../partoo/client.js";
 import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
 import { createGithubPublisher, PLAN_COMMENT_MARKER } from "../../github/publisher.js";
 import { pullRequestFromEvent } from "../../github/event.js";
 
-const FORMATS = ["text", "json", "markdown"] as const;
+const FORMATS = ["text", "json", "markdown", "github"] as const;
 /** The job summary takes up to 1 MiB; the plan is cut well below, with a note. */
 const SUMMARY_MAX_LENGTH = 500_000;
 
@@ -50,6 +51,9 @@ export const planCommand: Command = {
 and their link changes. Offline by default: no API key, no network.
 With --live, also reads the live links of the stores to push (of every store with
 --refresh) and shows the exact operations to send, and any drift.
+
+--format github prints the plan, then one annotation per store on its file (shown on the
+pull request's diff).
 
 Exit codes: 0 ok; with --detailed-exitcode: 0 no changes, 2 changes (offline: stores to
 push; --live: operations to send), 1 error (invalid store files, unreadable stores).`,
@@ -133,7 +137,9 @@ async function runPlan({ options, io }: CommandContext): Promise<number> {
 
   const outFile = stringOption(options, "out");
   if (outFile !== undefined) await writeOut(path.resolve(io.cwd, outFile), outFile, plan);
-  io.stdout.write(render(plan, format, io));
+  io.stdout.write(
+    renderPlanAs(format, plan, { color: useColor(io), fileOf: storeFileOf(options, io, entries) }),
+  );
   await appendSummaryIfSet(io, () => renderPlanMarkdown(plan, { maxLength: SUMMARY_MAX_LENGTH }));
   if (options["comment"] === true) await commentPlan(io, plan);
   if (plan.failedStores.length > 0) return 1;
@@ -152,17 +158,6 @@ async function writeOut(file: string, shown: string, plan: Plan): Promise<void> 
         cause: error,
       },
     );
-  }
-}
-
-function render(plan: Plan, format: (typeof FORMATS)[number], io: CliIO): string {
-  switch (format) {
-    case "json":
-      return renderPlanJson(plan);
-    case "markdown":
-      return renderPlanMarkdown(plan);
-    case "text":
-      return renderPlanText(plan, { color: useColor(io) });
   }
 }
 

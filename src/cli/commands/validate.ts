@@ -6,15 +6,18 @@ import {
   isValid,
   renderValidationGithub,
   renderValidationJson,
+  renderValidationMarkdown,
   renderValidationText,
   validationReport,
+  type ValidationReport,
 } from "../../files/render-validation.js";
 
-const FORMATS = ["text", "json", "github"] as const;
+const FORMATS = ["text", "json", "markdown", "github"] as const;
 
 const renderers = {
   text: renderValidationText,
   json: renderValidationJson,
+  markdown: (report: ValidationReport) => renderValidationMarkdown(report),
   github: renderValidationGithub,
 } as const;
 
@@ -24,7 +27,8 @@ export const validateCommand: Command = {
   description: [
     "Checks every <code>.yaml file of the stores directory against schemas/store.schema.json",
     "and the rules across files, and prints every problem with its file, line and column.",
-    "--format github prints workflow annotations for pull requests.",
+    "--format github prints workflow annotations for pull requests; --format markdown a",
+    "report for a job summary or a comment.",
     "",
     "Exit codes: 0 every store file is valid, 1 some file is invalid.",
   ].join("\n"),

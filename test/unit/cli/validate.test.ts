@@ -106,6 +106,18 @@ describe("partoo-links validate", () => {
     expect(lines.at(-1)).toBe("3 errors in 2 of 4 files, 1 warning");
   });
 
+  test("--format markdown prints a report for a job summary", async () => {
+    writeInvalidSet();
+    const result = await runCli(["validate", "--format", "markdown"], { cwd: root });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^### partoo-links validate\n\n❌ \*\*3 errors in 2 of 4 files\*\*\n/,
+    );
+    expect(result.stdout).toContain(
+      "| `stores/paris-01.yaml` | 7:7 | error | SHOP\\_ONLINE has two preferred links (lines 5 and 7); keep one |",
+    );
+  });
+
   test("warnings alone do not fail validation", async () => {
     write("paris-01.yaml", valid("paris-01"));
     write("lyon-01.yml", valid("lyon-01"));
@@ -129,7 +141,7 @@ describe("partoo-links validate", () => {
     const result = await runCli(["validate", "--format", "jsn"], { cwd: root });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'partoo-links: --format jsn: unknown format (did you mean "json"?); use one of text, json, github\n',
+      'partoo-links: --format jsn: unknown format (did you mean "json"?); use one of text, json, markdown, github\n',
     );
   });
 

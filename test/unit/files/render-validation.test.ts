@@ -1,12 +1,12 @@
 import type { StoreIssue } from "../../../src/files/index.js";
 import {
-  escapeData,
-  escapeProperty,
   renderValidationGithub,
   renderValidationJson,
+  renderValidationMarkdown,
   renderValidationText,
   validationSummary,
 } from "../../../src/files/render-validation.js";
+import { annotation, escapeData, escapeProperty } from "../../../src/core/render/annotations.js";
 
 const error = (file: string, line: number | undefined, message: string): StoreIssue => ({
   file,
@@ -91,5 +91,37 @@ describe("validation renderers", () => {
   test("escape % \\r \\n in data, and also : and , in properties", () => {
     expect(escapeData("a%b\rc\nd:e,f")).toBe("a%25b%0Dc%0Ad:e,f");
     expect(escapeProperty("a%b\rc\nd:e,f")).toBe("a%25b%0Dc%0Ad%3Ae%2Cf");
+  });
+
+  test("an annotation carries its place and title, escaped", () => {
+    expect(annotation("notice", "a: b", { file: "s/a,b.yaml", title: "x: y" })).toBe(
+      "::notice file=s/a%2Cb.yaml,title=x%3A y::a: b\n",
+    );
+    expect(annotation("error", "50%")).toBe("::error::50%25\n");
+  });
+
+  test("markdown prints the summary, then a table of the problems with Markdown escaped", () => {
+    expect(renderValidationMarkdown(report).split("\n")).toEqual([
+      "### partoo-links validate",
+      "",
+      "❌ **2 errors in 2 of 2 files, 1 warning**",
+      "",
+      "| file | line | severity | problem |",
+      "|---|---:|---|---|",
+      "| `stores/a,b.yaml` | 9:3 | error | SHOP\\_ONLINE has two preferred links (lines 7 and 9); keep one |",
+      "| `stores/c.yaml` |  | error | 100% wrong really |",
+      "| `stores/x.yml` |  | warning | ignored: store files end in .yaml; rename it to x.yaml |",
+      "",
+    ]);
+    expect(renderValidationMarkdown({ files: 3, issues: [] })).toBe(
+      "### partoo-links validate\n\n✅ **3 store files valid**\n",
+    );
+    const many = {
+      files: 9,
+      issues: Array.from({ length: 5 }, (_, i) => error(`s/${i}.yaml`, 1, "x")),
+    };
+    const cut = renderValidationMarkdown(many, 2).trimEnd().split("\n");
+    expect(cut.at(-1)).toBe("…and 3 more (see the job log).");
+    expect(cut.filter((line) => line.startsWith("| `s/"))).toHaveLength(2);
   });
 });

@@ -43,6 +43,9 @@ export interface StoreOptions {
 
 export class EmulatorStore {
   readonly #businesses: StoredBusiness[] = [];
+  /** Indexes of #businesses: by id, and the first business of each code. */
+  readonly #byId = new Map<string, StoredBusiness>();
+  readonly #byCode = new Map<string, StoredBusiness>();
   readonly #types: ReadonlySet<string>;
   readonly #emptyTypes: "omit" | "keep";
   #nextLinkId = 1;
@@ -65,11 +68,10 @@ export class EmulatorStore {
   /** `c-{code}` or a business id. With two businesses sharing a code, `c-{code}` finds the first. */
   #find(address: string): StoredBusiness | undefined {
     if (address.startsWith("c-")) {
-      const code = address.slice(2);
-      const byCode = this.#businesses.find((business) => business.code === code);
+      const byCode = this.#byCode.get(address.slice(2));
       if (byCode !== undefined) return byCode;
     }
-    return this.#businesses.find((business) => business.id === address);
+    return this.#byId.get(address);
   }
 
   has(address: string): boolean {
@@ -100,16 +102,20 @@ export class EmulatorStore {
   addBusiness(business: SeedBusiness): void {
     const [checked] = parseSeed({ businesses: [business] }).businesses;
     if (checked === undefined) return;
-    if (this.#businesses.some((existing) => existing.id === checked.id)) {
+    if (this.#byId.has(checked.id)) {
       throw new Error(`the emulator already has a business with id ${checked.id}`);
     }
-    this.#businesses.push({
+    const stored: StoredBusiness = {
       id: checked.id,
       code: checked.code ?? null,
       name: checked.name ?? checked.id,
       status: checked.status ?? "open",
       links: new Map(),
-    });
+    };
+    this.#businesses.push(stored);
+    this.#byId.set(stored.id, stored);
+    if (stored.code !== null && !this.#byCode.has(stored.code))
+      this.#byCode.set(stored.code, stored);
     this.setLinks(checked.id, checked.place_action_links ?? []);
   }
 

@@ -104,12 +104,22 @@ export function createTransport(options: TransportOptions): Transport {
   const errors = createErrorFactory({ host, timeouts, scrub });
   let closing: Promise<void> | undefined;
 
+  /**
+   * The request as errors and logs show it. Its redacted URL is built only when read (by an
+   * error or a log line): parsing a URL for each of 30,000 requests cost 3 % of an apply.
+   */
   function describe(request: WireRequest): PartooRequestInfo {
     const path = request.route + (request.query ? `?${request.query}` : "");
-    const url = redactUrl(`${base.origin}${basePath}${path}`);
-    return request.address === undefined
-      ? { method: request.method, url, path }
-      : { method: request.method, url, path, address: request.address };
+    let url: string | undefined;
+    const info: { -readonly [K in keyof PartooRequestInfo]: PartooRequestInfo[K] } = {
+      method: request.method,
+      path,
+      get url() {
+        return (url ??= redactUrl(`${base.origin}${basePath}${path}`));
+      },
+    };
+    if (request.address !== undefined) info.address = request.address;
+    return info;
   }
 
   async function waitFor<T>(

@@ -93,7 +93,7 @@ export interface StoreRecord {
   readonly drift?: { readonly checkedAt: string; readonly drifted: boolean };
 }
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 /** The state document (schemas/state.schema.json). */
 export interface StateDocument {

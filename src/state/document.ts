@@ -97,9 +97,10 @@ function parseAnyLayout(text: string, source: string): StateDocument {
       `${source}: the state document is not a JSON object; restore it from a backup`,
     );
   }
-  if (version !== STATE_VERSION) {
+  if (version === 1) upgradeFromVersion1(data as Record<string, unknown>);
+  else if (version !== STATE_VERSION) {
     throw new InputError(
-      `${source}: state document version ${JSON.stringify(version)} is not supported (this partoo-links reads version ${STATE_VERSION}); upgrade partoo-links or restore a compatible document`,
+      `${source}: state document version ${JSON.stringify(version)} is not supported (this partoo-links reads versions 1 and ${STATE_VERSION}); upgrade partoo-links or restore a compatible document`,
     );
   }
   checkAgainstSchema(data, source);
@@ -115,6 +116,25 @@ function parseAnyLayout(text: string, source: string): StateDocument {
   }
   for (const code in stores) checked.add(stores[code]!);
   return { version: STATE_VERSION, stores };
+}
+
+/**
+ * Version 1 kept each store's links in its record, and had no checksum. Read as version 2
+ * (the links moved beside the records); the next save writes version 2. Anything that is not
+ * the expected shape is left for the schema check to report.
+ */
+function upgradeFromVersion1(data: Record<string, unknown>): void {
+  data["version"] = STATE_VERSION;
+  const stores = data["stores"];
+  if (typeof stores !== "object" || stores === null || Array.isArray(stores)) return;
+  const links: [string, unknown][] = [];
+  for (const [code, record] of Object.entries(stores)) {
+    if (typeof record !== "object" || record === null || !Object.hasOwn(record, "links")) continue;
+    links.push([code, (record as { links: unknown }).links]);
+    delete (record as { links?: unknown }).links;
+  }
+  // fromEntries defines own properties: a code such as __proto__ stays data (and is refused).
+  data["links"] = Object.fromEntries(links);
 }
 
 /**

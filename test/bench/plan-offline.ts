@@ -67,7 +67,7 @@ registerBenchmark<Context>({
     }
     const state = path.join(root, ".partoo", "state.json");
     await mkdir(path.dirname(state), { recursive: true });
-    await writeFile(state, serializeStateDocument({ version: 1, stores: records }));
+    await writeFile(state, serializeStateDocument({ version: 2, stores: records }));
     return { root, dir, state };
   },
   async teardown({ root }) {

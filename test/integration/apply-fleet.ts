@@ -108,7 +108,7 @@ export async function startFleet(options: TestEmulatorOptions = {}): Promise<Fle
     },
     async state() {
       const text = await fleet.stateText();
-      return text === "" ? { version: 1, stores: {} } : parseStateDocument(text, statePath);
+      return text === "" ? { version: 2, stores: {} } : parseStateDocument(text, statePath);
     },
     async stateText() {
       try {

@@ -45,7 +45,7 @@ const backend = (options: { maxAttempts?: number; on?: GithubClient } = {}) =>
   });
 
 test("a missing branch reads as an empty document without writing anything", async () => {
-  expect(await backend().read()).toEqual({ version: 1, stores: {} });
+  expect(await backend().read()).toEqual({ version: 2, stores: {} });
   expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
     `GET /repos/acme/stores/git/ref/heads/${BRANCH}`,
   ]);
@@ -194,8 +194,8 @@ test("a corrupt state on the branch is an error, never an empty state, and is no
 });
 
 test("a state document of an unknown version is an error", async () => {
-  fake.commitFiles(BRANCH, { [STATE_FILE]: '{"version": 2, "stores": {}}' });
-  await expect(backend().read()).rejects.toThrow(/version 2 is not supported/);
+  fake.commitFiles(BRANCH, { [STATE_FILE]: '{"version": 3, "stores": {}}' });
+  await expect(backend().read()).rejects.toThrow(/version 3 is not supported/);
 });
 
 test("a state file that is not UTF-8 is an error", async () => {

@@ -82,7 +82,7 @@ async function writeStore(code: string, text: string): Promise<string> {
 
 async function writeState(stores: Record<string, StoreRecord>): Promise<void> {
   await mkdir(path.join(dir, ".partoo"), { recursive: true });
-  const document: StateDocument = { version: 1, stores };
+  const document: StateDocument = { version: 2, stores };
   await writeFile(path.join(dir, ".partoo", "state.json"), serializeStateDocument(document));
 }
 

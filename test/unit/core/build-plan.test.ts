@@ -87,7 +87,7 @@ describe("the offline plan", () => {
   });
 
   test("of an unchanged fleet has no changes", () => {
-    const state = { version: 1 as const, stores: { "nice-03": fleetState.stores["nice-03"]! } };
+    const state = { version: 2 as const, stores: { "nice-03": fleetState.stores["nice-03"]! } };
     const entries = [{ code: "nice-03", hash: state.stores["nice-03"].hash! }];
     const empty = buildOfflinePlan({
       state,
@@ -146,7 +146,7 @@ describe("the live plan", () => {
   });
 
   test("leaves out a store whose live links already match", () => {
-    const state = { version: 1 as const, stores: {} };
+    const state = { version: 2 as const, stores: {} };
     const store = {
       code: "x",
       links: { SHOP_ONLINE: [{ url: "https://x.example/1", preferred: false }] },

@@ -26,7 +26,7 @@ export const fleetDesired: DesiredStore[] = [
 ];
 
 export const fleetState: StateDocument = {
-  version: 1,
+  version: 2,
   stores: {
     "paris-01": recordOf(before.paris, { [S]: applied(`1:${A}*`, `2:${B}`) }),
     "nice-03": recordOf(before.nice, { [S]: applied(`3:${A}`) }),

@@ -53,7 +53,7 @@ describe("which stores to push", () => {
   });
 
   const state: StateDocument = {
-    version: 1,
+    version: 2,
     stores: {
       same: record(),
       changed: record({ hash: "h0" }),
@@ -111,7 +111,7 @@ describe("which stores to push", () => {
 
 describe("the files that need not be parsed again", () => {
   const state: StateDocument = {
-    version: 1,
+    version: 2,
     stores: {
       same: record({ address: "c-same" }),
       byId: record({ address: "5409c35a97bbc544d8e26737" }),

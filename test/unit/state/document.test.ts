@@ -10,7 +10,7 @@ import {
 import type { StateDocument, StoreRecord } from "../../../src/core/model.js";
 
 const document: StateDocument = {
-  version: 1,
+  version: 2,
   stores: {
     "lyon-01": { address: "c-lyon-01", hash: "h2", links: {} },
     "nice-01": { address: "c-nice-01", lastAttempt: failedAttempt() },
@@ -51,7 +51,7 @@ function withChecksum(text: string): string {
 describe("the state document", () => {
   test("is written as the records, then the links, one store per line, then a checksum", () => {
     const lines = serializeStateDocument(document).trimEnd().split("\n");
-    expect(lines[0]).toBe('{"version":1,"stores":{');
+    expect(lines[0]).toBe('{"version":2,"stores":{');
     expect(lines.slice(1, 4).map((line) => line.slice(0, line.indexOf(":")))).toEqual([
       '"lyon-01"',
       '"nice-01"',
@@ -93,7 +93,7 @@ describe("the state document", () => {
     replaced.links = { SHOP_ONLINE: [] };
     const next = mergeStoreChanges(read, { "paris-01": spread });
     expect(parseStateDocument(serializeStateDocument(next), "s")).toEqual({
-      version: 1,
+      version: 2,
       stores: {
         "lyon-01": { address: "c-lyon-01", hash: "h2", links: { SHOP_ONLINE: [] } },
         "nice-01": document.stores["nice-01"],
@@ -110,24 +110,41 @@ describe("the state document", () => {
     expect(Object.values(read.stores).some(deferred)).toBe(false);
     const edited = text.replace('"hash":"h2"', '"hash":"h3"');
     expect(parseStateDocument(edited, "state.json").stores["lyon-01"]!.hash).toBe("h3");
-    const minimal = '{"version":1,"stores":{"a":{"address":"c-a"}},"links":{"a":{}}}';
+    const minimal = '{"version":2,"stores":{"a":{"address":"c-a"}},"links":{"a":{}}}';
     expect(parseStateDocument(minimal, "s")).toEqual({
-      version: 1,
+      version: 2,
       stores: { a: { address: "c-a", links: {} } },
     });
   });
 
+  test("a version 1 document (links in the records) is read, and written back as version 2", () => {
+    const version1 = JSON.stringify({
+      version: 1,
+      stores: {
+        "lyon-01": { address: "c-lyon-01", hash: "h2", links: {} },
+        "nice-01": { address: "c-nice-01", lastAttempt: failedAttempt() },
+        "paris-01": { ...document.stores["paris-01"] },
+      },
+    });
+    const read = parseStateDocument(version1, "state.json");
+    expect(read).toEqual(document);
+    expect(serializeStateDocument(read)).toBe(serializeStateDocument(document));
+    expect(() =>
+      parseStateDocument('{"version":1,"stores":{"__proto__":{"address":"c-x","links":{}}}}', "s"),
+    ).toThrow(/corrupt/);
+  });
+
   test("an empty document is written and read", () => {
-    const empty: StateDocument = { version: 1, stores: {} };
+    const empty: StateDocument = { version: 2, stores: {} };
     const text = serializeStateDocument(empty);
-    expect(text).toMatch(/^\{"version":1,"stores":\{\n\n\},\n"links":\{\n\n\},\n"checksum":/);
+    expect(text).toMatch(/^\{"version":2,"stores":\{\n\n\},\n"links":\{\n\n\},\n"checksum":/);
     expect(parseStateDocument(text, "s")).toEqual(empty);
   });
 
   test.each([
     ["not JSON", "{", /the state document is not valid JSON/],
     ["an array", "[]", /is not a JSON object/],
-    ["an unknown version", '{"version":2,"stores":{}}', /version 2 is not supported/],
+    ["an unknown version", '{"version":3,"stores":{}}', /version 3 is not supported/],
     ["no version", '{"stores":{}}', /version undefined is not supported/],
     [
       "a corrupt record",
@@ -136,17 +153,17 @@ describe("the state document", () => {
     ],
     [
       "a corrupt link",
-      '{"version":1,"stores":{"a":{"address":"c-a"}},"links":{"a":{"T":[{"id":"x"}]}}}',
+      '{"version":2,"stores":{"a":{"address":"c-a"}},"links":{"a":{"T":[{"id":"x"}]}}}',
       /the state document is corrupt at \/links\/a\/T\/0/,
     ],
     [
       "links of a store without a record",
-      '{"version":1,"stores":{},"links":{"a":{}}}',
+      '{"version":2,"stores":{},"links":{"a":{}}}',
       /corrupt at \/links\/a: links of a store that has no record/,
     ],
     [
       "links of a store named like an Object property, without a record",
-      '{"version":1,"stores":{},"links":{"constructor":{}}}',
+      '{"version":2,"stores":{},"links":{"constructor":{}}}',
       /corrupt at \/links\/constructor: links of a store that has no record/,
     ],
     [
@@ -183,9 +200,9 @@ describe("the state document", () => {
     ],
     ["an unknown key", { address: "c-x-1", extra: 1 }, /must NOT have additional properties/],
   ])("a record with %s is refused when written, never stored", (_name, record, message) => {
-    const bad = { version: 1, stores: { "x-1": record } } as unknown as StateDocument;
+    const bad = { version: 2, stores: { "x-1": record } } as unknown as StateDocument;
     expect(() => serializeStateDocument(bad)).toThrow(message);
-    const badCode = { version: 1, stores: { "../x": { address: "c-x" } } } as StateDocument;
+    const badCode = { version: 2, stores: { "../x": { address: "c-x" } } } as StateDocument;
     expect(() => serializeStateDocument(badCode)).toThrow(/store \.\.\/x: the code does not match/);
   });
 

@@ -32,7 +32,7 @@ describe("the file: state backend", () => {
   test("reads a missing document as empty, without creating it", async () => {
     const file = path.join(dir, ".partoo", "state.json");
     const backend = createFileStateBackend(file);
-    expect(await backend.read()).toEqual({ version: 1, stores: {} });
+    expect(await backend.read()).toEqual({ version: 2, stores: {} });
     await expect(readdir(dir)).resolves.toEqual([]);
   });
 

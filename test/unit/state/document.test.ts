@@ -85,6 +85,32 @@ describe("the state document", () => {
     expect(serializeStateDocument(read)).toBe(text);
   });
 
+  test("finds the links of every store, whatever the order of their codes", () => {
+    const codes = ["A", "a", "a-b", "a.b", "a_b", "a0", "a9", "aa", "b", "Z-1", "0", "9.9"];
+    for (let index = 0; index < 300; index++) codes.push(`s${(index * 7919) % 1000}-x`);
+    const stores: Record<string, StoreRecord> = {};
+    for (const [index, code] of codes.entries()) {
+      stores[code] = {
+        address: `c-${code}`,
+        // Some stores have no links at all: their lookups must miss cleanly.
+        ...(index % 5 === 0
+          ? {}
+          : {
+              links: {
+                SHOP_ONLINE: [{ id: index, url: `https://e.example.com/${code}`, preferred: true }],
+              },
+            }),
+      };
+    }
+    const state: StateDocument = { version: 2, stores };
+    const read = parseStateDocument(serializeStateDocument(state), "s");
+    // One at a time, in an order unrelated to the file's: each read is a fresh search.
+    for (const code of [...codes].reverse()) {
+      expect(deferred(read.stores[code])).toBe(true);
+      expect(read.stores[code]!.links).toEqual(stores[code]!.links);
+    }
+  });
+
   test("a record copied, spread or given new links keeps the right links", () => {
     const read = parseStateDocument(serializeStateDocument(document), "state.json");
     const spread = { ...read.stores["paris-01"]!, hash: "h9" };

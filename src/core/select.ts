@@ -88,6 +88,16 @@ export function selectStoresToPush(
   };
 }
 
+/** What the state remembers of a file: enough to skip it while its bytes are unchanged. */
+export interface UnchangedFile {
+  readonly fileHash: string;
+  readonly businessId?: string;
+}
+
+export interface UnchangedFiles {
+  get(code: string): UnchangedFile | undefined;
+}
+
 /**
  * The files that need not be parsed again (loadStores' skipUnchanged): stores whose last
  * apply was confirmed and that no option forces to be reconciled. A skipped file whose bytes
@@ -97,7 +107,7 @@ export function selectStoresToPush(
 export function unchangedFileCandidates(
   state: StateDocument,
   options: { only?: readonly string[]; repair?: boolean } = {},
-): { get(code: string): { fileHash: string; businessId?: string } | undefined } {
+): UnchangedFiles {
   const only = options.only === undefined ? undefined : new Set(options.only);
   const stores = state.stores;
   return {

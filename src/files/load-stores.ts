@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { DesiredStore } from "../core/model.js";
+import type { UnchangedFiles } from "../core/select.js";
 import { compareIssues, type StoreIssue } from "./issues.js";
 import { decodeStoreBytes } from "./decode-text.js";
 import { locateField, parseStore } from "./parse-store.js";
@@ -33,16 +34,6 @@ export interface LoadResult {
   skipped: (StoreFile & { businessId?: string })[];
   /** Errors and warnings, sorted by file and line. A file with errors is in neither list. */
   issues: StoreIssue[];
-}
-
-/** What the state remembers of a file: enough to skip it while its bytes are unchanged. */
-export interface UnchangedFile {
-  readonly fileHash: string;
-  readonly businessId?: string;
-}
-
-export interface UnchangedFiles {
-  get(code: string): UnchangedFile | undefined;
 }
 
 export interface LoadOptions {

@@ -6,6 +6,7 @@
  * between, the newest document is read again and the same changes merged on top of it, so
  * two runs never lose each other's records.
  */
+import { isUtf8 } from "node:buffer";
 import type { Octokit } from "octokit";
 import type { StateDocument, StoreRecord } from "../core/model.js";
 import { emptyState } from "../core/model.js";
@@ -215,16 +216,13 @@ class GithubStateBackend implements StateBackend {
         return decodeBlob(raw);
       },
     );
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch (error) {
+    // Checked, not decoded: the parser reads the bytes and decodes only what it needs.
+    if (!isUtf8(bytes)) {
       throw new InputError(
         `${source}: the state document is not UTF-8 text; restore it from the branch history`,
-        { cause: error },
       );
     }
-    return parseStateDocument(text, source);
+    return parseStateDocument(bytes, source);
   }
 
   /** Creates blob, tree and commit on top of `head` and moves the branch; undefined on a lost race. */

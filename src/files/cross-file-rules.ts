@@ -1,13 +1,22 @@
 /** The rules across store files: a code has one file, a business belongs to one store. */
 import type { StoreIssue } from "./issues.js";
 import type { Position } from "./yaml-positions.js";
+import { quoteExcerpt } from "../core/excerpt.js";
 
 export type IdentityField = "code" | "business_id";
 
-/** Where a file declares `field`; only called for the few files that share a value. */
+/** Where a file declares `field`; only called for the few files a message shows. */
 export type LocateField = (file: string, field: IdentityField) => Position | undefined;
 
-type Declared = { file: string; value: string; position?: Position };
+/** Files a duplicate's message names; the others are counted. */
+export const MAX_FILES_SHOWN = 5;
+
+export interface IdentityIssues {
+  /** One error per value declared by several files, on the first of them. */
+  readonly issues: StoreIssue[];
+  /** Every file that shares a value with another: all of them are invalid. */
+  readonly files: ReadonlySet<string>;
+}
 
 /**
  * What each file declares, fed file by file: every file of a large fleet at each command,
@@ -22,28 +31,35 @@ export class DeclaredIdentities {
     if (businessId !== undefined) this.businessIds.add(businessId, file);
   }
 
-  /** One error per file that shares its code or business_id with another. */
-  issues(locate: LocateField): StoreIssue[] {
-    return [
+  /**
+   * One error per shared value, naming a few of the files and counting the rest: 3,000
+   * files of one code make one line, not 3,000 lines that each list 2,999 files.
+   */
+  issues(locate: LocateField): IdentityIssues {
+    const files = new Set<string>();
+    const issues = [
       ...duplicates(
         this.codes.shared(),
         (file) => locate(file, "code"),
+        files,
         (value, others) =>
           `code ${value} is also used by ${others}; each store has exactly one file, keep one`,
       ),
       ...duplicates(
         this.businessIds.shared(),
         (file) => locate(file, "business_id"),
+        files,
         (value, others) =>
           `business_id ${value} is also used by ${others}; a business belongs to one store file, remove it from all but one`,
       ),
     ];
+    return { issues, files };
   }
 }
 
 class ValueIndex {
   private readonly first = new Map<string, string>();
-  private readonly groups = new Map<string, Declared[]>();
+  private readonly groups = new Map<string, string[]>();
 
   add(value: string, file: string): void {
     const first = this.first.get(value);
@@ -52,46 +68,42 @@ class ValueIndex {
       return;
     }
     const group = this.groups.get(value);
-    if (group === undefined)
-      this.groups.set(value, [
-        { file: first, value },
-        { file, value },
-      ]);
-    else group.push({ file, value });
+    if (group === undefined) this.groups.set(value, [first, file]);
+    else group.push(file);
   }
 
   /** The values declared by two files or more, with their files in the order added. */
-  shared(): ReadonlyMap<string, Declared[]> {
+  shared(): ReadonlyMap<string, readonly string[]> {
     return this.groups;
   }
 }
 
 function duplicates(
-  groups: ReadonlyMap<string, Declared[]>,
+  groups: ReadonlyMap<string, readonly string[]>,
   locate: (file: string) => Position | undefined,
+  invalid: Set<string>,
   message: (value: string, others: string) => string,
 ): StoreIssue[] {
   const issues: StoreIssue[] = [];
   for (const [value, group] of groups) {
-    for (const item of group) {
-      const position = locate(item.file);
-      if (position !== undefined) item.position = position;
-    }
-    for (const item of group) {
-      const others = group.filter((other) => other !== item).map(location);
-      issues.push({
-        file: item.file,
-        ...item.position,
-        message: message(JSON.stringify(value), others.join(", ")),
-        severity: "error",
-      });
-    }
+    for (const file of group) invalid.add(file);
+    const [first, ...others] = [...group].sort();
+    const shown = others.slice(0, MAX_FILES_SHOWN - 1).map((file) => location(file, locate(file)));
+    const hidden = others.length - shown.length;
+    const list =
+      others.length === 1
+        ? shown[0]!
+        : `${others.length.toLocaleString("en-US")} other files: ${shown.join(", ")}${hidden > 0 ? ` and ${hidden.toLocaleString("en-US")} more` : ""}`;
+    issues.push({
+      file: first!,
+      ...locate(first!),
+      message: message(quoteExcerpt(value), list),
+      severity: "error",
+    });
   }
   return issues;
 }
 
-function location(item: Declared): string {
-  return item.position === undefined
-    ? item.file
-    : `${item.file}:${item.position.line}:${item.position.column}`;
+function location(file: string, position: Position | undefined): string {
+  return position === undefined ? file : `${file}:${position.line}:${position.column}`;
 }

@@ -1,5 +1,6 @@
 /** A problem located by its path in the parsed value, before it is given a line and column. */
 import type { ValuePath } from "./yaml-positions.js";
+import { quoteExcerpt } from "../core/excerpt.js";
 
 /** Looks into the file for messages that quote it. */
 export interface SourceLookup {
@@ -15,12 +16,14 @@ export interface Finding {
   readonly target: "key" | "value";
   /** A function when the message quotes the file ("lines 7 and 9"). */
   readonly message: string | ((source: SourceLookup) => string);
+  /** Default "error"; a warning leaves the file valid. */
+  readonly severity?: "warning";
 }
 
 /** How a value is named in a message: "empty", "the number 5", "a list", … */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "empty";
-  if (typeof value === "string") return `the text ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `the text ${quoteExcerpt(value)}`;
   if (typeof value === "number") return `the number ${value}`;
   if (typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return "a list";

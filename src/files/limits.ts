@@ -21,7 +21,6 @@ export const MAX_NESTING = 50;
 /** Below this many characters a file cannot nest deeply enough to slow the parser down. */
 export const NESTING_CHECK_MIN_CHARS = 16 * 1024;
 
-/** Longest URL accepted (the same limit as the schema's maxLength). */
-export const MAX_URL_LENGTH = 2048;
+export { MAX_URL_LENGTH } from "../core/link-url.js";
 
 export const STORE_EXTENSION = ".yaml";

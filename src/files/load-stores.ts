@@ -3,14 +3,14 @@
  * checked, then the rules across files (one file per code, one store per business_id).
  * Every problem of every file is collected; nothing is thrown for bad files.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { DesiredStore } from "../core/model.js";
 import type { UnchangedFiles } from "../core/select.js";
 import { compareIssues, type StoreIssue } from "./issues.js";
 import { decodeStoreBytes } from "./decode-text.js";
 import { locateField, parseStore } from "./parse-store.js";
-import { listStoreFiles, readBuffer, readStoreFile } from "./store-directory.js";
+import { listStoreFiles, readBuffer, readStoreFile, type StoreEntry } from "./store-directory.js";
+import { findRepository, isWithin, repositoryAt, type Repository } from "./repository.js";
 import { DeclaredIdentities, type IdentityField } from "./cross-file-rules.js";
 import type { Position } from "./yaml-positions.js";
 
@@ -34,6 +34,11 @@ export interface LoadResult {
   skipped: (StoreFile & { businessId?: string })[];
   /** Errors and warnings, sorted by file and line. A file with errors is in neither list. */
   issues: StoreIssue[];
+  /**
+   * Every invalid file: those with an error, and every file of a duplicate code or
+   * business_id (reported once, on the first file of each group).
+   */
+  invalidFiles?: ReadonlySet<string>;
 }
 
 export interface LoadOptions {
@@ -46,6 +51,19 @@ export interface LoadOptions {
    * a promise (of the state being read): the directory is listed meanwhile.
    */
   skipUnchanged?: UnchangedFiles | Promise<UnchangedFiles>;
+  /**
+   * The directory store files must lie in, links followed (default: the git work tree that
+   * holds the stores directory; outside git, the display root when it holds the stores
+   * directory, else the stores directory itself).
+   */
+  repositoryRoot?: string;
+}
+
+/** The repository of a stores directory, as LoadOptions.repositoryRoot describes its default. */
+export function storesRepository(dir: string, displayRoot: string): Repository {
+  const resolved = path.resolve(dir);
+  const root = path.resolve(displayRoot);
+  return findRepository(resolved, isWithin(root, resolved) ? root : resolved);
 }
 
 type Skipped = LoadResult["skipped"][number];
@@ -53,8 +71,12 @@ type Skipped = LoadResult["skipped"][number];
 export async function loadStores(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const displayRoot = options.displayRoot ?? process.cwd();
   const only = options.only === undefined ? undefined : new Set(options.only);
+  const repository =
+    options.repositoryRoot === undefined
+      ? storesRepository(dir, displayRoot)
+      : repositoryAt(options.repositoryRoot);
   const [listing, skipUnchanged] = await Promise.all([
-    listStoreFiles(path.resolve(dir), displayRoot, only),
+    listStoreFiles(path.resolve(dir), displayRoot, only, repository),
     options.skipUnchanged,
   ]);
   const issues: StoreIssue[] = [...listing.issues];
@@ -65,7 +87,7 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
   const loaded: LoadedStore[] = [];
   const skipped: Skipped[] = [];
   for (const entry of listing.entries) {
-    const read = readStoreFile(entry, buffer);
+    const read = readStoreFile(entry, buffer, repository);
     if ("issue" in read) {
       issues.push(read.issue);
       continue;
@@ -96,29 +118,37 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
     }
   }
 
-  let paths: Map<string, string> | undefined;
-  issues.push(
-    ...identities.issues((file, field) => {
-      paths ??= new Map(listing.entries.map((entry) => [entry.file, entry.path]));
-      return locateInFile(paths.get(file), field);
-    }),
-  );
-  const failedFiles = new Set(
-    issues.filter((issue) => issue.severity === "error").map((issue) => issue.file),
-  );
+  let byFile: Map<string, StoreEntry> | undefined;
+  const shared = identities.issues((file, field) => {
+    byFile ??= new Map(listing.entries.map((entry) => [entry.file, entry]));
+    return locateInFile(byFile.get(file), field, buffer, repository);
+  });
+  issues.push(...shared.issues);
+  const failedFiles = new Set(shared.files);
+  for (const issue of issues) if (issue.severity === "error") failedFiles.add(issue.file);
   const valid = (item: StoreFile) => !failedFiles.has(item.file);
   return {
     stores: failedFiles.size === 0 ? loaded : loaded.filter(valid),
     skipped: failedFiles.size === 0 ? skipped : skipped.filter(valid),
     issues: issues.sort(compareIssues),
+    invalidFiles: failedFiles,
   };
 }
 
 /** Where a file declares a field: read and parsed again, which only files in a duplicate need. */
-function locateInFile(file: string | undefined, field: IdentityField): Position | undefined {
-  if (file === undefined) return undefined;
+function locateInFile(
+  entry: StoreEntry | undefined,
+  field: IdentityField,
+  buffer: Buffer,
+  repository: Repository,
+): Position | undefined {
+  if (entry === undefined) return undefined;
+  const read = readStoreFile(entry, buffer, repository);
+  if ("issue" in read) return undefined;
+  const decoded = decodeStoreBytes(read.bytes, entry.file);
+  if ("issue" in decoded) return undefined;
   try {
-    return locateField(readFileSync(file, "utf8"), field);
+    return locateField(decoded.text, field);
   } catch {
     return undefined;
   }

@@ -22,6 +22,7 @@ import {
   yamlIssues,
 } from "./yaml-issues.js";
 import { hasErrors, type StoreIssue } from "./issues.js";
+import { escapeUnsafe } from "../core/excerpt.js";
 import { isPlainObject, type Finding, type SourceLookup } from "./findings.js";
 import { schemaErrors } from "./store-schema.js";
 import { schemaFindings } from "./schema-messages.js";
@@ -136,12 +137,15 @@ function checkStore(text: string, file: string, expectedCode: string): ParsedSto
     lineOf: (path, target) => locate(offsetOf(document, path, target)).line,
     sourceOf: (path) => sourceOf(document, path),
   };
-  const placed = findings.map((finding) =>
-    issue(
+  const placed = findings.map((finding) => {
+    const placedIssue = issue(
       offsetOf(document, finding.path, finding.target),
       typeof finding.message === "string" ? finding.message : finding.message(lookup),
-    ),
-  );
+    );
+    return finding.severity === undefined
+      ? placedIssue
+      : { ...placedIssue, severity: finding.severity };
+  });
   // Past the limit, the schema's findings are not all described: how many more is unknown.
   const total = fromSchema.length > MAX_FILE_ISSUES ? undefined : allFindings.length;
   const issues = capIssues(placed, MAX_FILE_ISSUES, "problems", total);
@@ -155,16 +159,11 @@ function checkStore(text: string, file: string, expectedCode: string): ParsedSto
 }
 
 /**
- * Messages quote the file (a type name, a value): its line breaks and other control
- * characters are shown escaped, so that a message stays on one line of a terminal or log.
+ * Messages quote the file (a type name, a value): its line breaks, other control characters
+ * and invisible formatting characters are shown escaped, so that a message stays on one
+ * line of a terminal or log and reads as it is.
  */
-function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what is escaped
-  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => {
-    const escaped = JSON.stringify(char).slice(1, -1);
-    return escaped !== char ? escaped : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  });
-}
+const oneLine = escapeUnsafe;
 
 /** yaml builds an Error per problem it meets; capturing 100,000 stack traces takes seconds. */
 function parseWithoutStacks(source: string) {

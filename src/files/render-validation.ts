@@ -8,15 +8,18 @@ export interface ValidationReport {
   /** Store files checked. */
   readonly files: number;
   readonly issues: readonly StoreIssue[];
+  /** Files found invalid (default: the files with an error). */
+  readonly invalidFiles?: number;
 }
 
 export function validationReport(result: LoadResult): ValidationReport {
-  const failed = new Set(
-    result.issues.filter((issue) => issue.severity === "error").map((issue) => issue.file),
-  );
+  const failed =
+    result.invalidFiles ??
+    new Set(result.issues.filter((issue) => issue.severity === "error").map((issue) => issue.file));
   return {
     files: result.stores.length + result.skipped.length + failed.size,
     issues: result.issues,
+    invalidFiles: failed.size,
   };
 }
 
@@ -34,7 +37,7 @@ export function validationSummary(report: ValidationReport): string {
   const warnings = report.issues.length - errors.length;
   const warned = warnings > 0 ? `, ${plural(warnings, "warning")}` : "";
   if (errors.length > 0) {
-    const failed = new Set(errors.map((issue) => issue.file)).size;
+    const failed = report.invalidFiles ?? new Set(errors.map((issue) => issue.file)).size;
     return `${plural(errors.length, "error")} in ${failed} of ${plural(report.files, "file")}${warned}`;
   }
   if (report.files === 0)

@@ -7,7 +7,8 @@ import type { ErrorObject } from "ajv";
 import { didYouMean } from "../core/suggest.js";
 import { describeValue, isPlainObject, linkLabel, type Finding } from "./findings.js";
 import { placeActionTypes } from "./store-schema.js";
-import { urlProblem } from "./url-check.js";
+import { quoteUrl, urlProblem } from "../core/link-url.js";
+import { quoteExcerpt } from "../core/excerpt.js";
 import type { ValuePath } from "./yaml-positions.js";
 
 const STORE_KEYS = ["code", "business_id", "links"];
@@ -78,7 +79,7 @@ function describeError(
     return {
       path: [...path, key],
       target: "key",
-      message: `unknown key ${JSON.stringify(key)}${inLink}${didYouMean(key, where)}; ${context}`,
+      message: `unknown key ${quoteExcerpt(key)}${inLink}${didYouMean(key, where)}; ${context}`,
     };
   }
   if (error.keyword === "required") {
@@ -105,7 +106,7 @@ function describeError(
     return {
       path: ["links", name],
       target: "key",
-      message: `unknown place action type ${JSON.stringify(name)}${didYouMean(name, types)}; use one of ${types.join(", ")}`,
+      message: `unknown place action type ${quoteExcerpt(name)}${didYouMean(name, types)}; use one of ${types.join(", ")}`,
     };
   }
   // The enum error that comes with each propertyNames error says the same thing.
@@ -123,8 +124,8 @@ function describeIdError(error: ErrorObject, name: string, value: unknown): Find
   if (typeof value === "number" || typeof value === "boolean") {
     // YAML reads 5409e35 as a number: quote what the file says, not the number it became.
     return at(({ sourceOf }) => {
-      const written = sourceOf([name]) ?? String(value);
-      return `${name} must be text, but YAML reads ${written} as a ${typeof value}; put it in quotes: ${name}: "${written}"`;
+      const written = quoteExcerpt(sourceOf([name]) ?? String(value));
+      return `${name} must be text, but YAML reads ${written.slice(1, -1)} as a ${typeof value}; put it in quotes: ${name}: ${written}`;
     });
   }
   if (typeof value !== "string") return at(`${name} must be text, not ${describeValue(value)}`);
@@ -133,12 +134,12 @@ function describeIdError(error: ErrorObject, name: string, value: unknown): Find
   }
   if (name === "business_id") {
     return at(
-      `business_id ${JSON.stringify(value)} is not a Partoo business id (letters, digits, "_" and "-"); copy it from Partoo`,
+      `business_id ${quoteExcerpt(value)} is not a Partoo business id (letters, digits, "_" and "-"); copy it from Partoo`,
     );
   }
-  if (value.includes("..")) return at(`code ${JSON.stringify(value)} must not contain ".."`);
+  if (value.includes("..")) return at(`code ${quoteExcerpt(value)} must not contain ".."`);
   return at(
-    `code ${JSON.stringify(value)} may only contain letters, digits, ".", "_" and "-", starting with a letter or digit; use the store code from Partoo`,
+    `code ${quoteExcerpt(value)} may only contain letters, digits, ".", "_" and "-", starting with a letter or digit; use the store code from Partoo`,
   );
 }
 
@@ -164,7 +165,9 @@ function describeListError(
     );
   }
   if (typeof value === "string") {
-    return at(`${type} must be a list of links; write the URL on the next line as "- ${value}"`);
+    return at(
+      `${type} must be a list of links; write the URL on the next line as "- ${quoteExcerpt(value, 80).slice(1, -1)}"`,
+    );
   }
   return at(
     `${type} must be a list of links, not ${describeValue(value)}; start each link with "- "`,
@@ -184,7 +187,7 @@ function describeLinkError(
     // for a URL that they would let through.
     if (error.keyword !== "pattern" && error.keyword !== "maxLength") return undefined;
     return urlProblem(value) === undefined
-      ? at(`${label}: URL ${JSON.stringify(value)} is not a valid https:// URL`)
+      ? at(`${label}: URL ${quoteUrl(value)} is not a valid https:// URL`)
       : undefined;
   }
   if (isPlainObject(value)) return undefined; // errors of the {url, preferred} branch come with their own paths
@@ -210,6 +213,6 @@ function describeLinkFieldError(
   }
   if (error.keyword !== "pattern" && error.keyword !== "maxLength") return undefined;
   return urlProblem(value) === undefined
-    ? at(`${label}: URL ${JSON.stringify(value)} is not a valid https:// URL`)
+    ? at(`${label}: URL ${quoteUrl(value)} is not a valid https:// URL`)
     : undefined;
 }

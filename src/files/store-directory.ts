@@ -2,18 +2,24 @@
  * The file system side of the store files: which entries of the stores directory are store
  * files, and reading one without ever blocking on a FIFO or reading a huge file whole.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { hash } from "node:crypto";
-import { readdir } from "node:fs/promises";
+import { readdir, realpath } from "node:fs/promises";
 import type { Dirent } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { MAX_FILE_BYTES, STORE_EXTENSION } from "./limits.js";
 import type { StoreIssue } from "./issues.js";
 import { tooLargeIssue } from "./decode-text.js";
+import {
+  isWithin,
+  NOT_A_FILE,
+  readRegularFile,
+  resolveInside,
+  type Repository,
+} from "./repository.js";
 
 export interface StoreEntry {
-  /** Absolute path. */
+  /** Absolute path, in the real (link-free) path of the stores directory. */
   readonly path: string;
   /** Path for messages. */
   readonly file: string;
@@ -37,27 +43,36 @@ export function displayPath(root: string, target: string): string {
 /**
  * The store files of `dir` (`*.yaml`, sorted). Dotfiles and files of other kinds (README.md)
  * are ignored; near misses (`.yml`, `.YAML`, subdirectories) are ignored with a warning,
- * since their author surely meant them to be read.
+ * since their author surely meant them to be read. The directory itself must lie inside the
+ * repository, after following links.
  */
 export async function listStoreFiles(
   dir: string,
   displayRoot: string,
   only: ReadonlySet<string> | undefined,
+  repository: Repository,
 ): Promise<Listing> {
+  const shownDir = displayPath(displayRoot, dir);
+  let realDir: string;
   let dirents: Dirent[];
   try {
-    dirents = await readdir(dir, { withFileTypes: true });
+    realDir = await realpath(dir);
+    dirents = await readdir(realDir, { withFileTypes: true });
   } catch (error) {
-    throw directoryError(error, displayPath(displayRoot, dir));
+    throw directoryError(error, shownDir);
+  }
+  if (!isWithin(repository.root, realDir)) {
+    throw new InputError(
+      `${shownDir}: the stores directory is a symbolic link that leads outside the repository (${displayPath(displayRoot, repository.root)}); store files are read only from inside it: pass the real directory with --stores DIR`,
+    );
   }
   const entries: StoreEntry[] = [];
   const issues: StoreIssue[] = [];
-  const shownDir = displayPath(displayRoot, dir);
   const prefix = shownDir === "." ? "" : `${shownDir}/`;
   const warn = (file: string, message: string) =>
     issues.push({ file, message, severity: "warning" });
   // Run on every file of a large fleet at each command: plain string work, no path.* calls.
-  const base = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+  const base = realDir.endsWith(path.sep) ? realDir : `${realDir}${path.sep}`;
   for (const dirent of dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const name = dirent.name;
     if (name.startsWith(".")) continue;
@@ -112,46 +127,33 @@ export function readBuffer(): Buffer {
 /**
  * The bytes (a view of `buffer`, valid until the next read) and sha256 of one store file,
  * or the issue that keeps it from being read. It reads at most MAX_FILE_BYTES + 1 bytes
- * into `buffer`, so a huge file costs nothing; an
- * entry that is a symbolic link is first checked to lead to a regular file (a FIFO would
- * hang the run). Synchronous on purpose: for thousands of small files the promise API's
- * round trips to the thread pool cost far more than the reads (measured: about 15 times
- * the time of readFileSync); this loop costs about what readFileSync does.
+ * into `buffer`, so a huge file costs nothing. An entry that is a symbolic link is first
+ * resolved: it must lead to a regular file inside the repository (never a FIFO, which would
+ * hang the run, nor a file elsewhere whose text a message could quote).
  */
 export function readStoreFile(
   entry: StoreEntry,
   buffer: Buffer,
+  repository: Repository,
 ): { bytes: Buffer; fileHash: string } | { issue: StoreIssue } {
-  let fd: number | undefined;
-  try {
-    if (entry.symlink && !statSync(entry.path).isFile()) {
-      return { issue: { file: entry.file, severity: "error", message: NOT_A_FILE } };
-    }
-    fd = openSync(entry.path, constants.O_RDONLY | constants.O_NONBLOCK);
-    let length = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-      if (length === buffer.length) return { issue: tooLargeIssue(entry.file, fstatSync(fd).size) };
-    }
-    const bytes = buffer.subarray(0, length);
-    return { bytes, fileHash: hash("sha256", bytes) };
-  } catch (error) {
-    return { issue: { file: entry.file, severity: "error", message: readError(error) } };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+  const fail = (message: string) => ({
+    issue: { file: entry.file, severity: "error" as const, message },
+  });
+  let target = entry.path;
+  if (entry.symlink) {
+    const resolved = resolveInside(entry.path, repository);
+    if ("problem" in resolved) return fail(resolved.problem);
+    target = resolved.realPath;
   }
+  const read = readRegularFile(target, {
+    maxBytes: MAX_FILE_BYTES,
+    buffer,
+    tooLarge: (size) => tooLargeIssue(entry.file, size).message,
+  });
+  if ("problem" in read) {
+    return fail(read.problem === NOT_A_FILE ? NOT_A_STORE_FILE : read.problem);
+  }
+  return { bytes: read.bytes, fileHash: hash("sha256", read.bytes) };
 }
 
-const NOT_A_FILE = "not a regular file; a store file is a regular .yaml file";
-
-function readError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT")
-    return "cannot read the file: it no longer exists (a broken symbolic link?)";
-  if (code === "EACCES" || code === "EPERM") {
-    return "cannot read the file: permission denied; check its permissions";
-  }
-  return `cannot read the file (${code ?? (error as Error).message})`;
-}
+const NOT_A_STORE_FILE = "not a regular file; a store file is a regular .yaml file";

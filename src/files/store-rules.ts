@@ -6,14 +6,10 @@
  */
 import type { DesiredLink, DesiredStore } from "../core/model.js";
 import { isPlainObject, linkLabel, type Finding, type SourceLookup } from "./findings.js";
-import { urlIdentity, urlProblem } from "./url-check.js";
+import { urlIdentity, urlProblem, urlWarning } from "../core/link-url.js";
+import { isValidStoreCode as isValidCode } from "../core/store-code.js";
+import { quoteExcerpt } from "../core/excerpt.js";
 import type { ValuePath } from "./yaml-positions.js";
-
-const CODE = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-export function isValidCode(code: string): boolean {
-  return CODE.test(code);
-}
 
 export function storeRuleFindings(data: unknown, expectedCode: string): Finding[] {
   if (!isPlainObject(data)) return [];
@@ -26,7 +22,7 @@ export function storeRuleFindings(data: unknown, expectedCode: string): Finding[
     findings.push({
       path: ["code"],
       target: "value",
-      message: `code ${JSON.stringify(code)} does not match the file name ${expectedCode}.yaml; ${fix}`,
+      message: `code ${quoteExcerpt(code)} does not match the file name ${expectedCode}.yaml; ${fix}`,
     });
   }
   const links = data["links"];
@@ -57,6 +53,16 @@ function linkListFindings(type: string, list: readonly unknown[]): Finding[] {
         target: "value",
         message: `${linkLabel(type, index)}: ${problem}`,
       });
+    } else {
+      const warning = urlWarning(url);
+      if (warning !== undefined) {
+        findings.push({
+          path: urlPath(index),
+          target: "value",
+          message: `${linkLabel(type, index)}: ${warning}`,
+          severity: "warning",
+        });
+      }
     }
     if (object && item["preferred"] === true) preferred.push(index);
     const identity = urlIdentity(url);
@@ -70,7 +76,7 @@ function linkListFindings(type: string, list: readonly unknown[]): Finding[] {
       path,
       target: "value",
       message: ({ lineOf }: SourceLookup) =>
-        `${type} lists ${JSON.stringify(url)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path, "value")}); remove one`,
+        `${type} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path, "value")}); remove one`,
     });
   }
   if (preferred.length > 1) {

@@ -17,6 +17,7 @@ import {
 import { MAX_ALIASES, MAX_NESTING, MAX_YAML_ERRORS } from "./limits.js";
 import { compareIssues, type StoreIssue } from "./issues.js";
 import { keyName } from "./yaml-positions.js";
+import { quoteExcerpt } from "../core/excerpt.js";
 
 export type IssueAt = (offset: number, message: string) => StoreIssue;
 
@@ -102,7 +103,8 @@ export function tooDeepOffset(source: string): number | undefined {
 }
 
 function yamlMessage(error: YAMLError, source: string): string {
-  const what = firstLine(error).replace(/\.$/, "");
+  // yaml's messages may quote the text at fault: short and escaped, like any quote of a file.
+  const what = quoteExcerpt(firstLine(error).replace(/\.$/, ""), 100).slice(1, -1);
   if (what.includes("call stack")) return TOO_DEEP;
   switch (error.code) {
     case "MULTIPLE_DOCS":
@@ -114,7 +116,7 @@ function yamlMessage(error: YAMLError, source: string): string {
     case "BAD_SCALAR_START":
       return `invalid YAML: ${what}; put the value in quotes`;
     case "TAG_RESOLVE_FAILED":
-      return `tag ${JSON.stringify(tagAt(source, error.pos[0]))} is not allowed in a store file; remove it`;
+      return `tag ${quoteExcerpt(tagAt(source, error.pos[0]))} is not allowed in a store file; remove it`;
     default:
       return `invalid YAML: ${what}; check the indentation, colons and quotes here`;
   }
@@ -148,7 +150,7 @@ export function keyIssues(document: Document, issue: IssueAt): StoreIssue[] {
       const key = pair.key;
       if (isCollection(key) || isAlias(key)) {
         const what = isAlias(key)
-          ? `an alias (*${key.source})`
+          ? `an alias (*${quoteExcerpt(key.source).slice(1, -1)})`
           : isMap(key)
             ? "a mapping"
             : "a list";
@@ -174,7 +176,7 @@ export function keyIssues(document: Document, issue: IssueAt): StoreIssue[] {
     issues.push(
       issue(
         offset,
-        `${JSON.stringify(name)} appears twice in the same mapping (first on line ${base.line}); keep one`,
+        `${quoteExcerpt(name)} appears twice in the same mapping (first on line ${base.line}); keep one`,
       ),
     );
   }
@@ -203,7 +205,7 @@ export function structureIssues(document: Document, source: string, issue: Issue
           issues.push(
             issue(
               offset,
-              `alias *${node.source} refers to no anchor; define &${node.source} before it`,
+              `alias *${quoteExcerpt(node.source).slice(1, -1)} refers to no anchor; define &${quoteExcerpt(node.source).slice(1, -1)} before it`,
             ),
           );
         }
@@ -216,7 +218,7 @@ export function structureIssues(document: Document, source: string, issue: Issue
         issues.push(
           issue(
             tagOffset === -1 ? offset : tagOffset,
-            `tag ${node.tag.replace(/^tag:yaml\.org,2002:/, "!!")} is not allowed in a store file; remove it (quote the value to make it text)`,
+            `tag ${quoteExcerpt(node.tag.replace(/^tag:yaml\.org,2002:/, "!!")).slice(1, -1)} is not allowed in a store file; remove it (quote the value to make it text)`,
           ),
         );
       }

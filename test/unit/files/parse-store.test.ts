@@ -371,7 +371,7 @@ const badUrls: [string, string][] = [
   ],
   [
     "https://user:secret@example.com/",
-    'URL "https://user:secret@example.com/" contains a user name or password; remove the part before @',
+    'URL "https://***@example.com/" contains a user name or password; remove the part before @',
   ],
   ["https://1.2.3.999/", 'URL "https://1.2.3.999/" is not a valid address; check it in a browser'],
   [

@@ -25,6 +25,7 @@ import { AppError, UsageError } from "../../errors.js";
 import type { StoreRecord } from "../../core/model.js";
 import { recordAfterApply } from "../../core/record.js";
 import { compareCodes } from "../../core/select.js";
+import { isValidStoreCode, STORE_CODE_RULE } from "../../core/store-code.js";
 import { formatIssue, parseStoreText } from "../../files/index.js";
 import { annotation } from "../../core/render/annotations.js";
 import { escapeText } from "../../core/render/markdown.js";
@@ -40,8 +41,6 @@ import { desiredFromLive, renderStoreYaml } from "../../importer/store-yaml.js";
 
 const FORMATS = ["text", "json", "markdown", "github"] as const;
 
-/** A code that can be a file name and a store code (SPEC §2). */
-const FILE_CODE = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export const importCommand: Command = {
   name: "import",
@@ -263,10 +262,10 @@ async function importOne(
 ): Promise<Imported | Skip> {
   const code = context.byId ? business.id : business.code!;
   const what = context.byId ? `business ${business.id}` : code;
-  if (!FILE_CODE.test(code)) {
+  if (!isValidStoreCode(code)) {
     return {
       what,
-      reason: `the code cannot be a file name (1 to 100 of A-Z a-z 0-9 . _ -, starting with a letter or digit); rename it in Partoo or import it with --by-id`,
+      reason: `the code cannot be a file name (${STORE_CODE_RULE}); rename it in Partoo or import it with --by-id`,
       error: true,
     };
   }

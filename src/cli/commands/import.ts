@@ -41,7 +41,6 @@ import { desiredFromLive, renderStoreYaml } from "../../importer/store-yaml.js";
 
 const FORMATS = ["text", "json", "markdown", "github"] as const;
 
-
 export const importCommand: Command = {
   name: "import",
   summary: "write store files and state from the live links of existing businesses",

@@ -31,11 +31,16 @@ export interface Repository {
  * `stores` is a link to `/home/runner`, the repository is still the checkout it sits in.
  */
 export function findRepository(start: string, fallback: string): Repository {
+  return { root: realOrSelf(findGitWorkTree(start) ?? path.resolve(fallback)) };
+}
+
+/** The nearest of `start` and its ancestors that has a `.git` entry, as given (not resolved). */
+export function findGitWorkTree(start: string): string | undefined {
   let dir = path.resolve(start);
   for (;;) {
-    if (hasEntry(path.join(dir, ".git"))) return { root: realOrSelf(dir) };
+    if (hasEntry(path.join(dir, ".git"))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) return { root: realOrSelf(path.resolve(fallback)) };
+    if (parent === dir) return undefined;
     dir = parent;
   }
 }

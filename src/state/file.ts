@@ -3,18 +3,26 @@
  * (temporary file in the same directory, fsync, rename), so that a crash leaves either the
  * old or the new document, never half of one.
  *
- * Meant for one process at a time (the github: backend handles concurrent runs). Within the
- * process, updates are serialized and coalesced, and the document is kept in memory while
- * the file on disk is the one this backend wrote, so that recording store after store in a
- * 10,000-store fleet does not re-read and re-validate the whole document each time.
+ * Two runs may share one file: each save takes the lock next to it (file-lock.ts), re-reads
+ * the document if another run replaced it, merges its records and writes, so no run loses
+ * another's records. Within the process, updates are serialized and coalesced, and the
+ * document is kept in memory while the file on disk is the one this backend wrote, so that
+ * recording store after store in a 10,000-store fleet does not re-read and re-validate the
+ * whole document each time.
+ *
+ * The document is never read or replaced through a symbolic link: a link could make a run
+ * read a file elsewhere, or replace the link with a plain file. Such a path is refused.
  */
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, mkdir, open, realpath, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { InputError } from "../errors.js";
 import { emptyState, type StateDocument, type StoreRecord } from "../core/model.js";
 import type { StateBackend } from "./backend.js";
 import { mergeStoreChanges, parseStateDocument, serializeStateDocument } from "./document.js";
+import { withFileLock } from "./file-lock.js";
+import { findGitWorkTree, isWithin } from "../files/repository.js";
 
 type Changes = Readonly<Record<string, StoreRecord | null>>;
 
@@ -27,6 +35,10 @@ interface Snapshot {
 export interface FileStateOptions {
   /** How the file is named in messages (default: `file:` and the path). */
   readonly description?: string;
+  /** How long a save waits for another run's save before failing (default 10 s). */
+  readonly lockWaitMs?: number;
+  /** Told when a lock left by a run that died is removed (default: standard error). */
+  readonly warn?: (message: string) => void;
 }
 
 export function createFileStateBackend(
@@ -34,12 +46,20 @@ export function createFileStateBackend(
   options: FileStateOptions = {},
 ): StateBackend {
   const description = options.description ?? `file:${filePath}`;
+  const lockOptions = {
+    description,
+    ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }),
+    warn: options.warn ?? ((message: string) => void process.stderr.write(`${message}\n`)),
+  };
   let cached: Snapshot | undefined;
   let pending = new Map<string, StoreRecord | null>();
   let waiters: { resolve(document: StateDocument): void; reject(error: unknown): void }[] = [];
   let flushing = false;
 
+  let directoryChecked: Promise<void> | undefined;
+
   async function current(): Promise<Snapshot> {
+    await (directoryChecked ??= checkDirectory(filePath, description));
     const identity = await fileIdentity(filePath, description);
     if (cached !== undefined && cached.identity === identity) return cached;
     if (identity === undefined) {
@@ -49,7 +69,13 @@ export function createFileStateBackend(
     let bytes: Buffer;
     try {
       // The bytes, not text: the parser decodes only the part it needs (see document.ts).
-      bytes = await readFile(filePath);
+      // O_NOFOLLOW: checked not to be a link above, and not followed if one was swapped in.
+      const handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        bytes = await handle.readFile();
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       throw unreadable(description, error);
     }
@@ -58,10 +84,17 @@ export function createFileStateBackend(
   }
 
   async function write(changes: Changes): Promise<StateDocument> {
-    const document = mergeStoreChanges((await current()).document, changes);
-    await writeAtomically(filePath, serializeStateDocument(document), description);
-    cached = { document, identity: await fileIdentity(filePath, description) };
-    return document;
+    await (directoryChecked ??= checkDirectory(filePath, description));
+    // A path that cannot be a file (a link, a file as its directory) says so before mkdir.
+    await fileIdentity(filePath, description);
+    await makeDirectory(filePath, description);
+    return withFileLock(filePath, lockOptions, async () => {
+      // Under the lock: a document another run saved meanwhile is re-read and merged onto.
+      const document = mergeStoreChanges((await current()).document, changes);
+      await writeAtomically(filePath, serializeStateDocument(document), description);
+      cached = { document, identity: await fileIdentity(filePath, description) };
+      return document;
+    });
   }
 
   async function flush(): Promise<void> {
@@ -100,7 +133,12 @@ export function createFileStateBackend(
 /** Inode, size and modification time: changes whenever anyone replaces or edits the file. */
 async function fileIdentity(filePath: string, description: string): Promise<string | undefined> {
   try {
-    const info = await stat(filePath, { bigint: true });
+    const info = await lstat(filePath, { bigint: true });
+    if (info.isSymbolicLink()) {
+      throw new InputError(
+        `${description}: the state document is a symbolic link; partoo-links neither reads nor replaces the state through a link (it could lead anywhere): point --state at the real file, e.g. --state file:PATH`,
+      );
+    }
     if (!info.isFile()) {
       throw new InputError(
         `${description}: the state document path is not a file; point --state at a JSON file`,
@@ -114,6 +152,40 @@ async function fileIdentity(filePath: string, description: string): Promise<stri
   }
 }
 
+/**
+ * Inside a git work tree, the document's directory must resolve inside it too: a `.partoo`
+ * that a pull request turned into a link must not make the merge's run write elsewhere.
+ */
+async function checkDirectory(filePath: string, description: string): Promise<void> {
+  const dir = path.dirname(filePath);
+  const workTree = findGitWorkTree(dir);
+  if (workTree === undefined) return;
+  let real: string;
+  let realTree: string;
+  try {
+    [real, realTree] = await Promise.all([realpath(dir), realpath(workTree)]);
+  } catch {
+    return; // Not there yet: created below, inside the work tree.
+  }
+  if (!isWithin(realTree, real)) {
+    throw new InputError(
+      `${description}: the state document's directory is a symbolic link that leads outside the repository; point --state at the real file, e.g. --state file:PATH`,
+    );
+  }
+}
+
+async function makeDirectory(filePath: string, description: string): Promise<void> {
+  try {
+    await mkdir(path.dirname(filePath), { recursive: true });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(
+      `${description}: cannot write the state document (${reason}); check that its directory is writable`,
+      { cause: error },
+    );
+  }
+}
+
 async function writeAtomically(filePath: string, text: string, description: string) {
   const dir = path.dirname(filePath);
   const temp = path.join(
@@ -121,7 +193,6 @@ async function writeAtomically(filePath: string, text: string, description: stri
     `.${path.basename(filePath)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
   );
   try {
-    await mkdir(dir, { recursive: true });
     const handle = await open(temp, "wx");
     try {
       await handle.writeFile(text, "utf8");

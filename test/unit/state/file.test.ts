@@ -1,5 +1,16 @@
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import {
+  lstat,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+  mkdir,
+} from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { InputError } from "../../../src/errors.js";
 import type { StoreRecord } from "../../../src/core/model.js";
@@ -118,5 +129,188 @@ describe("the file: state backend", () => {
     const elapsed = performance.now() - started;
     expect(Object.keys(document.stores)).toHaveLength(9_980);
     expect(elapsed).toBeLessThan(5_000);
+  });
+});
+
+describe("the file: state backend and symbolic links", () => {
+  test.each(["read", "update"] as const)(
+    "refuses a state document that is a link, on %s, leaving the link and its target alone",
+    async (operation) => {
+      const target = path.join(dir, "elsewhere.json");
+      await writeFile(target, "SECRET=ghs_0123456789abcdef0123456789abcdef0123\n");
+      const file = path.join(dir, "state.json");
+      await symlink(target, file);
+      const backend = createFileStateBackend(file, { description: "file:state.json" });
+      const attempt = operation === "read" ? backend.read() : backend.update({ a: record(1) });
+      await expect(attempt).rejects.toThrow(InputError);
+      await expect(
+        operation === "read" ? backend.read() : backend.update({ a: record(1) }),
+      ).rejects.toThrow(
+        /^file:state\.json: the state document is a symbolic link; .*point --state at the real file/,
+      );
+      expect((await lstat(file)).isSymbolicLink()).toBe(true);
+      expect(await readlink(file)).toBe(target);
+      expect(await readFile(target, "utf8")).toContain("ghs_");
+    },
+  );
+
+  test("refuses a broken link too, rather than creating its target", async () => {
+    const file = path.join(dir, "state.json");
+    await symlink(path.join(dir, "missing", "target.json"), file);
+    const backend = createFileStateBackend(file, { description: "file:state.json" });
+    await expect(backend.update({ a: record(1) })).rejects.toThrow(/is a symbolic link/);
+    await expect(readdir(dir)).resolves.toEqual(["state.json"]);
+  });
+
+  test("inside a git work tree, refuses a state directory that leads outside it", async () => {
+    const repo = path.join(dir, "repo");
+    const outside = path.join(dir, "outside");
+    await mkdir(path.join(repo, ".git"), { recursive: true });
+    await mkdir(outside);
+    await symlink(outside, path.join(repo, ".partoo"));
+    const backend = createFileStateBackend(path.join(repo, ".partoo", "state.json"), {
+      description: "file:.partoo/state.json",
+    });
+    await expect(backend.update({ a: record(1) })).rejects.toThrow(
+      /^file:\.partoo\/state\.json: the state document's directory is a symbolic link that leads outside the repository/,
+    );
+    await expect(readdir(outside)).resolves.toEqual([]);
+  });
+
+  test("accepts a state directory linked inside the work tree", async () => {
+    const repo = path.join(dir, "repo");
+    await mkdir(path.join(repo, ".git"), { recursive: true });
+    await mkdir(path.join(repo, "state-dir"));
+    await symlink(path.join(repo, "state-dir"), path.join(repo, ".partoo"));
+    const backend = createFileStateBackend(path.join(repo, ".partoo", "state.json"));
+    await backend.update({ a: record(1) });
+    expect(
+      Object.keys(
+        (await createFileStateBackend(path.join(repo, "state-dir", "state.json")).read()).stores,
+      ),
+    ).toEqual(["a"]);
+  });
+});
+
+describe("the file: state backend's lock", () => {
+  const file = () => path.join(dir, "state.json");
+  const lock = () => `${file()}.lock`;
+  const holder = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      pid: process.pid,
+      host: hostname(),
+      since: new Date().toISOString(),
+      token: "t",
+      ...fields,
+    });
+
+  test("two backends writing one file at once (two runs) lose no record", async () => {
+    // Separate backends share nothing in memory, as two processes do: each save must read
+    // what the other saved. Without the lock, interleaved saves drop records.
+    const first = createFileStateBackend(file());
+    const second = createFileStateBackend(file());
+    await Promise.all(
+      Array.from({ length: 60 }, (_, index) =>
+        (index % 2 === 0 ? first : second).update({ [`s${index}`]: record(index) }),
+      ),
+    );
+    const stores = (await createFileStateBackend(file()).read()).stores;
+    expect(Object.keys(stores).sort()).toEqual(
+      Array.from({ length: 60 }, (_, index) => `s${index}`).sort(),
+    );
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  test("a lock held by a live run makes a save wait, then fail naming the lock, the holder and what to do", async () => {
+    const since = new Date().toISOString();
+    await writeFile(lock(), holder({ since }));
+    const backend = createFileStateBackend(file(), {
+      description: "file:state.json",
+      lockWaitMs: 300,
+    });
+    const started = Date.now();
+    const attempt = backend.update({ a: record(1) });
+    await expect(attempt).rejects.toThrow(InputError);
+    await expect(attempt).rejects.toThrow(
+      new RegExp(
+        `^file:state\\.json: the state document is locked by another run \\(pid ${process.pid} on this host since ${since.replace(/\./g, "\\.")}; lock file .*state\\.json\\.lock\\); wait for that run to finish and run again, or delete the lock file if no partoo-links run uses this state$`,
+      ),
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // Nothing written, the other run's lock kept.
+    expect((await readdir(dir)).sort()).toEqual(["state.json.lock"]);
+  });
+
+  test("a save waits for a lock released meanwhile, then goes on", async () => {
+    await writeFile(lock(), holder({}));
+    const backend = createFileStateBackend(file(), { lockWaitMs: 5_000 });
+    setTimeout(() => void rm(lock()), 200);
+    await backend.update({ a: record(1) });
+    expect(Object.keys((await createFileStateBackend(file()).read()).stores)).toEqual(["a"]);
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  const deadPid = () => {
+    const child = spawnSync(process.execPath, ["-e", ""]);
+    return child.pid!;
+  };
+
+  test.each([
+    [
+      "left by a run on this host that is gone",
+      () => holder({ pid: deadPid() }),
+      /which is no longer running/,
+    ],
+    [
+      "older than any save, from another host",
+      () => holder({ host: "ci-runner-7", since: new Date(Date.now() - 600_000).toISOString() }),
+      /left by pid \d+ on host "ci-runner-7" since .*, more than 120 s ago/,
+    ],
+    [
+      "that is not a lock of ours and is old",
+      () => "garbage",
+      /left by an unknown process, more than 120 s ago/,
+    ],
+  ])(
+    "a stale lock %s is removed and reported, and the save goes on",
+    async (_name, content, warning) => {
+      await writeFile(lock(), content());
+      if (_name.includes("not a lock")) {
+        const old = new Date(Date.now() - 600_000);
+        const { utimes } = await import("node:fs/promises");
+        await utimes(lock(), old, old);
+      }
+      const warnings: string[] = [];
+      const backend = createFileStateBackend(file(), {
+        description: "file:state.json",
+        lockWaitMs: 200,
+        warn: (message) => warnings.push(message),
+      });
+      await backend.update({ a: record(1) });
+      expect(warnings).toEqual([
+        expect.stringMatching(/^file:state\.json: removed the lock .*state\.json\.lock /),
+      ]);
+      expect(warnings[0]).toMatch(warning);
+      expect(Object.keys((await createFileStateBackend(file()).read()).stores)).toEqual(["a"]);
+      expect(await readdir(dir)).toEqual(["state.json"]);
+    },
+  );
+
+  test("a young lock that is not ours is waited for like any other", async () => {
+    await writeFile(lock(), "garbage");
+    const backend = createFileStateBackend(file(), {
+      description: "file:state.json",
+      lockWaitMs: 200,
+    });
+    await expect(backend.update({ a: record(1) })).rejects.toThrow(
+      /locked by another run \(an unknown process; lock file/,
+    );
+  });
+
+  test("reading needs no lock: a held lock does not stop a plan", async () => {
+    await createFileStateBackend(file()).update({ a: record(1) });
+    await writeFile(lock(), holder({}));
+    const backend = createFileStateBackend(file(), { lockWaitMs: 100 });
+    expect(Object.keys((await backend.read()).stores)).toEqual(["a"]);
   });
 });

@@ -23,7 +23,7 @@ const CREDENTIALS: readonly [RegExp, string][] = [
   // GitHub tokens (ghp_, ghs_, gho_, ghu_, ghr_, github_pat_)
   [/\b(gh[opsur]_|github_pat_)[A-Za-z0-9_]+/g, "$1***"],
   // key = value, key: value for the usual names of secrets
-  [/\b(password|passwd|secret|token|api[_-]?key|authorization)(\s*[:=]\s*)\S+/gi, "$1$2***"],
+  [/(password|passwd|secret|token|api[_-]?key|authorization)(\s*[:=]\s*)\S+/gi, "$1$2***"],
   // a PEM block
   [/-----BEGIN [A-Z ]*-----[\s\S]*/g, "-----BEGIN …"],
 ];

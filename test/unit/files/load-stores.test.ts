@@ -236,4 +236,68 @@ describe("loadStores", () => {
       path.relative(process.cwd(), path.join(dir, "paris-01.yaml")),
     );
   });
+
+  test("3,000 files of one code make one line, naming a few files and counting the rest, quickly", async () => {
+    for (let index = 0; index < 3_000; index++) {
+      write(`dup-${String(index).padStart(4, "0")}.yaml`, store("dup-0000"));
+    }
+    const started = performance.now();
+    const result = await load();
+    const elapsed = performance.now() - started;
+    const duplicates = result.lines.filter((line) => line.includes("is also used by"));
+    expect(duplicates).toEqual([
+      'stores/dup-0000.yaml:1:7: code "dup-0000" is also used by 2,999 other files: stores/dup-0001.yaml:1:7, stores/dup-0002.yaml:1:7, stores/dup-0003.yaml:1:7, stores/dup-0004.yaml:1:7 and 2,995 more; each store has exactly one file, keep one',
+    ]);
+    // Every file is invalid, and named once at most: the others say their code is not their name.
+    expect(result.stores).toEqual([]);
+    expect(result.invalidFiles?.size).toBe(3_000);
+    expect(result.lines.join("\n").length).toBeLessThan(3_000 * 200);
+    // Generous for a shared 2-core machine; the quadratic report took minutes and gigabytes.
+    expect(elapsed).toBeLessThan(20_000);
+  }, 30_000);
+
+  test("many groups are reported one line each, and the summary counts every invalid file", async () => {
+    for (let index = 0; index < 300; index++) {
+      const id = `biz${index % 100}`;
+      write(
+        `s-${String(index).padStart(3, "0")}.yaml`,
+        store(`s-${String(index).padStart(3, "0")}`, `business_id: ${id}\n`),
+      );
+    }
+    const result = await load();
+    expect(result.lines).toHaveLength(100);
+    expect(result.lines[0]).toBe(
+      'stores/s-000.yaml:2:14: business_id "biz0" is also used by 2 other files: stores/s-100.yaml:2:14, stores/s-200.yaml:2:14; a business belongs to one store file, remove it from all but one',
+    );
+    const { validationReport, validationSummary } =
+      await import("../../../src/files/render-validation.js");
+    expect(validationSummary(validationReport(result))).toBe("100 errors in 300 of 300 files");
+  });
+
+  test("a duplicate's value is quoted short and escaped", async () => {
+    const id = `${"x".repeat(90)}`;
+    write("a-01.yaml", store("a-01", `business_id: ${id}\n`));
+    write("a-02.yaml", store("a-02", `business_id: ${id}\n`));
+    const { lines } = await load();
+    expect(lines[0]).toContain(
+      `business_id "${"x".repeat(59)}…" is also used by stores/a-02.yaml:2:14`,
+    );
+  });
+
+  test("validate on 3,000 files of one business_id prints two short lines", async () => {
+    for (let index = 0; index < 3_000; index++) {
+      const code = `s-${String(index).padStart(4, "0")}`;
+      write(`${code}.yaml`, store(code, "business_id: 5409c35a97bbc544d8e26737\n"));
+    }
+    const { runCli } = await import("../../helpers/cli.js");
+    const result = await runCli(["validate", "--format", "github"], { cwd: root });
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^::error file=stores\/s-0000\.yaml,line=2,col=14::business_id "5409c35a97bbc544d8e26737" is also used by 2,999 other files: .* and 2,995 more; /,
+      ),
+      "1 error in 3000 of 3000 files",
+    ]);
+    expect(result.stdout.length).toBeLessThan(1_000);
+  }, 30_000);
 });

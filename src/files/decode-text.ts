@@ -45,6 +45,13 @@ export function decodeStrictly(
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return fail("the file is UTF-16 text; save it as UTF-8", undefined);
   }
+  const utf16 = utf16WithoutBom(bytes);
+  if (utf16 !== undefined) {
+    return fail(
+      `the file is UTF-16 text (${utf16}, without a byte order mark); save it as UTF-8`,
+      undefined,
+    );
+  }
   if (bytes.includes(0)) {
     return fail(
       "the file contains NUL bytes, so it is binary, not YAML text; store files are UTF-8 YAML",
@@ -60,6 +67,35 @@ export function decodeStrictly(
       bytePosition(bytes, offset),
     );
   }
+}
+
+/**
+ * "little-endian" or "big-endian" when the bytes look like UTF-16 text with no byte order mark
+ * (as some Windows tools save): YAML is mostly ASCII, so nearly every other byte is NUL, at
+ * odd offsets (little-endian) or even ones (big-endian), and the text decodes as UTF-16.
+ */
+function utf16WithoutBom(bytes: Uint8Array): "little-endian" | "big-endian" | undefined {
+  const pairs = Math.min(bytes.length >> 1, 512);
+  if (pairs < 2) return undefined;
+  let low = 0;
+  let high = 0;
+  for (let i = 0; i < pairs; i++) {
+    const even = bytes[2 * i]!;
+    const odd = bytes[2 * i + 1]!;
+    if (odd === 0 && even !== 0) low++;
+    else if (even === 0 && odd !== 0) high++;
+  }
+  const order =
+    low >= pairs * 0.6 ? "little-endian" : high >= pairs * 0.6 ? "big-endian" : undefined;
+  if (order === undefined || bytes.length % 2 !== 0) return undefined;
+  try {
+    new TextDecoder(order === "little-endian" ? "utf-16le" : "utf-16be", { fatal: true }).decode(
+      bytes,
+    );
+  } catch {
+    return undefined;
+  }
+  return order;
 }
 
 /** Line and column (in characters) of a byte offset, counting only the valid text before it. */

@@ -23,6 +23,25 @@ export type IssueAt = (offset: number, message: string) => StoreIssue;
 
 export const TOO_DEEP = "the file nests too deeply to be read; a store file has only a few levels";
 
+const TAB_MESSAGE =
+  "a tab is used for indentation; indent with spaces (errors it causes further on are not listed)";
+
+/**
+ * The offset of the first tab in the indentation of each line that has content (not a
+ * comment). Only looked for in a file that YAML already found errors in: in flow
+ * collections a tab may separate, but a store file has no need of that.
+ */
+export function tabIndentOffsets(source: string): number[] {
+  const offsets: number[] = [];
+  if (!source.includes("\t")) return offsets;
+  const pattern = /^([ \t]*)([^ \t\r\n#])/gm;
+  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) {
+    const tab = match[1]!.indexOf("\t");
+    if (tab !== -1) offsets.push(match.index + tab);
+  }
+  return offsets;
+}
+
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split("\n", 1)[0] ?? "";
@@ -49,6 +68,13 @@ export function yamlIssues(
   issue: IssueAt,
   keyProblems: readonly StoreIssue[],
 ): StoreIssue[] {
+  const tabs = tabIndentOffsets(source);
+  if (tabs.length > 0) {
+    // A tab in the indentation makes yaml misread the lines around it: its other errors
+    // (a list used as a key, a missing value...) are echoes. The tab is what to fix.
+    const tabIssues = tabs.map((offset) => issue(offset, TAB_MESSAGE));
+    return capIssues(tabIssues, MAX_YAML_ERRORS, "lines indented with tabs");
+  }
   const issues: StoreIssue[] = [...keyProblems];
   for (const error of [...document.errors, ...document.warnings] as YAMLError[]) {
     issues.push(issue(error.pos[0], yamlMessage(error, source)));
@@ -110,7 +136,7 @@ function yamlMessage(error: YAMLError, source: string): string {
     case "MULTIPLE_DOCS":
       return "a second YAML document starts here; a store file holds one store: move it to a file of its own";
     case "TAB_AS_INDENT":
-      return "a tab is used for indentation; indent with spaces";
+      return TAB_MESSAGE;
     case "MISSING_CHAR":
       return `invalid YAML: ${what}; add it`;
     case "BAD_SCALAR_START":

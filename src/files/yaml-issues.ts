@@ -23,8 +23,7 @@ export type IssueAt = (offset: number, message: string) => StoreIssue;
 
 export const TOO_DEEP = "the file nests too deeply to be read; a store file has only a few levels";
 
-const TAB_MESSAGE =
-  "a tab is used for indentation; indent with spaces (errors it causes further on are not listed)";
+const TAB_MESSAGE = "a tab is used for indentation; indent with spaces";
 
 /**
  * The offset of the first tab in the indentation of each line that has content (not a
@@ -72,7 +71,13 @@ export function yamlIssues(
   if (tabs.length > 0) {
     // A tab in the indentation makes yaml misread the lines around it: its other errors
     // (a list used as a key, a missing value...) are echoes. The tab is what to fix.
-    const tabIssues = tabs.map((offset) => issue(offset, TAB_MESSAGE));
+    const echoes =
+      keyProblems.length > 0 ||
+      [...document.errors, ...document.warnings].some((error) => error.code !== "TAB_AS_INDENT");
+    const message = echoes
+      ? `${TAB_MESSAGE} (errors it causes further on are not listed)`
+      : TAB_MESSAGE;
+    const tabIssues = tabs.map((offset) => issue(offset, message));
     return capIssues(tabIssues, MAX_YAML_ERRORS, "lines indented with tabs");
   }
   const issues: StoreIssue[] = [...keyProblems];

@@ -10,3 +10,11 @@ export { parseStoreText } from "./parse-store.js";
 export { compareIssues, formatIssue, hasErrors, type StoreIssue } from "./issues.js";
 export { placeActionTypes } from "./store-schema.js";
 export { MAX_FILE_BYTES, MAX_URL_LENGTH } from "./limits.js";
+export {
+  findRepository,
+  readRegularFileInside,
+  repositoryAt,
+  type ReadInside,
+  type Repository,
+} from "./repository.js";
+export { storesRepository } from "./load-stores.js";

@@ -40,6 +40,11 @@ export function quoteExcerpt(text: string, max = EXCERPT_MAX_CHARS): string {
   return escapeUnsafe(JSON.stringify(cut));
 }
 
+export function hasUnsafeChars(text: string): boolean {
+  UNSAFE_CHARS.lastIndex = 0;
+  return UNSAFE_CHARS.test(text);
+}
+
 /** Every unsafe character of `text` written as a `\uXXXX` escape, so that it is seen, not obeyed. */
 export function escapeUnsafe(text: string): string {
   return text.replace(UNSAFE_CHARS, (char) => {

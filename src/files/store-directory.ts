@@ -10,6 +10,7 @@ import { InputError } from "../errors.js";
 import { MAX_FILE_BYTES, STORE_EXTENSION } from "./limits.js";
 import type { StoreIssue } from "./issues.js";
 import { tooLargeIssue } from "./decode-text.js";
+import { escapeUnsafe, hasUnsafeChars } from "../core/excerpt.js";
 import {
   isWithin,
   NOT_A_FILE,
@@ -76,7 +77,9 @@ export async function listStoreFiles(
   for (const dirent of dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const name = dirent.name;
     if (name.startsWith(".")) continue;
-    const file = `${prefix}${name}`;
+    // A name is text from the pull request too: a line break in it must not start a new
+    // line (or a workflow command) in the output. Its code keeps the real name, and fails.
+    const file = `${prefix}${hasUnsafeChars(name) ? escapeUnsafe(name) : name}`;
     const dot = name.lastIndexOf(".");
     const extension = dot > 0 ? name.slice(dot) : "";
     const code = name.slice(0, name.length - extension.length);

@@ -300,4 +300,24 @@ describe("loadStores", () => {
     ]);
     expect(result.stdout.length).toBeLessThan(1_000);
   }, 30_000);
+
+  test.each([
+    [
+      "a line break and a workflow command",
+      "x\n::error ::forged.yaml",
+      "x\\n::error ::forged.yaml",
+    ],
+    ["an escape sequence", "x\u001b[2Jy.yaml", "x\\u001b[2Jy.yaml"],
+    ["a bidi override", "x\u202eexe.yaml", "x\\u202eexe.yaml"],
+  ])(
+    "a file name with %s is shown escaped, on one line, and is invalid",
+    async (_name, name, shown) => {
+      write(name, store("x"));
+      const { stores, lines } = await load();
+      expect(stores).toEqual([]);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.startsWith(`stores/${shown}:`)).toBe(true);
+      for (const char of ["\n", "\u001b", "\u202e"]) expect(lines[0]).not.toContain(char);
+    },
+  );
 });

@@ -37,5 +37,13 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** "SHOP_ONLINE link 2" for ["links", "SHOP_ONLINE", 1]. */
 export function linkLabel(type: string, index: number): string {
-  return `${type} link ${index + 1}`;
+  return `${typeLabel(type)} link ${index + 1}`;
+}
+
+/**
+ * A type as messages name it: as written when it looks like one (SHOP_ONLINE), else quoted
+ * short, since the rules also run on the lists of keys that are no type at all.
+ */
+export function typeLabel(type: string): string {
+  return /^[A-Za-z_]{1,40}$/.test(type) ? type : quoteExcerpt(type, 40);
 }

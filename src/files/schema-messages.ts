@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from "ajv";
 import { didYouMean } from "../core/suggest.js";
-import { describeValue, isPlainObject, linkLabel, type Finding } from "./findings.js";
+import { describeValue, isPlainObject, linkLabel, typeLabel, type Finding } from "./findings.js";
 import { placeActionTypes } from "./store-schema.js";
 import { quoteUrl, urlProblem } from "../core/link-url.js";
 import { quoteExcerpt } from "../core/excerpt.js";
@@ -161,16 +161,16 @@ function describeListError(
 ): Finding {
   if (value === null) {
     return at(
-      `${type} has no list; write ${type}: [] to keep the type managed and empty, or remove the line`,
+      `${typeLabel(type)} has no list; write ${typeLabel(type)}: [] to keep the type managed and empty, or remove the line`,
     );
   }
   if (typeof value === "string") {
     return at(
-      `${type} must be a list of links; write the URL on the next line as "- ${quoteExcerpt(value, 80).slice(1, -1)}"`,
+      `${typeLabel(type)} must be a list of links; write the URL on the next line as "- ${quoteExcerpt(value, 80).slice(1, -1)}"`,
     );
   }
   return at(
-    `${type} must be a list of links, not ${describeValue(value)}; start each link with "- "`,
+    `${typeLabel(type)} must be a list of links, not ${describeValue(value)}; start each link with "- "`,
   );
 }
 

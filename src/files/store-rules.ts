@@ -5,7 +5,13 @@
  * reports every error of the file.
  */
 import type { DesiredLink, DesiredStore } from "../core/model.js";
-import { isPlainObject, linkLabel, type Finding, type SourceLookup } from "./findings.js";
+import {
+  isPlainObject,
+  linkLabel,
+  typeLabel,
+  type Finding,
+  type SourceLookup,
+} from "./findings.js";
 import { urlIdentity, urlProblem, urlWarning } from "../core/link-url.js";
 import { isValidStoreCode as isValidCode } from "../core/store-code.js";
 import { quoteExcerpt } from "../core/excerpt.js";
@@ -76,7 +82,7 @@ function linkListFindings(type: string, list: readonly unknown[]): Finding[] {
       path,
       target: "value",
       message: ({ lineOf }: SourceLookup) =>
-        `${type} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path, "value")}); remove one`,
+        `${typeLabel(type)} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path, "value")}); remove one`,
     });
   }
   if (preferred.length > 1) {
@@ -87,7 +93,7 @@ function linkListFindings(type: string, list: readonly unknown[]): Finding[] {
       message: ({ lineOf }: SourceLookup) => {
         const lines = preferred.map((index) => lineOf(preferredPath(index), "key"));
         const count = preferred.length === 2 ? "two" : String(preferred.length);
-        return `${type} has ${count} preferred links (lines ${listed(lines)}); keep one`;
+        return `${typeLabel(type)} has ${count} preferred links (lines ${listed(lines)}); keep one`;
       },
     });
   }

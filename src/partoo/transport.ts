@@ -5,7 +5,10 @@
  * becomes one of the typed errors of errors.ts; the key never leaves the request header.
  */
 import { Pool } from "undici";
-import { redactUrl, scrubSecret, type PartooRequestInfo } from "./errors.js";
+import { createRedactor, redactDeep } from "../redact.js";
+import { attemptSignal, DeadlineError, readBounded, ResponseTooLargeError } from "./bounded.js";
+import { createBreaker } from "./breaker.js";
+import { redactUrl, type PartooRequestInfo, type PartooStoppedError } from "./errors.js";
 import {
   createErrorFactory,
   networkErrorCode,
@@ -38,6 +41,10 @@ export interface TransportOptions {
   readonly burst: number;
   readonly concurrency: number;
   readonly timeouts: Timeouts;
+  /** One attempt, headers and body together, ends after this (a trickling body too). */
+  readonly deadlineMs: number;
+  /** A longer response body is cut off and the attempt fails. */
+  readonly maxResponseBytes: number;
   readonly retries: RetryOptions;
   readonly userAgent: string;
   readonly logger: ((line: string) => void) | undefined;
@@ -54,6 +61,7 @@ export interface WireRequest {
   /** The business address in the route, for messages. */
   readonly address?: string;
   readonly body?: unknown;
+  /** Aborts waiting and the request in flight (a POST in flight then has an unknown outcome). */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -70,7 +78,9 @@ export interface Transport {
 
 type Attempt =
   | { kind: "response"; status: number; body: unknown; retryAfter?: string; bodyError?: unknown }
-  | { kind: "network"; error: unknown; code: string | undefined };
+  | { kind: "network"; error: unknown; code: string | undefined }
+  /** The caller's signal aborted the request while it was in flight. */
+  | { kind: "aborted"; reason: unknown };
 
 export function createTransport(options: TransportOptions): Transport {
   const { apiKey, timeouts, retries, now, sleep } = options;
@@ -84,7 +94,6 @@ export function createTransport(options: TransportOptions): Transport {
     headersTimeout: timeouts.headersMs,
     bodyTimeout: timeouts.bodyMs,
     keepAliveTimeout: 30_000,
-    maxResponseSize: 16 * 1024 * 1024,
   });
   const slots = createSlots(options.concurrency);
   const pacer = createPacer({
@@ -99,9 +108,12 @@ export function createTransport(options: TransportOptions): Transport {
     rateLimited: 0,
     waitedMs: 0,
   };
-  const scrub = (text: string) => scrubSecret(text, apiKey);
+  const scrub = createRedactor([apiKey]);
   const log = (line: string) => options.logger?.(scrub(line));
   const errors = createErrorFactory({ host, timeouts, scrub });
+  const breaker = createBreaker(redactUrl(`${base.origin}${basePath}`));
+  // Aborted when the client stops (breaker) or closes: every wait and request ends at once.
+  const lifetime = new AbortController();
   let closing: Promise<void> | undefined;
 
   /**
@@ -131,21 +143,52 @@ export function createTransport(options: TransportOptions): Transport {
       return await promise;
     } catch (error) {
       if (request.signal?.aborted) throw errors.aborted(info, request.signal.reason);
+      breaker.check();
+      if (lifetime.signal.aborted) throw errors.aborted(info, lifetime.signal.reason);
       throw error;
     }
   }
 
   async function attempt(request: WireRequest, info: PartooRequestInfo): Promise<Attempt> {
-    await waitFor(slots.acquire(request.signal), request, info);
+    const waits = attemptSignal(undefined, [request.signal, lifetime.signal]);
     try {
-      counters.waitedMs += await waitFor(pacer.acquire(request.signal), request, info);
+      await waitFor(slots.acquire(waits.signal), request, info);
+    } catch (error) {
+      waits.dispose();
+      throw error;
+    }
+    try {
+      try {
+        counters.waitedMs += await waitFor(pacer.acquire(waits.signal), request, info);
+      } finally {
+        waits.dispose();
+      }
+      // The breaker may have tripped while this request waited for its turn.
+      breaker.check();
       counters.requests[request.method] = (counters.requests[request.method] ?? 0) + 1;
-      const headers: Record<string, string> = {
-        [API_KEY_HEADER]: apiKey,
-        accept: "application/json",
-        "user-agent": options.userAgent,
-      };
-      if (request.body !== undefined) headers["content-type"] = "application/json";
+      return await exchange(request, info);
+    } finally {
+      slots.release();
+    }
+  }
+
+  /** One request and its bounded response, under one deadline. */
+  async function exchange(request: WireRequest, info: PartooRequestInfo): Promise<Attempt> {
+    const headers: Record<string, string> = {
+      [API_KEY_HEADER]: apiKey,
+      accept: "application/json",
+      "user-agent": options.userAgent,
+    };
+    if (request.body !== undefined) headers["content-type"] = "application/json";
+    const deadline = attemptSignal(options.deadlineMs, [request.signal, lifetime.signal]);
+    const interrupted = (error: unknown): Exclude<Attempt, { kind: "response" }> => {
+      if (deadline.timedOut()) {
+        return { kind: "network", error: deadline.signal.reason as DeadlineError, code: undefined };
+      }
+      if (deadline.signal.aborted) return { kind: "aborted", reason: deadline.signal.reason };
+      return { kind: "network", error, code: networkErrorCode(error) };
+    };
+    try {
       let response;
       try {
         response = await pool.request({
@@ -153,21 +196,31 @@ export function createTransport(options: TransportOptions): Transport {
           path: `${basePath}${info.path}`,
           headers,
           body: request.body === undefined ? null : JSON.stringify(request.body),
+          signal: deadline.signal,
         });
       } catch (error) {
-        return { kind: "network", error, code: networkErrorCode(error) };
+        return interrupted(error);
       }
       const retryAfter = response.headers["retry-after"];
       const result: Attempt = { kind: "response", status: response.statusCode, body: undefined };
       if (typeof retryAfter === "string") result.retryAfter = retryAfter;
       try {
-        result.body = parseBody(scrub(await response.body.text()));
+        const text = await readBounded(
+          response.body,
+          options.maxResponseBytes,
+          response.headers["content-length"],
+        );
+        // Redacted before parsing, and after it when \u escapes could have hidden a key.
+        const parsed = parseBody(scrub(text));
+        result.body = text.includes("\\u") ? redactDeep(parsed, scrub) : parsed;
       } catch (error) {
-        result.bodyError = error;
+        const failed = interrupted(error);
+        if (failed.kind === "aborted") return failed;
+        result.bodyError = error instanceof ResponseTooLargeError ? error : failed.error;
       }
       return result;
     } finally {
-      slots.release();
+      deadline.dispose();
     }
   }
 
@@ -183,9 +236,11 @@ export function createTransport(options: TransportOptions): Transport {
     );
     counters.retries++;
     const start = now();
+    const wait = attemptSignal(undefined, [request.signal, lifetime.signal]);
     try {
-      await waitFor(sleep(delay, request.signal), request, info);
+      await waitFor(sleep(delay, wait.signal), request, info);
     } finally {
+      wait.dispose();
       counters.waitedMs += now() - start;
     }
   }
@@ -193,43 +248,73 @@ export function createTransport(options: TransportOptions): Transport {
   async function send(request: WireRequest): Promise<WireResponse> {
     const info = describe(request);
     const isRead = request.method === "GET";
+    const route = { hasAddress: request.address !== undefined };
     let failures = 0;
     let rateLimits = 0;
     for (;;) {
+      breaker.check();
       const result = await attempt(request, info);
       let failure: NetworkFailure;
-      if (result.kind === "network") {
-        failure = result;
-      } else if (result.status === 429) {
-        rateLimits++;
-        await rateLimited(info, result, rateLimits);
-        continue;
-      } else if (result.status >= 200 && result.status < 300) {
-        // A POST that got its 2xx status was applied, even if its body was then lost.
-        if (result.bodyError === undefined || !isRead)
-          return { status: result.status, body: result.body };
-        failure = { error: result.bodyError, code: networkErrorCode(result.bodyError) };
-      } else if (result.status >= 500 && !isRead) {
-        const cause = errors.http(info, result.status, result.body);
+      if (result.kind === "aborted") {
+        breaker.check();
+        if (isRead || lifetime.signal.aborted) throw errors.aborted(info, result.reason);
         throw errors.outcomeUnknown(
           info,
-          `${result.status} ${statusText(result.status)} after the request was sent`,
-          cause,
+          "the run was stopped while it was in flight",
+          result.reason,
         );
-      } else if (result.status >= 500 && failures < retries.maxRetries) {
-        await backOff(request, info, failures++, `${result.status} ${statusText(result.status)}`);
-        continue;
+      }
+      if (result.kind === "network") {
+        failure = result;
+        if (wasNeverSent(failure.code)) {
+          stopIf(breaker.connectFailure(failure.code, errors.network(info, failure)));
+        }
       } else {
-        throw errors.http(info, result.status, result.body, retriedNote(failures));
+        const { status, body } = result;
+        stopIf(
+          breaker.response(status, body, route, () =>
+            errors.http(info, status, body, retriedNote(failures)),
+          ),
+        );
+        if (status === 429) {
+          rateLimits++;
+          await rateLimited(info, result, rateLimits);
+          continue;
+        }
+        if (status >= 200 && status < 300) {
+          // A POST that got its 2xx status was applied, even if its body was then lost.
+          if (result.bodyError === undefined || !isRead) return { status, body };
+          failure = { error: result.bodyError, code: networkErrorCode(result.bodyError) };
+        } else if (status >= 500 && !isRead) {
+          const cause = errors.http(info, status, body);
+          throw errors.outcomeUnknown(
+            info,
+            `${status} ${statusText(status)} after the request was sent`,
+            cause,
+          );
+        } else if (status >= 500 && failures < retries.maxRetries) {
+          await backOff(request, info, failures++, `${status} ${statusText(status)}`);
+          continue;
+        } else {
+          throw errors.http(info, status, body, retriedNote(failures));
+        }
       }
       const what = errors.what(failure);
       // Only a request that never left this machine can be sent again when it is a POST.
       const sentPost = !isRead && !(result.kind === "network" && wasNeverSent(failure.code));
       if (sentPost) throw errors.outcomeUnknown(info, what, errors.network(info, failure));
-      if (failures >= retries.maxRetries)
+      if (failures >= retries.maxRetries || failure.error instanceof ResponseTooLargeError) {
         throw errors.network(info, failure, retriedNote(failures));
+      }
       await backOff(request, info, failures++, what);
     }
+  }
+
+  /** The breaker tripped: every wait and request in flight ends now, with its error. */
+  function stopIf(stopped: PartooStoppedError | undefined): void {
+    if (stopped === undefined) return;
+    lifetime.abort(stopped);
+    throw stopped;
   }
 
   /** A 429 was not applied: wait Retry-After with the whole client paused, then send again (even a POST). */
@@ -266,7 +351,11 @@ export function createTransport(options: TransportOptions): Transport {
     get stats(): ClientStats {
       return { ...counters, requests: { ...counters.requests } };
     },
-    close: () => (closing ??= pool.close().then(() => undefined)),
+    close: () => {
+      // Requests still waiting or in flight belong to a run that is over: end them now.
+      lifetime.abort(new Error("the Partoo client was closed"));
+      return (closing ??= pool.close().then(() => undefined));
+    },
   };
 }
 

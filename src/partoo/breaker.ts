@@ -16,6 +16,8 @@ export const WRONG_URL_AFTER = 8;
 export interface Breaker {
   /** The error every request now fails with, once tripped. */
   readonly stopped: PartooStoppedError | undefined;
+  /** Whether the server ever answered (any status): until then a connection failure may be the URL. */
+  readonly reached: boolean;
   /** Throws the stop error when tripped. */
   check(): void;
   /**
@@ -45,6 +47,9 @@ export function createBreaker(baseUrl: string): Breaker {
   return {
     get stopped() {
       return stopped;
+    },
+    get reached() {
+      return answered;
     },
     check() {
       if (stopped !== undefined) throw stopped;

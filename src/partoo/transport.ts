@@ -229,11 +229,15 @@ export function createTransport(options: TransportOptions): Transport {
     info: PartooRequestInfo,
     retry: number,
     why: string,
+    quietUntilReached = false,
   ) {
     const delay = backoffDelay(retry, retries, options.random);
-    log(
-      `Partoo ${info.method} ${info.path}: ${why}; retrying in ${seconds(delay)} (retry ${retry + 1} of ${retries.maxRetries})`,
-    );
+    // Before any answer, retry lines would only precede the breaker's one line (or a success).
+    if (breaker.reached || !quietUntilReached) {
+      log(
+        `Partoo ${info.method} ${info.path}: ${why}; retrying in ${seconds(delay)} (retry ${retry + 1} of ${retries.maxRetries})`,
+      );
+    }
     counters.retries++;
     const start = now();
     const wait = attemptSignal(undefined, [request.signal, lifetime.signal]);
@@ -306,7 +310,8 @@ export function createTransport(options: TransportOptions): Transport {
       if (failures >= retries.maxRetries || failure.error instanceof ResponseTooLargeError) {
         throw errors.network(info, failure, retriedNote(failures));
       }
-      await backOff(request, info, failures++, what);
+      const connectFailure = result.kind === "network" && wasNeverSent(failure.code);
+      await backOff(request, info, failures++, what, connectFailure);
     }
   }
 

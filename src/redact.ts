@@ -16,10 +16,10 @@ export const MIN_SECRET_LENGTH = 8;
 const MIN_FRAGMENT_LENGTH = 6;
 
 /**
- * Every form in which `secret` may appear in a text: as is, JSON-escaped (also with `\/`),
- * percent-encoded (upper and lower hex, RFC 3986 strict), and base64 (standard and URL-safe)
- * at each of the three alignments it can have inside a longer encoded text. Longest first,
- * so that a form containing another is replaced whole.
+ * The literal forms in which `secret` may appear in a text: as is, JSON-escaped (also with
+ * `\/`), and base64 (standard and URL-safe) at each of the three alignments it can have inside
+ * a longer encoded text. Percent-encoded forms are matched by `percentEncodedPattern`. Longest
+ * first, so that a form containing another is replaced whole.
  */
 export function secretForms(secret: string): string[] {
   if (secret.length < MIN_SECRET_LENGTH) return secret === "" ? [] : [secret];
@@ -27,17 +27,36 @@ export function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   forms.add(json);
   forms.add(json.replace(/\//g, "\\/"));
-  const uri = encodeURIComponent(secret);
-  const strict = uri.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  for (const form of [uri, strict]) {
-    forms.add(form);
-    forms.add(form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
-  }
   for (const fragment of base64Fragments(secret)) {
     forms.add(fragment);
     forms.add(fragment.replace(/\+/g, "-").replace(/\//g, "_"));
   }
   return [...forms].sort((a, b) => b.length - a.length);
+}
+
+const UNRESERVED = /[A-Za-z0-9_.~-]/;
+
+/**
+ * The secret with any of its characters percent-encoded, in either case of hex: the encoders
+ * (encodeURIComponent, RFC 3986, form encoding) each choose differently which to encode.
+ * Undefined when no character of the secret is ever encoded.
+ */
+export function percentEncodedPattern(secret: string): RegExp | undefined {
+  if (secret.length < MIN_SECRET_LENGTH || [...secret].every((c) => UNRESERVED.test(c))) {
+    return undefined;
+  }
+  const parts = [...secret].map((char) => {
+    const literal = char.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+    if (UNRESERVED.test(char)) return literal;
+    const hex = [...Buffer.from(char, "utf8")]
+      .map((byte) => {
+        const digits = byte.toString(16).padStart(2, "0");
+        return `%${[...digits].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join("")}`;
+      })
+      .join("");
+    return char === " " ? `(?:${literal}|${hex}|\\+)` : `(?:${literal}|${hex})`;
+  });
+  return new RegExp(parts.join(""), "g");
 }
 
 /**
@@ -62,14 +81,18 @@ function base64Fragments(secret: string): string[] {
 
 /** A redactor for a fixed set of secrets (empty ones ignored): forms computed once. */
 export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const forms = [...new Set(secrets.flatMap((secret) => (secret ? secretForms(secret) : [])))].sort(
-    (a, b) => b.length - a.length,
-  );
+  const given = secrets.filter((secret): secret is string => secret !== undefined && secret !== "");
+  const forms = [...new Set(given.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  const patterns = given.flatMap((secret) => percentEncodedPattern(secret) ?? []);
   if (forms.length === 0) return (text) => text;
   return (text) => {
     let result = text;
     for (const form of forms) {
       if (result.includes(form)) result = result.split(form).join(REDACTED);
+    }
+    // A percent-encoded secret has a "%" in it: the patterns only run when there is one.
+    if (patterns.length > 0 && result.includes("%")) {
+      for (const pattern of patterns) result = result.replace(pattern, REDACTED);
     }
     return result;
   };

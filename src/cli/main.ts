@@ -9,6 +9,7 @@ import { didYouMean } from "../core/suggest.js";
 import type { CliIO, Command, OptionSpec } from "./command.js";
 import { commands } from "./commands/index.js";
 import { packageVersion } from "../package-info.js";
+import { createRedactor, secretsFromEnv, stripUrlCredentials } from "../redact.js";
 
 const PROGRAM = "partoo-links";
 
@@ -40,8 +41,16 @@ export function defaultIO(): CliIO {
   };
 }
 
-export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIO = defaultIO()): Promise<number> {
   const debug = argv.includes("--debug");
+  // The last line of defence: the key and the token never reach stdout or stderr, in any
+  // form, whatever echoed them (a server, a library, a --debug stack).
+  const redact = createRedactor(secretsFromEnv(given.env));
+  const io: CliIO = {
+    ...given,
+    stdout: { write: (chunk: string) => given.stdout.write(redact(chunk)) },
+    stderr: { write: (chunk: string) => given.stderr.write(redact(chunk)) },
+  };
   try {
     return await dispatch(argv, io, debug);
   } catch (error) {
@@ -138,16 +147,17 @@ function explainParseError(
 }
 
 function reportError(error: unknown, io: CliIO, debug: boolean): number {
+  // io redacts the secrets by value; URLs in errors may carry other credentials (user:pass@).
   if (error instanceof AppError) {
-    io.stderr.write(`${PROGRAM}: ${error.message}\n`);
-    if (debug) io.stderr.write(`${stackWithCauses(error)}\n`);
+    io.stderr.write(`${PROGRAM}: ${stripUrlCredentials(error.message)}\n`);
+    if (debug) io.stderr.write(`${stripUrlCredentials(stackWithCauses(error))}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(
-    `${PROGRAM}: internal error: ${firstLine(message)} (this is a bug; run again with --debug for details)\n`,
+    `${PROGRAM}: internal error: ${stripUrlCredentials(firstLine(message))} (this is a bug; run again with --debug for details)\n`,
   );
-  if (debug) io.stderr.write(`${stackWithCauses(error)}\n`);
+  if (debug) io.stderr.write(`${stripUrlCredentials(stackWithCauses(error))}\n`);
   return 1;
 }
 

@@ -18,18 +18,34 @@ const globalOptions: Record<string, OptionSpec> = {
   debug: { type: "boolean", description: "print stack traces of errors" },
 };
 
+/** How long a second signal waits for the confirmed records to be saved before exiting anyway. */
+const FORCED_EXIT_SAVE_MS = 5_000;
+
 export function defaultIO(): CliIO {
   const controller = new AbortController();
   // Every request waiting for its turn listens to this signal: many at once is normal.
   setMaxListeners(0, controller.signal);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      process.stderr.write(`\n${PROGRAM}: ${signal} received, finishing the stores in flight…\n`);
+  const finishers = new Set<() => Promise<unknown>>();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals === 1) {
+      process.stderr.write(
+        `\n${PROGRAM}: ${signal} received: stopping, requests in flight are cancelled and what Partoo confirmed is saved (again to exit at once)…\n`,
+      );
       controller.abort(new Error(signal));
-      // A second signal stops at once.
-      process.once(signal, () => process.exit(130));
+      return;
+    }
+    if (signals > 2) return;
+    // A second signal ends the process at once, after saving what is confirmed (bounded).
+    process.stderr.write(`\n${PROGRAM}: ${signal} again: saving what is confirmed, then exiting\n`);
+    const timer = setTimeout(() => process.exit(130), FORCED_EXIT_SAVE_MS);
+    void Promise.allSettled([...finishers].map((finish) => finish())).then(() => {
+      clearTimeout(timer);
+      process.exit(130);
     });
-  }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -38,6 +54,10 @@ export function defaultIO(): CliIO {
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     signal: controller.signal,
+    beforeForcedExit(finish) {
+      finishers.add(finish);
+      return () => finishers.delete(finish);
+    },
   };
 }
 

@@ -81,7 +81,11 @@ export class WriteOutcomeUnknownError extends AppError {
   }
 }
 
-/** The caller's signal stopped a request while it waited (pacing, Retry-After, backoff); nothing was sent. */
+/**
+ * The caller's signal (or closing the client) stopped a request while it waited (pacing,
+ * Retry-After, backoff), or a read in flight: nothing was changed. A write stopped in
+ * flight is a WriteOutcomeUnknownError instead.
+ */
 export class PartooAbortedError extends AppError {
   readonly request: PartooRequestInfo;
 

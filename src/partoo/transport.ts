@@ -5,9 +5,10 @@
  * becomes one of the typed errors of errors.ts; the key never leaves the request header.
  */
 import { Pool } from "undici";
-import { createRedactor, redactDeep } from "../redact.js";
-import { attemptSignal, DeadlineError, readBounded, ResponseTooLargeError } from "./bounded.js";
+import { createRedactor } from "../redact.js";
+import { attemptSignal, ResponseTooLargeError } from "./bounded.js";
 import { createBreaker } from "./breaker.js";
+import { createExchange } from "./exchange.js";
 import { redactUrl, type PartooRequestInfo, type PartooStoppedError } from "./errors.js";
 import {
   createErrorFactory,
@@ -19,7 +20,6 @@ import {
 } from "./messages.js";
 import { createPacer, createSlots, type Sleep } from "./pacer.js";
 import { backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
-import { API_KEY_HEADER } from "./wire.js";
 
 export type { Timeouts } from "./messages.js";
 
@@ -76,12 +76,6 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-type Attempt =
-  | { kind: "response"; status: number; body: unknown; retryAfter?: string; bodyError?: unknown }
-  | { kind: "network"; error: unknown; code: string | undefined }
-  /** The caller's signal aborted the request while it was in flight. */
-  | { kind: "aborted"; reason: unknown };
-
 export function createTransport(options: TransportOptions): Transport {
   const { apiKey, timeouts, retries, now, sleep } = options;
   const base = new URL(options.baseUrl);
@@ -114,6 +108,16 @@ export function createTransport(options: TransportOptions): Transport {
   const breaker = createBreaker(redactUrl(`${base.origin}${basePath}`));
   // Aborted when the client stops (breaker) or closes: every wait and request ends at once.
   const lifetime = new AbortController();
+  const exchange = createExchange({
+    pool,
+    basePath,
+    apiKey,
+    userAgent: options.userAgent,
+    deadlineMs: options.deadlineMs,
+    maxResponseBytes: options.maxResponseBytes,
+    scrub,
+    lifetime: lifetime.signal,
+  });
   let closing: Promise<void> | undefined;
 
   /**
@@ -149,7 +153,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
   }
 
-  async function attempt(request: WireRequest, info: PartooRequestInfo): Promise<Attempt> {
+  async function attempt(request: WireRequest, info: PartooRequestInfo) {
     const waits = attemptSignal(undefined, [request.signal, lifetime.signal]);
     try {
       await waitFor(slots.acquire(waits.signal), request, info);
@@ -166,61 +170,9 @@ export function createTransport(options: TransportOptions): Transport {
       // The breaker may have tripped while this request waited for its turn.
       breaker.check();
       counters.requests[request.method] = (counters.requests[request.method] ?? 0) + 1;
-      return await exchange(request, info);
+      return await exchange(request, info.path);
     } finally {
       slots.release();
-    }
-  }
-
-  /** One request and its bounded response, under one deadline. */
-  async function exchange(request: WireRequest, info: PartooRequestInfo): Promise<Attempt> {
-    const headers: Record<string, string> = {
-      [API_KEY_HEADER]: apiKey,
-      accept: "application/json",
-      "user-agent": options.userAgent,
-    };
-    if (request.body !== undefined) headers["content-type"] = "application/json";
-    const deadline = attemptSignal(options.deadlineMs, [request.signal, lifetime.signal]);
-    const interrupted = (error: unknown): Exclude<Attempt, { kind: "response" }> => {
-      if (deadline.timedOut()) {
-        return { kind: "network", error: deadline.signal.reason as DeadlineError, code: undefined };
-      }
-      if (deadline.signal.aborted) return { kind: "aborted", reason: deadline.signal.reason };
-      return { kind: "network", error, code: networkErrorCode(error) };
-    };
-    try {
-      let response;
-      try {
-        response = await pool.request({
-          method: request.method,
-          path: `${basePath}${info.path}`,
-          headers,
-          body: request.body === undefined ? null : JSON.stringify(request.body),
-          signal: deadline.signal,
-        });
-      } catch (error) {
-        return interrupted(error);
-      }
-      const retryAfter = response.headers["retry-after"];
-      const result: Attempt = { kind: "response", status: response.statusCode, body: undefined };
-      if (typeof retryAfter === "string") result.retryAfter = retryAfter;
-      try {
-        const text = await readBounded(
-          response.body,
-          options.maxResponseBytes,
-          response.headers["content-length"],
-        );
-        // Redacted before parsing, and after it when \u escapes could have hidden a key.
-        const parsed = parseBody(scrub(text));
-        result.body = text.includes("\\u") ? redactDeep(parsed, scrub) : parsed;
-      } catch (error) {
-        const failed = interrupted(error);
-        if (failed.kind === "aborted") return failed;
-        result.bodyError = error instanceof ResponseTooLargeError ? error : failed.error;
-      }
-      return result;
-    } finally {
-      deadline.dispose();
     }
   }
 
@@ -370,13 +322,4 @@ function retriedNote(retries: number): string {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function parseBody(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
-  }
 }

@@ -106,3 +106,23 @@ describe("the GitHub token is redacted by value", () => {
     expect(result.stdout + result.stderr).not.toContain(key);
   });
 });
+
+describe("a key too short to be redacted is refused before any request", () => {
+  test.each([["drift"], ["plan", "--live"], ["apply"], ["import", "--all"]])(
+    "%s",
+    async (...args) => {
+      emu = await startTestEmulator({ seed: seed(seedBusiness("paris-01")), apiKey: undefined });
+      const result = await runCli([...args, "--state", "file:state.json"], {
+        cwd: dir,
+        env: { ...emu.env, PARTOO_API_KEY: "abc" },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        "partoo-links: PARTOO_API_KEY is 3 characters long; Partoo keys are longer (at least 8): copy the key again from Partoo\n",
+      );
+      expect(emu.emulator.requests).toHaveLength(0);
+      await emu.close();
+      emu = undefined;
+    },
+  );
+});

@@ -4,6 +4,7 @@
  * 5xx and network errors, and a POST whose outcome is unknown never re-sent. Every failure
  * becomes one of the typed errors of errors.ts; the key never leaves the request header.
  */
+import { setMaxListeners } from "node:events";
 import { Pool } from "undici";
 import { createRedactor } from "../redact.js";
 import { attemptSignal, ResponseTooLargeError } from "./bounded.js";
@@ -108,6 +109,8 @@ export function createTransport(options: TransportOptions): Transport {
   const breaker = createBreaker(redactUrl(`${base.origin}${basePath}`));
   // Aborted when the client stops (breaker) or closes: every wait and request ends at once.
   const lifetime = new AbortController();
+  // Every request waiting for a slot or its turn listens to it: many at once is normal.
+  setMaxListeners(0, lifetime.signal);
   const exchange = createExchange({
     pool,
     basePath,

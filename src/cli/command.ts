@@ -19,6 +19,11 @@ export interface CliIO {
   readonly stderrIsTTY: boolean;
   /** Aborted on SIGINT/SIGTERM: long commands stop starting work and save what they have. */
   readonly signal?: AbortSignal;
+  /**
+   * Registers what must still happen when a second SIGINT/SIGTERM ends the process at once
+   * (saving the records already confirmed). Returns the function that unregisters it.
+   */
+  readonly beforeForcedExit?: (finish: () => Promise<unknown>) => () => void;
 }
 
 export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;

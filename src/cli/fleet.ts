@@ -19,7 +19,7 @@ import type { StoreFailure } from "../core/plan.js";
 import { formatIssue, hasErrors, loadStores } from "../files/index.js";
 import { displayPath } from "../files/store-directory.js";
 import { appendStepSummary } from "../github/step-summary.js";
-import { PartooAbortedError, PartooHttpError, type PartooApi } from "../partoo/client.js";
+import { PartooAbortedError, PartooStoppedError, type PartooApi } from "../partoo/client.js";
 
 /** Live reads in flight at once; the client paces them under the rate limit anyway. */
 export const READ_WORKERS = 4;
@@ -142,9 +142,10 @@ export async function readLive(
           await client.getLinks(target.address, io.signal ? { signal: io.signal } : {}),
         );
       } catch (error) {
-        // A bad key or an interruption stops everything; other errors concern one store.
+        // A stopped client (bad key, unreachable, wrong URL) or an interruption stops
+        // everything; other errors concern one store.
         if (!(error instanceof AppError) || error instanceof PartooAbortedError) throw error;
-        if (error instanceof PartooHttpError && error.status === 401) throw error;
+        if (error instanceof PartooStoppedError) throw error;
         failures.push({ ...target, message: error.message });
         progress.tick(true);
         continue;

@@ -9,6 +9,7 @@ import { didYouMean } from "../core/suggest.js";
 import type { CliIO, Command, OptionSpec } from "./command.js";
 import { commands } from "./commands/index.js";
 import { packageVersion } from "../package-info.js";
+import { createRedactor, secretsFromEnv, stripUrlCredentials } from "../redact.js";
 
 const PROGRAM = "partoo-links";
 
@@ -17,18 +18,34 @@ const globalOptions: Record<string, OptionSpec> = {
   debug: { type: "boolean", description: "print stack traces of errors" },
 };
 
+/** How long a second signal waits for the confirmed records to be saved before exiting anyway. */
+const FORCED_EXIT_SAVE_MS = 5_000;
+
 export function defaultIO(): CliIO {
   const controller = new AbortController();
   // Every request waiting for its turn listens to this signal: many at once is normal.
   setMaxListeners(0, controller.signal);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      process.stderr.write(`\n${PROGRAM}: ${signal} received, finishing the stores in flight…\n`);
+  const finishers = new Set<() => Promise<unknown>>();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals === 1) {
+      process.stderr.write(
+        `\n${PROGRAM}: ${signal} received: stopping, requests in flight are cancelled and what Partoo confirmed is saved (again to exit at once)…\n`,
+      );
       controller.abort(new Error(signal));
-      // A second signal stops at once.
-      process.once(signal, () => process.exit(130));
+      return;
+    }
+    if (signals > 2) return;
+    // A second signal ends the process at once, after saving what is confirmed (bounded).
+    process.stderr.write(`\n${PROGRAM}: ${signal} again: saving what is confirmed, then exiting\n`);
+    const timer = setTimeout(() => process.exit(130), FORCED_EXIT_SAVE_MS);
+    void Promise.allSettled([...finishers].map((finish) => finish())).then(() => {
+      clearTimeout(timer);
+      process.exit(130);
     });
-  }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -37,11 +54,23 @@ export function defaultIO(): CliIO {
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     signal: controller.signal,
+    beforeForcedExit(finish) {
+      finishers.add(finish);
+      return () => finishers.delete(finish);
+    },
   };
 }
 
-export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIO = defaultIO()): Promise<number> {
   const debug = argv.includes("--debug");
+  // The last line of defence: the key and the token never reach stdout or stderr, in any
+  // form, whatever echoed them (a server, a library, a --debug stack).
+  const redact = createRedactor(secretsFromEnv(given.env));
+  const io: CliIO = {
+    ...given,
+    stdout: { write: (chunk: string) => given.stdout.write(redact(chunk)) },
+    stderr: { write: (chunk: string) => given.stderr.write(redact(chunk)) },
+  };
   try {
     return await dispatch(argv, io, debug);
   } catch (error) {
@@ -138,16 +167,17 @@ function explainParseError(
 }
 
 function reportError(error: unknown, io: CliIO, debug: boolean): number {
+  // io redacts the secrets by value; URLs in errors may carry other credentials (user:pass@).
   if (error instanceof AppError) {
-    io.stderr.write(`${PROGRAM}: ${error.message}\n`);
-    if (debug) io.stderr.write(`${stackWithCauses(error)}\n`);
+    io.stderr.write(`${PROGRAM}: ${stripUrlCredentials(error.message)}\n`);
+    if (debug) io.stderr.write(`${stripUrlCredentials(stackWithCauses(error))}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(
-    `${PROGRAM}: internal error: ${firstLine(message)} (this is a bug; run again with --debug for details)\n`,
+    `${PROGRAM}: internal error: ${stripUrlCredentials(firstLine(message))} (this is a bug; run again with --debug for details)\n`,
   );
-  if (debug) io.stderr.write(`${stackWithCauses(error)}\n`);
+  if (debug) io.stderr.write(`${stripUrlCredentials(stackWithCauses(error))}\n`);
   return 1;
 }
 

@@ -2,6 +2,7 @@
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { didYouMean } from "../core/suggest.js";
+import { stripUrlCredentials } from "../redact.js";
 import type { OptionSpec, OptionValues } from "./command.js";
 
 export const DEFAULT_STORES_DIR = "stores";
@@ -115,14 +116,15 @@ export function apiUrl(
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   const raw = stringOption(options, "api-url") ?? env["PARTOO_API_URL"] ?? DEFAULT_API_URL;
+  const shown = stripUrlCredentials(raw);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--api-url ${raw}: not a URL; expected e.g. ${DEFAULT_API_URL}`);
+    throw new UsageError(`--api-url ${shown}: not a URL; expected e.g. ${DEFAULT_API_URL}`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`--api-url ${raw}: expected an http(s) URL, e.g. ${DEFAULT_API_URL}`);
+    throw new UsageError(`--api-url ${shown}: expected an http(s) URL, e.g. ${DEFAULT_API_URL}`);
   }
   return raw.replace(/\/+$/, "");
 }

@@ -6,6 +6,7 @@
 import { Octokit } from "octokit";
 import { UsageError } from "../errors.js";
 import { packageVersion } from "../package-info.js";
+import { stripUrlCredentials } from "../redact.js";
 
 export const DEFAULT_GITHUB_API_URL = "https://api.github.com";
 
@@ -134,17 +135,18 @@ interface RateLimitedRequest {
 
 function parseApiUrl(raw: string | undefined): string {
   const value = raw?.trim() || DEFAULT_GITHUB_API_URL;
+  const shown = stripUrlCredentials(value);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new UsageError(
-      `GITHUB_API_URL ${value}: not a URL; expected e.g. ${DEFAULT_GITHUB_API_URL}`,
+      `GITHUB_API_URL ${shown}: not a URL; expected e.g. ${DEFAULT_GITHUB_API_URL}`,
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new UsageError(
-      `GITHUB_API_URL ${value}: expected an http(s) URL, e.g. ${DEFAULT_GITHUB_API_URL}`,
+      `GITHUB_API_URL ${shown}: expected an http(s) URL, e.g. ${DEFAULT_GITHUB_API_URL}`,
     );
   }
   if (url.username !== "" || url.password !== "") {

@@ -4,6 +4,7 @@
  * the request options or headers, so the token cannot leak even where a proxy echoes them.
  */
 import { AppError } from "../errors.js";
+import { stripUrlCredentials } from "../redact.js";
 
 /** What a GitHub call was doing, for the message, and the workflow permission it needs. */
 export interface GithubAction {
@@ -53,9 +54,16 @@ export function requestStatus(error: unknown): number | undefined {
 const TOKENS =
   /\b(?:gh[opsur]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})|\b((?:token|bearer|basic)\s+)[\w.=:+/-]{16,}/gi;
 
-/** GitHub never echoes credentials; a proxy in front of GitHub Enterprise might. */
-function redact(text: string): string {
-  return text.replace(TOKENS, (_match, scheme: string | undefined) => `${scheme ?? ""}[REDACTED]`);
+/**
+ * GitHub never echoes credentials; a proxy in front of GitHub Enterprise might. Tokens are
+ * recognised here by their shape and in URLs (x-access-token:…@); the entry point also
+ * redacts the token by value from everything the program prints.
+ */
+export function redactGithubText(text: string): string {
+  return stripUrlCredentials(text).replace(
+    TOKENS,
+    (_match, scheme: string | undefined) => `${scheme ?? ""}[REDACTED]`,
+  );
 }
 
 /** GitHub's `message` field, else octokit's message; one line, bounded, without credentials. */
@@ -67,7 +75,7 @@ function githubMessage(error: RequestErrorLike): string {
     typeof (data as { message?: unknown }).message === "string"
       ? (data as { message: string }).message
       : error.message;
-  const line = redact(raw.replace(/\s+/g, " ").trim());
+  const line = redactGithubText(raw.replace(/\s+/g, " ").trim());
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 

@@ -7,6 +7,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { LiveLinks, TypeWrite } from "../core/model.js";
 import { UsageError } from "../errors.js";
+import { MIN_SECRET_LENGTH, stripUrlCredentials } from "../redact.js";
 import { packageVersion } from "../package-info.js";
 import { PartooHttpError, redactUrl, type PartooRequestInfo } from "./errors.js";
 import type { Sleep } from "./pacer.js";
@@ -37,11 +38,16 @@ export {
   PartooAbortedError,
   PartooHttpError,
   PartooNetworkError,
+  PartooStoppedError,
   WriteOutcomeUnknownError,
 } from "./errors.js";
+export type { PartooStopReason } from "./errors.js";
 
 export interface RequestOptions {
-  /** Aborts waiting (pacing, Retry-After, backoff); a request already sent runs to its end. */
+  /**
+   * Aborts waiting (pacing, Retry-After, backoff) and the request in flight: a read then fails
+   * as aborted, a write as outcome unknown (it may have been applied: read before re-sending).
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -71,6 +77,10 @@ export interface PartooClientOptions {
   /** Requests in flight at once (default 4). */
   readonly concurrency?: number;
   readonly timeouts?: Partial<Timeouts>;
+  /** One attempt, headers and body together, ends after this (default 60 s). */
+  readonly deadlineMs?: number;
+  /** A longer response body fails the request (default 8 MiB). */
+  readonly maxResponseBytes?: number;
   readonly retries?: Partial<RetryOptions>;
   /** Receives one line per retry or pause (never the key). */
   readonly logger?: (line: string) => void;
@@ -83,6 +93,13 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 300;
 export const DEFAULT_CONCURRENCY = 4;
 /** undici checks the headers and body timeouts about every half second: they fire up to ~1 s late. */
 export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+/**
+ * undici's timeouts are per chunk: a server trickling a byte a second never trips them. This
+ * bounds one attempt as a whole; a healthy Partoo answers in well under a second.
+ */
+export const DEFAULT_DEADLINE_MS = 60_000;
+/** The largest body Partoo sends is a search page of 100 businesses: far below this. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 /** A guard against a server whose max_page never ends. */
 const MAX_SEARCH_PAGES = 10_000;
 
@@ -100,6 +117,8 @@ export function createPartooClient(options: PartooClientOptions): PartooApi {
     burst: options.burst ?? 1,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     timeouts,
+    deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     retries: { ...DEFAULT_RETRIES, ...options.retries },
     userAgent: `partoo-links/${packageVersion()}`,
     logger: options.logger,
@@ -184,6 +203,12 @@ function unexpectedShape(
 function checkKey(key: string): void {
   // Never echo the key: it may be a real one pasted wrongly.
   if (key === "") throw new UsageError("PARTOO_API_KEY is empty; set it to your Partoo API key");
+  if (key.length < MIN_SECRET_LENGTH) {
+    // A short value cannot be redacted by value without mangling ordinary words.
+    throw new UsageError(
+      `PARTOO_API_KEY is ${key.length} characters long; Partoo keys are longer (at least ${MIN_SECRET_LENGTH}): copy the key again from Partoo`,
+    );
+  }
   if (!/^[\x21-\x7e]+$/.test(key)) {
     throw new UsageError(
       "PARTOO_API_KEY contains spaces or characters that cannot be sent in a header; copy the key again from Partoo",
@@ -192,16 +217,17 @@ function checkKey(key: string): void {
 }
 
 function checkBaseUrl(raw: string): string {
+  const shown = stripUrlCredentials(raw);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new UsageError(
-      `Partoo API URL ${raw}: not a URL; expected e.g. https://api.partoo.co/v2`,
+      `Partoo API URL ${shown}: not a URL; expected e.g. https://api.partoo.co/v2`,
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`Partoo API URL ${raw}: expected an http(s) URL`);
+    throw new UsageError(`Partoo API URL ${shown}: expected an http(s) URL`);
   }
   return raw.replace(/\/+$/, "");
 }

@@ -6,6 +6,7 @@
  * server echoes it.
  */
 import { AppError } from "../errors.js";
+import { createRedactor } from "../redact.js";
 
 export interface PartooRequestInfo {
   readonly method: string;
@@ -80,7 +81,11 @@ export class WriteOutcomeUnknownError extends AppError {
   }
 }
 
-/** The caller's signal stopped a request while it waited (pacing, Retry-After, backoff); nothing was sent. */
+/**
+ * The caller's signal (or closing the client) stopped a request while it waited (pacing,
+ * Retry-After, backoff), or a read in flight: nothing was changed. A write stopped in
+ * flight is a WriteOutcomeUnknownError instead.
+ */
 export class PartooAbortedError extends AppError {
   readonly request: PartooRequestInfo;
 
@@ -90,10 +95,29 @@ export class PartooAbortedError extends AppError {
   }
 }
 
-/** Removes the key from any text that may end up in a message, a log line or an error. */
+/**
+ * Why a client stopped: the key was refused, the API cannot be reached at its URL, or the
+ * URL answers 404 for every business (no /v2?).
+ */
+export type PartooStopReason = "key-refused" | "unreachable" | "wrong-url";
+
+/**
+ * The client stopped for good: the request that showed it and every later one fail with
+ * this one error, without a request being sent, so that a command reports one line instead
+ * of one failure (and retries) per store. `cause` is the error that tripped it.
+ */
+export class PartooStoppedError extends AppError {
+  readonly reason: PartooStopReason;
+
+  constructor(message: string, fields: { reason: PartooStopReason; cause: unknown }) {
+    super(message, { cause: fields.cause });
+    this.reason = fields.reason;
+  }
+}
+
+/** Removes the key, in any of its encoded forms, from a text bound for a message or a log line. */
 export function scrubSecret(text: string, secret: string): string {
-  // A very short "key" would mangle ordinary words; such a key is refused at client creation.
-  return secret.length < 4 ? text : text.split(secret).join("[REDACTED]");
+  return createRedactor([secret])(text);
 }
 
 const SECRET_QUERY = /key|token|secret|password|signature|auth/i;

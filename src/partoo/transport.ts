@@ -4,8 +4,13 @@
  * 5xx and network errors, and a POST whose outcome is unknown never re-sent. Every failure
  * becomes one of the typed errors of errors.ts; the key never leaves the request header.
  */
+import { setMaxListeners } from "node:events";
 import { Pool } from "undici";
-import { redactUrl, scrubSecret, type PartooRequestInfo } from "./errors.js";
+import { createRedactor } from "../redact.js";
+import { attemptSignal, ResponseTooLargeError } from "./bounded.js";
+import { createBreaker } from "./breaker.js";
+import { createExchange } from "./exchange.js";
+import { redactUrl, type PartooRequestInfo, type PartooStoppedError } from "./errors.js";
 import {
   createErrorFactory,
   networkErrorCode,
@@ -16,7 +21,6 @@ import {
 } from "./messages.js";
 import { createPacer, createSlots, type Sleep } from "./pacer.js";
 import { backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
-import { API_KEY_HEADER } from "./wire.js";
 
 export type { Timeouts } from "./messages.js";
 
@@ -38,6 +42,10 @@ export interface TransportOptions {
   readonly burst: number;
   readonly concurrency: number;
   readonly timeouts: Timeouts;
+  /** One attempt, headers and body together, ends after this (a trickling body too). */
+  readonly deadlineMs: number;
+  /** A longer response body is cut off and the attempt fails. */
+  readonly maxResponseBytes: number;
   readonly retries: RetryOptions;
   readonly userAgent: string;
   readonly logger: ((line: string) => void) | undefined;
@@ -54,6 +62,7 @@ export interface WireRequest {
   /** The business address in the route, for messages. */
   readonly address?: string;
   readonly body?: unknown;
+  /** Aborts waiting and the request in flight (a POST in flight then has an unknown outcome). */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -68,10 +77,6 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-type Attempt =
-  | { kind: "response"; status: number; body: unknown; retryAfter?: string; bodyError?: unknown }
-  | { kind: "network"; error: unknown; code: string | undefined };
-
 export function createTransport(options: TransportOptions): Transport {
   const { apiKey, timeouts, retries, now, sleep } = options;
   const base = new URL(options.baseUrl);
@@ -84,7 +89,6 @@ export function createTransport(options: TransportOptions): Transport {
     headersTimeout: timeouts.headersMs,
     bodyTimeout: timeouts.bodyMs,
     keepAliveTimeout: 30_000,
-    maxResponseSize: 16 * 1024 * 1024,
   });
   const slots = createSlots(options.concurrency);
   const pacer = createPacer({
@@ -99,9 +103,24 @@ export function createTransport(options: TransportOptions): Transport {
     rateLimited: 0,
     waitedMs: 0,
   };
-  const scrub = (text: string) => scrubSecret(text, apiKey);
+  const scrub = createRedactor([apiKey]);
   const log = (line: string) => options.logger?.(scrub(line));
   const errors = createErrorFactory({ host, timeouts, scrub });
+  const breaker = createBreaker(redactUrl(`${base.origin}${basePath}`));
+  // Aborted when the client stops (breaker) or closes: every wait and request ends at once.
+  const lifetime = new AbortController();
+  // Every request waiting for a slot or its turn listens to it: many at once is normal.
+  setMaxListeners(0, lifetime.signal);
+  const exchange = createExchange({
+    pool,
+    basePath,
+    apiKey,
+    userAgent: options.userAgent,
+    deadlineMs: options.deadlineMs,
+    maxResponseBytes: options.maxResponseBytes,
+    scrub,
+    lifetime: lifetime.signal,
+  });
   let closing: Promise<void> | undefined;
 
   /**
@@ -131,41 +150,30 @@ export function createTransport(options: TransportOptions): Transport {
       return await promise;
     } catch (error) {
       if (request.signal?.aborted) throw errors.aborted(info, request.signal.reason);
+      breaker.check();
+      if (lifetime.signal.aborted) throw errors.aborted(info, lifetime.signal.reason);
       throw error;
     }
   }
 
-  async function attempt(request: WireRequest, info: PartooRequestInfo): Promise<Attempt> {
-    await waitFor(slots.acquire(request.signal), request, info);
+  async function attempt(request: WireRequest, info: PartooRequestInfo) {
+    const waits = attemptSignal(undefined, [request.signal, lifetime.signal]);
     try {
-      counters.waitedMs += await waitFor(pacer.acquire(request.signal), request, info);
+      await waitFor(slots.acquire(waits.signal), request, info);
+    } catch (error) {
+      waits.dispose();
+      throw error;
+    }
+    try {
+      try {
+        counters.waitedMs += await waitFor(pacer.acquire(waits.signal), request, info);
+      } finally {
+        waits.dispose();
+      }
+      // The breaker may have tripped while this request waited for its turn.
+      breaker.check();
       counters.requests[request.method] = (counters.requests[request.method] ?? 0) + 1;
-      const headers: Record<string, string> = {
-        [API_KEY_HEADER]: apiKey,
-        accept: "application/json",
-        "user-agent": options.userAgent,
-      };
-      if (request.body !== undefined) headers["content-type"] = "application/json";
-      let response;
-      try {
-        response = await pool.request({
-          method: request.method,
-          path: `${basePath}${info.path}`,
-          headers,
-          body: request.body === undefined ? null : JSON.stringify(request.body),
-        });
-      } catch (error) {
-        return { kind: "network", error, code: networkErrorCode(error) };
-      }
-      const retryAfter = response.headers["retry-after"];
-      const result: Attempt = { kind: "response", status: response.statusCode, body: undefined };
-      if (typeof retryAfter === "string") result.retryAfter = retryAfter;
-      try {
-        result.body = parseBody(scrub(await response.body.text()));
-      } catch (error) {
-        result.bodyError = error;
-      }
-      return result;
+      return await exchange(request, info.path);
     } finally {
       slots.release();
     }
@@ -176,16 +184,22 @@ export function createTransport(options: TransportOptions): Transport {
     info: PartooRequestInfo,
     retry: number,
     why: string,
+    quietUntilReached = false,
   ) {
     const delay = backoffDelay(retry, retries, options.random);
-    log(
-      `Partoo ${info.method} ${info.path}: ${why}; retrying in ${seconds(delay)} (retry ${retry + 1} of ${retries.maxRetries})`,
-    );
+    // Before any answer, retry lines would only precede the breaker's one line (or a success).
+    if (breaker.reached || !quietUntilReached) {
+      log(
+        `Partoo ${info.method} ${info.path}: ${why}; retrying in ${seconds(delay)} (retry ${retry + 1} of ${retries.maxRetries})`,
+      );
+    }
     counters.retries++;
     const start = now();
+    const wait = attemptSignal(undefined, [request.signal, lifetime.signal]);
     try {
-      await waitFor(sleep(delay, request.signal), request, info);
+      await waitFor(sleep(delay, wait.signal), request, info);
     } finally {
+      wait.dispose();
       counters.waitedMs += now() - start;
     }
   }
@@ -193,43 +207,74 @@ export function createTransport(options: TransportOptions): Transport {
   async function send(request: WireRequest): Promise<WireResponse> {
     const info = describe(request);
     const isRead = request.method === "GET";
+    const route = { hasAddress: request.address !== undefined };
     let failures = 0;
     let rateLimits = 0;
     for (;;) {
+      breaker.check();
       const result = await attempt(request, info);
       let failure: NetworkFailure;
-      if (result.kind === "network") {
-        failure = result;
-      } else if (result.status === 429) {
-        rateLimits++;
-        await rateLimited(info, result, rateLimits);
-        continue;
-      } else if (result.status >= 200 && result.status < 300) {
-        // A POST that got its 2xx status was applied, even if its body was then lost.
-        if (result.bodyError === undefined || !isRead)
-          return { status: result.status, body: result.body };
-        failure = { error: result.bodyError, code: networkErrorCode(result.bodyError) };
-      } else if (result.status >= 500 && !isRead) {
-        const cause = errors.http(info, result.status, result.body);
+      if (result.kind === "aborted") {
+        breaker.check();
+        if (isRead || lifetime.signal.aborted) throw errors.aborted(info, result.reason);
         throw errors.outcomeUnknown(
           info,
-          `${result.status} ${statusText(result.status)} after the request was sent`,
-          cause,
+          "the run was stopped while it was in flight",
+          result.reason,
         );
-      } else if (result.status >= 500 && failures < retries.maxRetries) {
-        await backOff(request, info, failures++, `${result.status} ${statusText(result.status)}`);
-        continue;
+      }
+      if (result.kind === "network") {
+        failure = result;
+        if (wasNeverSent(failure.code)) {
+          stopIf(breaker.connectFailure(failure.code, errors.network(info, failure)));
+        }
       } else {
-        throw errors.http(info, result.status, result.body, retriedNote(failures));
+        const { status, body } = result;
+        stopIf(
+          breaker.response(status, body, route, () =>
+            errors.http(info, status, body, retriedNote(failures)),
+          ),
+        );
+        if (status === 429) {
+          rateLimits++;
+          await rateLimited(info, result, rateLimits);
+          continue;
+        }
+        if (status >= 200 && status < 300) {
+          // A POST that got its 2xx status was applied, even if its body was then lost.
+          if (result.bodyError === undefined || !isRead) return { status, body };
+          failure = { error: result.bodyError, code: networkErrorCode(result.bodyError) };
+        } else if (status >= 500 && !isRead) {
+          const cause = errors.http(info, status, body);
+          throw errors.outcomeUnknown(
+            info,
+            `${status} ${statusText(status)} after the request was sent`,
+            cause,
+          );
+        } else if (status >= 500 && failures < retries.maxRetries) {
+          await backOff(request, info, failures++, `${status} ${statusText(status)}`);
+          continue;
+        } else {
+          throw errors.http(info, status, body, retriedNote(failures));
+        }
       }
       const what = errors.what(failure);
       // Only a request that never left this machine can be sent again when it is a POST.
       const sentPost = !isRead && !(result.kind === "network" && wasNeverSent(failure.code));
       if (sentPost) throw errors.outcomeUnknown(info, what, errors.network(info, failure));
-      if (failures >= retries.maxRetries)
+      if (failures >= retries.maxRetries || failure.error instanceof ResponseTooLargeError) {
         throw errors.network(info, failure, retriedNote(failures));
-      await backOff(request, info, failures++, what);
+      }
+      const connectFailure = result.kind === "network" && wasNeverSent(failure.code);
+      await backOff(request, info, failures++, what, connectFailure);
     }
+  }
+
+  /** The breaker tripped: every wait and request in flight ends now, with its error. */
+  function stopIf(stopped: PartooStoppedError | undefined): void {
+    if (stopped === undefined) return;
+    lifetime.abort(stopped);
+    throw stopped;
   }
 
   /** A 429 was not applied: wait Retry-After with the whole client paused, then send again (even a POST). */
@@ -266,7 +311,11 @@ export function createTransport(options: TransportOptions): Transport {
     get stats(): ClientStats {
       return { ...counters, requests: { ...counters.requests } };
     },
-    close: () => (closing ??= pool.close().then(() => undefined)),
+    close: () => {
+      // Requests still waiting or in flight belong to a run that is over: end them now.
+      lifetime.abort(new Error("the Partoo client was closed"));
+      return (closing ??= pool.close().then(() => undefined));
+    },
   };
 }
 
@@ -276,13 +325,4 @@ function retriedNote(retries: number): string {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function parseBody(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
-  }
 }

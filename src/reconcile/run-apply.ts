@@ -2,7 +2,9 @@
  * Applying a fleet: the stores to push go through `applyStore` a few at a time; each one is
  * recorded as soon as Partoo confirmed it. A failed store does not stop the others; the
  * deletion cap, the deadline, a signal, a rejected key or a state that cannot be saved stop
- * starting new stores, and the stores in flight finish.
+ * starting new stores, and the stores in flight finish. A client that stopped because Partoo
+ * cannot be reached at its URL (nothing was confirmed, by construction) ends the run with its
+ * one-line error.
  */
 import type { LiveLinks, StoreRecord } from "../core/model.js";
 import { recordAfterApply, recordAfterFailure } from "../core/record.js";
@@ -11,6 +13,7 @@ import {
   PartooAbortedError,
   PartooHttpError,
   PartooNetworkError,
+  PartooStoppedError,
   WriteOutcomeUnknownError,
 } from "../partoo/errors.js";
 import { applyStore, ReadBackMismatchError, type StoreJob } from "./apply-store.js";
@@ -55,10 +58,11 @@ export async function runApply(
   let reserved = options.reservedDeletions;
   let stoppedBy: StopReason | undefined;
   let capMessage: string | undefined;
+  let unusable: PartooStoppedError | undefined;
   let next = 0;
 
   const shouldStop = (): boolean => {
-    if (stoppedBy !== undefined) return true;
+    if (stoppedBy !== undefined || unusable !== undefined) return true;
     if (options.signal?.aborted === true) stoppedBy = "signal";
     else if (options.recorder.error !== undefined) stoppedBy = "state";
     else if (options.deadlineAt !== undefined && Date.now() >= options.deadlineAt)
@@ -100,7 +104,12 @@ export async function runApply(
         finish({ code: job.code, status: "not-started", message: "interrupted" });
         return;
       }
-      if (error instanceof PartooHttpError && error.status === 401) stoppedBy ??= "auth";
+      if (error instanceof PartooStoppedError && error.reason !== "key-refused") {
+        unusable ??= error;
+        finish({ code: job.code, status: "not-started", message: error.message });
+        return;
+      }
+      if (error instanceof PartooStoppedError) stoppedBy ??= "auth";
       const errorClass = classify(error);
       const message = error instanceof Error ? error.message : String(error);
       finish(
@@ -123,6 +132,7 @@ export async function runApply(
   };
   const workers = Math.max(1, Math.min(options.concurrency, jobs.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  if (unusable !== undefined) throw unusable;
 
   for (const job of jobs) {
     if (!outcomes.has(job.code)) outcomes.set(job.code, { code: job.code, status: "not-started" });
@@ -153,6 +163,7 @@ function confirmedRecord(
 
 /** The error class recorded in the state: stable, short, greppable. */
 export function classify(error: unknown): string {
+  if (error instanceof PartooStoppedError) return classify(error.cause);
   if (error instanceof PartooHttpError) return `http-${error.status}`;
   if (error instanceof WriteOutcomeUnknownError) return "write-outcome-unknown";
   if (error instanceof PartooNetworkError) return "network";

@@ -4,6 +4,7 @@ import {
   createPartooClient,
   PartooHttpError,
   PartooNetworkError,
+  PartooStoppedError,
 } from "../../src/partoo/client.js";
 import { setLinksBody } from "../../src/partoo/wire.js";
 import {
@@ -206,10 +207,18 @@ describe("the Partoo client's error messages", () => {
     return error as PartooHttpError;
   }
 
-  test("401: the key was refused, check PARTOO_API_KEY", async () => {
+  test("401: the key was refused, check PARTOO_API_KEY; the client stops", async () => {
     emu = await startTestEmulator({ seed: seed(paris()) });
-    const error = await failure(emu.client({ apiKey: "wrong-key-123456" }).getLinks("c-paris-01"));
+    const stopped = await emu
+      .client({ apiKey: "wrong-key-123456" })
+      .getLinks("c-paris-01")
+      .catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(PartooStoppedError);
+    expect((stopped as PartooStoppedError).reason).toBe("key-refused");
+    const error = (stopped as PartooStoppedError).cause as PartooHttpError;
+    expect(error).toBeInstanceOf(PartooHttpError);
     expect(error.status).toBe(401);
+    expect((stopped as Error).message).toBe(error.message);
     expect(error.message).toBe(
       "Partoo GET /business/c-paris-01/place_action_links: 401 User not authenticated: the API key was refused; check PARTOO_API_KEY",
     );

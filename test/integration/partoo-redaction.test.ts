@@ -97,3 +97,100 @@ describe("the API key stays secret", () => {
     }
   });
 });
+
+describe("the key is redacted in whatever form a server echoes it", () => {
+  async function echoing(body: (key: string) => string, status = 400): Promise<string> {
+    echo = createServer((req, res) => {
+      req.resume();
+      res
+        .writeHead(status, { "content-type": "application/json" })
+        .end(body(String(req.headers["x-apikey"])));
+    });
+    const port = await new Promise<number>((resolve) =>
+      echo!.listen(0, "127.0.0.1", () => resolve((echo!.address() as { port: number }).port)),
+    );
+    return `http://127.0.0.1:${port}/v2`;
+  }
+
+  const unicodeEscaped = (key: string) =>
+    [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+
+  test.each([
+    [
+      "JSON with \\u escapes",
+      (key: string) => `{"error":{"json":"bad key ${unicodeEscaped(key)}"}}`,
+    ],
+    [
+      "percent-encoded",
+      (key: string) => JSON.stringify({ error: { json: `see /x?k=${encodeURIComponent(key)}` } }),
+    ],
+    [
+      "percent-encoded, lower hex",
+      (key: string) =>
+        JSON.stringify({
+          error: { json: encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()) },
+        }),
+    ],
+    [
+      "base64",
+      (key: string) =>
+        JSON.stringify({ error: { json: `Basic ${Buffer.from(`u:${key}`).toString("base64")}` } }),
+    ],
+    [
+      "base64url",
+      (key: string) =>
+        JSON.stringify({ error: { json: Buffer.from(`ab${key}`).toString("base64url") } }),
+    ],
+    ["an HTML page", (key: string) => `<html><body>key=${key}</body></html>`],
+    ["in a key of the error object", (key: string) => JSON.stringify({ error: { [key]: "no" } })],
+    [
+      "\\u-escaped, straddling the 300-character cut",
+      (key: string) => `{"error":{"json":"${"x".repeat(292)}${unicodeEscaped(key)}"}}`,
+    ],
+    [
+      "straddling the 300-character cut",
+      (key: string) =>
+        JSON.stringify({ error: { json: `${"x".repeat(290)}${key}${"y".repeat(50)}` } }),
+    ],
+  ])("%s", async (_name, body) => {
+    const url = await echoing(body);
+    // A plain key, and one with characters that JSON and URLs escape.
+    for (const key of [TEST_API_KEY, 'pk/te"st+SECRET%&=?#7f3a\\9c']) {
+      const client = createPartooClient(testClientOptions(url, { apiKey: key }));
+      try {
+        const error = await errorOf(client.getLinks("c-x"));
+        const text = everythingAbout(error);
+        expect(text).toContain("c-x");
+        expect(text).not.toContain(key);
+        expect(text).not.toContain(key.slice(0, 8));
+        expect(text).not.toContain(encodeURIComponent(key).slice(0, 12));
+        expect(text).not.toContain(Buffer.from(key).toString("base64").slice(0, 16));
+      } finally {
+        await client.close();
+      }
+    }
+  });
+});
+
+describe("keys too short to redact are refused", () => {
+  test.each(["abc", "k", "1234567"])("%s", (key) => {
+    const error = (() => {
+      try {
+        createPartooClient(testClientOptions("http://127.0.0.1:1/v2", { apiKey: key }));
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error?.message).toBe(
+      `PARTOO_API_KEY is ${key.length} characters long; Partoo keys are longer (at least 8): copy the key again from Partoo`,
+    );
+  });
+
+  test("a key of 8 characters is accepted", async () => {
+    const client = createPartooClient(
+      testClientOptions("http://127.0.0.1:1/v2", { apiKey: "12345678" }),
+    );
+    await client.close();
+  });
+});

@@ -173,6 +173,7 @@ async function runApplyCommand({ options, io }: CommandContext): Promise<number>
   });
 
   const recorder = new StateRecorder(backend, STATE_FLUSH_MS);
+  const unregister = io.beforeForcedExit?.(() => recorder.flush());
   // A removed store becomes unmanaged: nothing is sent, its entry is dropped (unless pruned).
   const unmanaged = prune ? [] : [...selection.removed];
   for (const code of unmanaged) recorder.record(code, null);
@@ -210,6 +211,7 @@ async function runApplyCommand({ options, io }: CommandContext): Promise<number>
     await client.close();
   }
   await saveState(recorder, backend);
+  unregister?.();
 
   const stats = client.stats;
   const report: ApplyReport = {

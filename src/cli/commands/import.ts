@@ -33,7 +33,7 @@ import { plural } from "../../core/render/describe.js";
 import { openStateBackend } from "../../state/open.js";
 import {
   createPartooClient,
-  PartooHttpError,
+  PartooStoppedError,
   type Business,
   type PartooApi,
 } from "../../partoo/client.js";
@@ -283,7 +283,7 @@ async function importOne(
   try {
     live = await client.getLinks(address);
   } catch (error) {
-    if (error instanceof PartooHttpError && error.status === 401) throw error;
+    if (error instanceof PartooStoppedError) throw error;
     if (!(error instanceof AppError)) throw error;
     return { what, reason: error.message, error: true };
   }

@@ -43,7 +43,12 @@ export function plural(count: number, word: string, many = `${word}s`): string {
 export function summaryLine(plan: Plan, label = "Plan"): string {
   const { summary } = plan;
   const parts: string[] = [];
-  if (summary.storesToChange === 0) {
+  if (summary.storesToChange === 0 && summary.failed > 0) {
+    // Never "no changes" when stores could not be read: nobody knows what they hold.
+    parts.push(
+      `${label}: incomplete, ${plural(summary.failed, "store")} could not be read; ${summary.unchanged} read and unchanged`,
+    );
+  } else if (summary.storesToChange === 0) {
     parts.push(`${label}: no changes; ${summary.unchanged} unchanged`);
   } else {
     parts.push(
@@ -58,7 +63,9 @@ export function summaryLine(plan: Plan, label = "Plan"): string {
   if (unmanaged > 0)
     parts.push(`${plural(unmanaged, "store file")} removed (unmanaged from now on)`);
   if (pruned > 0) parts.push(`${plural(pruned, "removed store")} pruned`);
-  if (summary.failed > 0) parts.push(`${plural(summary.failed, "store")} could not be read`);
+  if (summary.failed > 0 && summary.storesToChange > 0) {
+    parts.push(`${plural(summary.failed, "store")} could not be read`);
+  }
   return `${parts.join("; ")}.`;
 }
 

@@ -19,11 +19,14 @@ const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
  */
 const INVISIBLE =
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+/** Either of the above: most values have neither, and skip the replacing. */
+const SPECIAL =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/;
 /* eslint-enable no-control-regex */
 
 /** A value on one line with nothing invisible in it: the base of every format's escaping. */
 export function oneLine(value: string): string {
-  return value.replace(BREAKS, " ").replace(INVISIBLE, "");
+  return SPECIAL.test(value) ? value.replace(BREAKS, " ").replace(INVISIBLE, "") : value;
 }
 
 // ---- text ------------------------------------------------------------------------------
@@ -42,6 +45,7 @@ export function escapeTextValue(value: string): string {
  * keeps the text readable. Lines this program writes never start with `::`.
  */
 export function guardCommands(text: string): string {
+  if (!text.includes("::") && !text.includes("##[")) return text;
   return text
     .split("\n")
     .map((line) => line.replace(COMMAND_START, "$1\\::").replace(LEGACY_COMMAND, "##\\["))

@@ -131,3 +131,37 @@ test("a live URL that forges output is escaped in the log, the comment and the s
     await emu.close();
   }
 });
+
+test("store file names that forge output are escaped by validate in every format", async () => {
+  await mkdir(path.join(dir, "stores"));
+  const names = [
+    "x\n::error file=paris-01.yaml::forged.yaml",
+    "y\r::warning::cr.yaml",
+    "z\u001b[2J\u202eesc.yaml",
+    "<img src=x onerror=alert(1)>@octocat #1.yaml",
+  ];
+  for (const name of names) {
+    await writeFile(path.join(dir, "stores", name), "code: paris-01\nlinks: {}\n");
+  }
+  const run = (format: string) =>
+    runCli(["validate", "--format", format], { cwd: dir, env: { GITHUB_STEP_SUMMARY: "" } });
+
+  const text = await run("text");
+  expect(text.code).toBe(1);
+  expect(textProblems(text.stdout)).toEqual([]);
+  // One line per problem, each naming its file, then the summary: no name added a line.
+  const lines = text.stdout.trimEnd().split("\n");
+  expect(lines.slice(0, -1).every((line) => line.startsWith("stores/"))).toBe(true);
+  expect(lines.at(-1)).toBe("8 errors in 4 of 4 files");
+
+  const github = await run("github");
+  expect(
+    // Two errors per file (its code differs from its name, and is used twice), nothing more.
+    textProblems(github.stdout, names.length * 2).filter((p) => !p.startsWith("a control")),
+  ).toEqual([]);
+  const commands = github.stdout.split("\n").filter((line) => /^\s*::/.test(line));
+  for (const command of commands) expect(command).toMatch(/^::error file=stores\/[^:]*,line=\d+/);
+
+  const markdown = await run("markdown");
+  expect(markdownProblems(markdown.stdout)).toEqual([]);
+});

@@ -2,6 +2,8 @@
  * The result of an apply run, as plain data, and its renderers (text for the terminal,
  * JSON for machines, Markdown for the pull-request comment and the job summary).
  */
+import { escapeMarkdown } from "./render/escape.js";
+
 export type StoreStatus = "applied" | "unchanged" | "failed" | "refused" | "not-started";
 
 export interface StoreOutcome {
@@ -184,6 +186,7 @@ function withoutCode(outcome: StoreOutcome, message: string): string {
   return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
+/** Messages quote Partoo and URLs: the one strict Markdown escaper, table cells included. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return escapeMarkdown(text);
 }

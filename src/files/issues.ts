@@ -1,4 +1,5 @@
 /** Problems found in store files, and how they are written for people. */
+import { escapeTextValue } from "../core/render/escape.js";
 
 export interface StoreIssue {
   /** Path for messages, relative to the display root (the cwd by default), with `/` separators. */
@@ -9,13 +10,17 @@ export interface StoreIssue {
   severity: "error" | "warning";
 }
 
-/** `stores/x.yaml:9:9: message`, or `stores/x.yaml: warning: message` for a warning. */
+/**
+ * `stores/x.yaml:9:9: message`, or `stores/x.yaml: warning: message` for a warning. File names
+ * (also quoted in messages) can hold anything: the text escaper keeps the issue on one line.
+ */
 export function formatIssue(issue: StoreIssue): string {
+  const file = escapeTextValue(issue.file);
   const where =
     issue.line === undefined
-      ? issue.file
-      : `${issue.file}:${issue.line}${issue.column === undefined ? "" : `:${issue.column}`}`;
-  return `${where}: ${issue.severity === "warning" ? "warning: " : ""}${issue.message}`;
+      ? file
+      : `${file}:${issue.line}${issue.column === undefined ? "" : `:${issue.column}`}`;
+  return `${where}: ${issue.severity === "warning" ? "warning: " : ""}${escapeTextValue(issue.message)}`;
 }
 
 /** Orders issues by file, then line, then column; issues without a position come first. */

@@ -2,6 +2,7 @@
 import { formatIssue, type StoreIssue } from "./issues.js";
 import { annotation } from "../core/render/annotations.js";
 import { escapeText } from "../core/render/markdown.js";
+import { markdownCode } from "../core/render/escape.js";
 import type { LoadResult } from "./load-stores.js";
 
 export interface ValidationReport {
@@ -85,7 +86,7 @@ export function renderValidationMarkdown(report: ValidationReport, maxRows = 300
     for (const issue of report.issues.slice(0, maxRows)) {
       const where = issue.line === undefined ? "" : `${issue.line}:${issue.column ?? 1}`;
       lines.push(
-        `| \`${issue.file.replace(/`/g, "'")}\` | ${where} | ${issue.severity} | ${escapeText(issue.message)} |`,
+        `| ${markdownCode(issue.file)} | ${where} | ${issue.severity} | ${escapeText(issue.message)} |`,
       );
     }
     const hidden = report.issues.length - maxRows;

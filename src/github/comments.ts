@@ -2,6 +2,7 @@
 import { UsageError } from "../errors.js";
 import type { GithubClient } from "./client.js";
 import { callGithub, requestStatus } from "./errors.js";
+import { sameLogin, tokenLogin } from "./identity.js";
 import { GITHUB_BODY_LIMIT, fitMarkdown } from "./limits.js";
 import type { CommentResult, PullRequestRef } from "./publisher.js";
 
@@ -12,6 +13,7 @@ const MARKER = /^<!--[^\n]*-->$/;
 interface MarkedComment {
   readonly id: number;
   readonly url: string;
+  readonly author: string | undefined;
 }
 
 function checkPullRequest(pullRequest: number): void {
@@ -34,7 +36,7 @@ export async function upsertPullRequestComment(
   // A programming error, not a user's: the marker is a constant of the caller.
   if (!MARKER.test(marker)) throw new Error(`not a hidden HTML comment marker: ${marker}`);
   const text = fitBody(body.startsWith(marker) ? body : `${marker}\n${body}`);
-  const marked = await findMarkedComments(client, pullRequest, marker);
+  const marked = await ownComments(client, await findMarkedComments(client, pullRequest, marker));
   const newest = marked.at(-1);
   const { octokit, owner, repo } = client;
   if (newest === undefined) {
@@ -49,7 +51,8 @@ export async function upsertPullRequestComment(
     { what: `updating comment ${newest.id} on pull request #${pullRequest}`, permission: WRITE },
     () => octokit.rest.issues.updateComment({ owner, repo, comment_id: newest.id, body: text }),
   );
-  // Duplicates come from older versions or two runs racing; keep only the newest.
+  // Duplicates come from older versions or two runs racing; keep only the newest. They are
+  // all this token's own: a comment by anyone else is never edited or deleted.
   const deleted: number[] = [];
   for (const duplicate of marked.slice(0, -1)) {
     await callGithub(
@@ -69,6 +72,20 @@ export async function upsertPullRequestComment(
     deleted.push(duplicate.id);
   }
   return { action: "updated", id: data.id, url: data.html_url, deleted };
+}
+
+/**
+ * The comments written by the token's own identity. Anyone can write the marker: it only
+ * tells the plan comment apart from the other comments of the same author. Whom the token
+ * acts as is asked only when there is a marked comment to check.
+ */
+async function ownComments(
+  client: GithubClient,
+  marked: readonly MarkedComment[],
+): Promise<MarkedComment[]> {
+  if (marked.length === 0) return [];
+  const login = await tokenLogin(client);
+  return marked.filter((comment) => sameLogin(comment.author, login));
 }
 
 /** Every comment whose body starts with the marker, oldest first, across all pages. */
@@ -91,7 +108,7 @@ async function findMarkedComments(
       for await (const { data } of pages) {
         for (const comment of data) {
           if (comment.body?.trimStart().startsWith(marker)) {
-            marked.push({ id: comment.id, url: comment.html_url });
+            marked.push({ id: comment.id, url: comment.html_url, author: comment.user?.login });
           }
         }
       }

@@ -1,6 +1,11 @@
-/** The drift issue: one open issue, found by its label, opened, updated or closed as drift comes and goes. */
+/**
+ * The drift issue: one open issue, found by its label among the issues the token's own
+ * identity opened, and opened, updated or closed as drift comes and goes. Anyone can open an
+ * issue with the label: such an issue is never updated, closed or commented on.
+ */
 import type { GithubClient } from "./client.js";
 import { callGithub, requestStatus } from "./errors.js";
+import { sameLogin, tokenLogin } from "./identity.js";
 import { GITHUB_BODY_LIMIT, fitMarkdown } from "./limits.js";
 import type { DriftIssueReport, DriftIssueResult, IssueRef } from "./publisher.js";
 
@@ -14,6 +19,7 @@ const DEFAULT_RESOLVED =
 interface OpenIssue extends IssueRef {
   readonly title: string;
   readonly body: string;
+  readonly author: string | undefined;
 }
 
 export async function syncDriftIssue(
@@ -21,7 +27,7 @@ export async function syncDriftIssue(
   label: string,
   report: DriftIssueReport,
 ): Promise<DriftIssueResult> {
-  const open = await findOpenIssues(client, label);
+  const open = await ownIssues(client, await findOpenIssues(client, label));
   const [current, ...duplicates] = open;
   if (!report.drifting) {
     if (current === undefined) return { action: "none" };
@@ -59,6 +65,13 @@ function ref(issue: IssueRef): IssueRef {
   return { number: issue.number, url: issue.url };
 }
 
+/** The issues opened by the token's own identity; whom it acts as is asked only when there are some to check. */
+async function ownIssues(client: GithubClient, issues: readonly OpenIssue[]): Promise<OpenIssue[]> {
+  if (issues.length === 0) return [];
+  const login = await tokenLogin(client);
+  return issues.filter((issue) => sameLogin(issue.author, login));
+}
+
 /** Open issues (not pull requests) with the label, oldest first, across all pages. */
 async function findOpenIssues(client: GithubClient, label: string): Promise<OpenIssue[]> {
   const { octokit, owner, repo } = client;
@@ -81,6 +94,7 @@ async function findOpenIssues(client: GithubClient, label: string): Promise<Open
             url: issue.html_url,
             title: issue.title,
             body: issue.body ?? "",
+            author: issue.user?.login,
           });
         }
       }

@@ -3,6 +3,9 @@
  * A real node:http server holding issues, pull requests, comments (paginated with Link
  * headers like GitHub), labels, the pull requests of commits, and git objects and refs with
  * GitHub's compare-and-swap semantics (422 when a ref update is not a fast forward).
+ * Comments and issues have authors: what the token creates belongs to its identity (by
+ * default GITHUB_TOKEN's bot, which `GET /user` refuses like GitHub does for an installation
+ * token and GraphQL's viewer names), and tests can seed some by other users.
  * It records every request so tests can assert what was sent.
  */
 import { createHash } from "node:crypto";
@@ -24,13 +27,20 @@ export interface RecordedRequest {
 export interface FakeComment {
   id: number;
   body: string;
-  user: { login: string; type: string };
+  user: FakeUser;
   created_at: string;
   updated_at: string;
 }
 
+export interface FakeUser {
+  login: string;
+  type: string;
+}
+
 export interface FakeIssue {
   number: number;
+  /** Who opened it. */
+  user: FakeUser;
   title: string;
   body: string;
   state: "open" | "closed";
@@ -69,8 +79,21 @@ export interface FailureRule {
   times?: number;
 }
 
+/**
+ * Whom the token acts as. An installation token (GITHUB_TOKEN, a GitHub App's) cannot read
+ * `GET /user` (403) and is named by GraphQL's viewer; a user's token is named by `GET /user`.
+ */
+export interface FakeIdentity {
+  readonly kind: "installation" | "user";
+  readonly login: string;
+  /** What GraphQL's viewer answers, when it differs from `login` (default: `login`). */
+  readonly viewerLogin?: string;
+}
+
 export interface FakeGithubOptions {
   readonly token?: string;
+  /** Default: GITHUB_TOKEN's identity, the installation bot github-actions[bot]. */
+  readonly identity?: FakeIdentity;
   readonly owner?: string;
   readonly repo?: string;
   /** Added before answering each request, so that concurrent clients interleave. */
@@ -95,6 +118,7 @@ interface Reply {
 
 export class FakeGithub {
   readonly token: string;
+  readonly identity: FakeIdentity;
   readonly owner: string;
   readonly repo: string;
   readonly requests: RecordedRequest[] = [];
@@ -116,6 +140,7 @@ export class FakeGithub {
 
   constructor(options: FakeGithubOptions = {}) {
     this.token = options.token ?? "ghs_fakeFAKEfake0123456789";
+    this.identity = options.identity ?? { kind: "installation", login: "github-actions[bot]" };
     this.owner = options.owner ?? "acme";
     this.repo = options.repo ?? "stores";
     this.#latencyMs = options.latencyMs ?? 0;
@@ -160,6 +185,7 @@ export class FakeGithub {
     const number = this.#nextNumber++;
     this.issues.set(number, {
       number,
+      user: user("a-contributor"),
       title: fields.title ?? `Pull request ${number}`,
       body: "",
       state: fields.merged ? "closed" : "open",
@@ -171,10 +197,12 @@ export class FakeGithub {
     return number;
   }
 
-  addIssue(fields: Pick<FakeIssue, "title" | "body" | "labels">): number {
+  /** An issue opened by `author`; by default the token's own identity. */
+  addIssue(fields: Pick<FakeIssue, "title" | "body" | "labels">, author?: string): number {
     const number = this.#nextNumber++;
     this.issues.set(number, {
       number,
+      user: user(author ?? this.identity.login),
       ...fields,
       state: "open",
       state_reason: null,
@@ -183,11 +211,12 @@ export class FakeGithub {
     return number;
   }
 
-  addComment(issue: number, body: string, user = "someone"): FakeComment {
+  /** A comment by `author` (default "someone"; the token's own: `fake.identity.login`). */
+  addComment(issue: number, body: string, author = "someone"): FakeComment {
     const comment: FakeComment = {
       id: this.#nextCommentId++,
       body,
-      user: { login: user, type: user.endsWith("[bot]") ? "Bot" : "User" },
+      user: user(author),
       created_at: this.#now(),
       updated_at: this.#now(),
     };
@@ -319,6 +348,8 @@ export class FakeGithub {
         ...(failure.headers === undefined ? {} : { headers: { ...failure.headers } }),
       };
     }
+    if (recorded.method === "GET" && recorded.path === "/user") return this.#authenticatedUser();
+    if (recorded.method === "POST" && recorded.path === "/graphql") return this.#graphql(body);
     const prefix = `/repos/${this.owner}/${this.repo}`;
     if (!recorded.path.startsWith(`${prefix}/`)) return notFound();
     const rest = recorded.path.slice(prefix.length);
@@ -351,7 +382,7 @@ export class FakeGithub {
       const comment = this.addComment(
         Number(r.params[0]),
         String(r.json["body"]),
-        "github-actions[bot]",
+        this.identity.login,
       );
       return { status: 201, body: this.#commentJson(comment) };
     });
@@ -537,6 +568,32 @@ export class FakeGithub {
 
   // ---- helpers ---------------------------------------------------------------------------
 
+  #authenticatedUser(): Reply {
+    if (this.identity.kind === "installation") {
+      return {
+        status: 403,
+        body: {
+          message: "Resource not accessible by integration",
+          documentation_url: "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+        },
+      };
+    }
+    return { status: 200, body: { login: this.identity.login, id: 1, type: "User" } };
+  }
+
+  /** Only the viewer query: the one GraphQL query partoo-links sends. */
+  #graphql(body: string): Reply {
+    const query = String((JSON.parse(body || "{}") as { query?: unknown }).query ?? "");
+    if (!/\bviewer\s*\{\s*login\s*\}/.test(query)) {
+      return {
+        status: 200,
+        body: { errors: [{ message: `fake GitHub: unsupported query ${query}` }] },
+      };
+    }
+    const login = this.identity.viewerLogin ?? this.identity.login;
+    return { status: 200, body: { data: { viewer: { login } } } };
+  }
+
   /** GitHub's page/per_page pagination with a Link header. */
   #page(r: ParsedRequest, items: unknown[]): Reply {
     const perPage = Math.min(100, Math.max(1, Number(r.query.get("per_page") ?? 30)));
@@ -587,6 +644,7 @@ export class FakeGithub {
   #issueJson(issue: FakeIssue): unknown {
     return {
       number: issue.number,
+      user: { ...issue.user },
       title: issue.title,
       body: issue.body,
       state: issue.state,
@@ -677,6 +735,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
 }
 
 class FakeNotFound extends Error {}
+
+function user(login: string): FakeUser {
+  return { login, type: login.endsWith("[bot]") ? "Bot" : "User" };
+}
 
 function notFound(): Reply {
   return {

@@ -136,5 +136,5 @@ describe("GitHub flags of plan, apply and drift", () => {
     expect(closed.stderr).toMatch(/Drift issue: closed/);
     expect(issues[0]!.state).toBe("closed");
     expect(await readFile(path.join(dir, "summary.md"), "utf8")).toContain("Partoo links drift");
-  });
+  }, 60_000);
 });

@@ -22,6 +22,9 @@ afterEach(async () => {
 
 const marked = (pr: number) =>
   fake.comments(pr).filter((comment) => comment.body.includes(PLAN_COMMENT_MARKER));
+/** The requests about the repository, without those that find out whom the token acts as. */
+const repoRequests = () => fake.requests.filter((request) => request.path.startsWith("/repos/"));
+const bot = () => fake.identity.login;
 
 test("two upserts on a pull request with 150 comments leave exactly one plan comment, updated by a PATCH", async () => {
   const pr = fake.addPullRequest();
@@ -36,21 +39,21 @@ test("two upserts on a pull request with 150 comments leave exactly one plan com
   expect(marked(pr)[0]!.body).toBe(`${PLAN_COMMENT_MARKER}\nplan v2`);
   expect(fake.comments(pr)).toHaveLength(151);
 
-  const writes = fake.requests.filter((request) => request.method !== "GET");
+  const writes = repoRequests().filter((request) => request.method !== "GET");
   expect(writes.map((request) => request.method)).toEqual(["POST", "PATCH"]);
   expect(writes[1]!.path).toBe(`/repos/acme/stores/issues/comments/${first.id}`);
   // Both upserts read every page (the plan comment is the 151st), 100 at a time.
-  const reads = fake.requests.filter((request) => request.method === "GET");
+  const reads = repoRequests().filter((request) => request.method === "GET");
   expect(reads.map((request) => request.query["page"] ?? "1")).toEqual(["1", "2", "1", "2"]);
   expect(reads.every((request) => request.query["per_page"] === "100")).toBe(true);
 });
 
 test("upsert finds a plan comment on a later page, deletes older duplicates and leaves quotes alone", async () => {
   const pr = fake.addPullRequest();
-  const older = fake.addComment(pr, `${PLAN_COMMENT_MARKER}\nold plan`, "github-actions[bot]");
+  const older = fake.addComment(pr, `${PLAN_COMMENT_MARKER}\nold plan`, bot());
   for (let i = 0; i < 110; i++) fake.addComment(pr, `comment ${i}`);
-  const quote = fake.addComment(pr, `see the plan above ${PLAN_COMMENT_MARKER}`);
-  const newest = fake.addComment(pr, `${PLAN_COMMENT_MARKER}\nnewer plan`, "github-actions[bot]");
+  const quote = fake.addComment(pr, `see the plan above ${PLAN_COMMENT_MARKER}`, bot());
+  const newest = fake.addComment(pr, `${PLAN_COMMENT_MARKER}\nnewer plan`, bot());
 
   const result = await publisher.upsertPullRequestComment(pr, PLAN_COMMENT_MARKER, "fresh plan");
 

@@ -78,7 +78,7 @@ describe("partoo-links import", () => {
     });
     const markdown = await run("import", "--code", "lyon-01", "--format", "markdown");
     expect(markdown.stdout).toBe(
-      "### partoo-links import\n\n**Import: 1 store written to stores, 0 skipped, 0 errors**\n\n| store | result |\n|---|---|\n| `lyon-01` | ➕ stores/lyon-01.yaml: 1 link |\n",
+      "### partoo-links import\n\n**Import\\: 1 store written to stores, 0 skipped, 0 errors**\n\n| store | result |\n|---|---|\n| `lyon-01` | ➕ stores/lyon-01.yaml\\: 1 link |\n",
     );
     const github = await run("import", "--code", "nowhere-9", "--format", "github");
     expect(github.stdout).toContain(

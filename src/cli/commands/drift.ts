@@ -34,7 +34,11 @@ import type { Plan, StorePlan } from "../../core/plan.js";
 import type { StateDocument, StoreRecord } from "../../core/model.js";
 import { recordDriftCheck } from "../../core/record.js";
 import { plural } from "../../core/render/describe.js";
-import { renderPlanAs, renderPlanMarkdown } from "../../core/render/index.js";
+import {
+  renderPlanAs,
+  renderPlanMarkdown,
+  SUMMARY_MARKDOWN_MAX_LENGTH,
+} from "../../core/render/index.js";
 import { openStateBackend } from "../../state/open.js";
 import { createPartooClient } from "../../partoo/client.js";
 import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
@@ -121,7 +125,11 @@ async function runDrift({ options, io }: CommandContext): Promise<number> {
     }),
   );
   await appendSummaryIfSet(io, () =>
-    renderPlanMarkdown(plan, { title: TITLE, label: "Drift", maxLength: 500_000 }),
+    renderPlanMarkdown(plan, {
+      title: TITLE,
+      label: "Drift",
+      maxLength: SUMMARY_MARKDOWN_MAX_LENGTH,
+    }),
   );
   if (options["issue"] === true) await syncIssue(io, plan);
   if (plan.failedStores.length > 0) return 1;

@@ -33,7 +33,12 @@ import { InputError, UsageError } from "../../errors.js";
 import { selectStoresToPush } from "../../core/select.js";
 import { buildLivePlan, buildOfflinePlan } from "../../core/build-plan.js";
 import { planHasChanges, type Plan } from "../../core/plan.js";
-import { renderPlanAs, renderPlanJson, renderPlanMarkdown } from "../../core/render/index.js";
+import {
+  renderPlanAs,
+  renderPlanJson,
+  renderPlanMarkdown,
+  SUMMARY_MARKDOWN_MAX_LENGTH,
+} from "../../core/render/index.js";
 import { openStateBackend } from "../../state/open.js";
 import { createPartooClient } from "../../partoo/client.js";
 import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
@@ -41,8 +46,6 @@ import { createGithubPublisher, PLAN_COMMENT_MARKER } from "../../github/publish
 import { pullRequestFromEvent } from "../../github/event.js";
 
 const FORMATS = ["text", "json", "markdown", "github"] as const;
-/** The job summary takes up to 1 MiB; the plan is cut well below, with a note. */
-const SUMMARY_MAX_LENGTH = 500_000;
 
 export const planCommand: Command = {
   name: "plan",
@@ -140,7 +143,9 @@ async function runPlan({ options, io }: CommandContext): Promise<number> {
   io.stdout.write(
     renderPlanAs(format, plan, { color: useColor(io), fileOf: storeFileOf(options, io, entries) }),
   );
-  await appendSummaryIfSet(io, () => renderPlanMarkdown(plan, { maxLength: SUMMARY_MAX_LENGTH }));
+  await appendSummaryIfSet(io, () =>
+    renderPlanMarkdown(plan, { maxLength: SUMMARY_MARKDOWN_MAX_LENGTH }),
+  );
   if (options["comment"] === true) await commentPlan(io, plan);
   if (plan.failedStores.length > 0) return 1;
   return options["detailed-exitcode"] === true && planHasChanges(plan) ? 2 : 0;

@@ -1,5 +1,10 @@
 export { renderPlanJson } from "./json.js";
-export { renderPlanMarkdown, MARKDOWN_MAX_LENGTH, type MarkdownOptions } from "./markdown.js";
+export {
+  renderPlanMarkdown,
+  MARKDOWN_MAX_LENGTH,
+  SUMMARY_MARKDOWN_MAX_LENGTH,
+  type MarkdownOptions,
+} from "./markdown.js";
 export { renderPlanText, type TextOptions } from "./text.js";
 export { summaryLine } from "./describe.js";
 export { renderPlanGithub, type GithubOptions } from "./github.js";

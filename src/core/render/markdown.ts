@@ -14,6 +14,7 @@ import {
   storeCounts,
   summaryLine,
 } from "./describe.js";
+import { escapeHtml, escapeMarkdown, markdownCode as code } from "./escape.js";
 
 export interface MarkdownOptions {
   /** The most characters to produce (default 60,000: room under GitHub's 65,536 for a marker and a footer). */
@@ -29,6 +30,11 @@ export interface MarkdownOptions {
 const FULL_PLAN_HINT = "Run `partoo-links plan` or see the job log for the full plan.";
 
 export const MARKDOWN_MAX_LENGTH = 60_000;
+/**
+ * The most characters of a report in the job summary: far more than a comment takes, and
+ * under GitHub's 1 MiB per step for plain text (appendStepSummary cuts by bytes anyway).
+ */
+export const SUMMARY_MARKDOWN_MAX_LENGTH = 500_000;
 /** Past this many stores or changes, each store's table is folded. */
 const FOLD_STORES = 5;
 const FOLD_CHANGES = 40;
@@ -147,17 +153,10 @@ function yesNo(value: boolean): string {
   return value ? "yes" : "no";
 }
 
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** Text that must render literally in Markdown and in table cells (URLs come from files). */
+/**
+ * Text that must render literally in Markdown, in table cells too: the one strict Markdown
+ * escaper (escape.ts), under the name the other renderers import.
+ */
 export function escapeText(text: string): string {
-  return escapeHtml(text)
-    .replace(/([\\`*_[\]|#~!])/g, "\\$1")
-    .replace(/\r?\n/g, " ");
+  return escapeMarkdown(text);
 }

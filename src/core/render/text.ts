@@ -1,4 +1,7 @@
-/** The plan as terminal text, Terraform-like: `+` create, `~` update, `-` delete. */
+/**
+ * The plan as terminal text, Terraform-like: `+` create, `~` update, `-` delete. Every value
+ * from outside (codes, addresses, types, URLs, messages) goes through `v`, the text escaper.
+ */
 import type { Plan, PlanChange, StorePlan } from "../plan.js";
 import {
   describeOrigin,
@@ -9,6 +12,7 @@ import {
   REMOVED_NOTE,
   summaryLine,
 } from "./describe.js";
+import { escapeTextValue as v, guardCommands } from "./escape.js";
 
 export interface TextOptions {
   /** ANSI colours; the command decides (a terminal, and no NO_COLOR). */
@@ -54,33 +58,37 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   if (removed.length > 0) {
     lines.push(`Store files deleted: ${REMOVED_NOTE}.`);
     for (const store of removed) {
-      const types = store.managedTypes.length > 0 ? store.managedTypes.join(", ") : "no types";
-      lines.push(`  ${paint.delete("-")} ${store.code} (${store.address}): managed ${types}`);
+      const types =
+        store.managedTypes.length > 0 ? store.managedTypes.map(v).join(", ") : "no types";
+      lines.push(`  ${paint.delete("-")} ${v(store.code)} (${v(store.address)}): managed ${types}`);
     }
     lines.push("");
   }
   if (plan.failedStores.length > 0) {
     lines.push("Could not read the live links of:");
     for (const failure of plan.failedStores) {
-      lines.push(`  ${paint.warn("!")} ${failure.code} (${failure.address}): ${failure.message}`);
+      lines.push(
+        `  ${paint.warn("!")} ${v(failure.code)} (${v(failure.address)}): ${v(failure.message)}`,
+      );
     }
     lines.push("");
   }
   if (plan.warnings.length > 0) {
     lines.push("Warnings:");
     for (const warning of plan.warnings) {
-      lines.push(`  ${paint.warn("!")} ${warning.code}: ${warning.message}`);
+      lines.push(`  ${paint.warn("!")} ${v(warning.code)}: ${v(warning.message)}`);
     }
     lines.push("");
   }
   lines.push(paint.bold(summaryLine(plan, options.label)));
-  return `${lines.join("\n")}\n`;
+  // Values are escaped already; this keeps any line from ever being a workflow command.
+  return guardCommands(`${lines.join("\n")}\n`);
 }
 
 function storeLines(store: StorePlan, live: boolean, paint: Palette): string[] {
   const sign = store.reason === "pruned" ? paint.delete("-") : paint.update("~");
   const lines = [
-    `${sign} ${paint.bold(store.code)} (${store.address}): ${describeReason(store.reason)}`,
+    `${sign} ${paint.bold(v(store.code))} (${v(store.address)}): ${describeReason(store.reason)}`,
   ];
   if (store.changes.length === 0) lines.push(`    ${paint.dim(NO_LINK_CHANGES)}`);
   let type: string | undefined;
@@ -88,16 +96,16 @@ function storeLines(store: StorePlan, live: boolean, paint: Palette): string[] {
     if (change.type !== type) {
       type = change.type;
       const cleared = store.clearedTypes?.includes(type) === true;
-      lines.push(`    ${type}${cleared ? paint.dim(" (gone from the file: cleared)") : ""}`);
+      lines.push(`    ${v(type)}${cleared ? paint.dim(" (gone from the file: cleared)") : ""}`);
     }
     lines.push(`      ${changeLine(change, live, paint)}`);
   }
   if (store.unmanagedTypes !== undefined && store.unmanagedTypes.length > 0) {
     lines.push(
-      `    ${paint.dim(`unmanaged, left as they are: ${store.unmanagedTypes.join(", ")}`)}`,
+      `    ${paint.dim(`unmanaged, left as they are: ${store.unmanagedTypes.map(v).join(", ")}`)}`,
     );
   }
-  for (const warning of store.warnings) lines.push(`    ${paint.warn("!")} ${warning}`);
+  for (const warning of store.warnings) lines.push(`    ${paint.warn("!")} ${v(warning)}`);
   return lines;
 }
 
@@ -110,10 +118,10 @@ function changeLine(change: PlanChange, live: boolean, paint: Palette): string {
   const suffix = notes.length > 0 ? ` (${notes.join(", ")})` : "";
   switch (change.op) {
     case "create":
-      return `${paint.create("+")} ${change.url}${suffix}`;
+      return `${paint.create("+")} ${v(change.url)}${suffix}`;
     case "update":
-      return `${paint.update("~")} ${change.url}: ${preferredWord(change.wasPreferred === true)} → ${preferredWord(change.preferred)}${paint.dim(suffix)}`;
+      return `${paint.update("~")} ${v(change.url)}: ${preferredWord(change.wasPreferred === true)} → ${preferredWord(change.preferred)}${paint.dim(suffix)}`;
     case "delete":
-      return `${paint.delete("-")} ${change.url}${paint.dim(suffix)}`;
+      return `${paint.delete("-")} ${v(change.url)}${paint.dim(suffix)}`;
   }
 }

@@ -114,7 +114,7 @@ describe("partoo-links validate", () => {
       /^### partoo-links validate\n\n❌ \*\*3 errors in 2 of 4 files\*\*\n/,
     );
     expect(result.stdout).toContain(
-      "| `stores/paris-01.yaml` | 7:7 | error | SHOP\\_ONLINE has two preferred links (lines 5 and 7); keep one |",
+      "| `stores/paris-01.yaml` | 7:7 | error | SHOP\\_ONLINE has two preferred links \\(lines 5 and 7\\); keep one |",
     );
   });
 

@@ -154,7 +154,7 @@ describe("the Markdown report", () => {
         "",
         "| store | result | details |",
         "| --- | --- | --- |",
-        "| `nice-03` | ❌ failed | Partoo POST /business/c-nice-03/place_action_links: 400 \\| bad URL |",
+        "| `nice-03` | ❌ failed | Partoo POST /business/c-nice-03/place\\_action\\_links\\: 400 \\| bad URL |",
         "| `rennes-05` | ⏸️ not started |  |",
         "| `paris-01` | ✅ applied | 2 created, 1 updated, 1 lost responses resolved |",
         "",

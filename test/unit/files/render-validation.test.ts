@@ -53,7 +53,7 @@ describe("validation renderers", () => {
     expect(renderValidationText(report)).toBe(
       [
         "stores/a,b.yaml:9:3: SHOP_ONLINE has two preferred links (lines 7 and 9); keep one",
-        "stores/c.yaml: 100% wrong\r\nreally",
+        "stores/c.yaml: 100% wrong really",
         "stores/x.yml: warning: ignored: store files end in .yaml; rename it to x.yaml",
         "2 errors in 2 of 2 files, 1 warning",
         "",
@@ -108,9 +108,9 @@ describe("validation renderers", () => {
       "",
       "| file | line | severity | problem |",
       "|---|---:|---|---|",
-      "| `stores/a,b.yaml` | 9:3 | error | SHOP\\_ONLINE has two preferred links (lines 7 and 9); keep one |",
+      "| stores/a,b.yaml | 9:3 | error | SHOP\\_ONLINE has two preferred links \\(lines 7 and 9\\); keep one |",
       "| `stores/c.yaml` |  | error | 100% wrong really |",
-      "| `stores/x.yml` |  | warning | ignored: store files end in .yaml; rename it to x.yaml |",
+      "| `stores/x.yml` |  | warning | ignored\\: store files end in .yaml; rename it to x.yaml |",
       "",
     ]);
     expect(renderValidationMarkdown({ files: 3, issues: [] })).toBe(

@@ -99,7 +99,7 @@ describe("the Markdown rendering", () => {
   });
 
   test("of an offline plan says it is offline", () => {
-    expect(renderPlanMarkdown(fleetOfflinePlan())).toMatch(/^> Offline plan: /m);
+    expect(renderPlanMarkdown(fleetOfflinePlan())).toMatch(/^> Offline plan\\: /m);
   });
 
   test("folds each store in <details> when the plan is long", () => {
@@ -126,9 +126,9 @@ describe("the Markdown rendering", () => {
     expect(renderPlanMarkdown(bigPlan(20), { maxLength: 2_000 })).toContain("Cut here");
   });
 
-  test("renders URLs literally, even with Markdown or HTML in them", () => {
+  test("renders URLs literally, even with Markdown or HTML in them, and not as links", () => {
     expect(escapeText("https://x.example/a|b<script>_c_*d*")).toBe(
-      "https://x.example/a\\|b&lt;script&gt;\\_c\\_\\*d\\*",
+      "https\\://x.example/a\\|b&lt;script&gt;\\_c\\_\\*d\\*",
     );
   });
 });

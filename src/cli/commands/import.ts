@@ -37,11 +37,18 @@ import {
   type PartooApi,
 } from "../../partoo/client.js";
 import { desiredFromLive, renderStoreYaml } from "../../importer/store-yaml.js";
+import {
+  businessIdProblem,
+  liveUrlProblem,
+  plainName,
+  quoted,
+  storeCodeProblem,
+} from "../../importer/partoo-values.js";
+
+/** A code or id from Partoo as it names a line of the report: quoted when it is not plain. */
+const quotedWhat = (what: string) => (/^[\x20-\x7e]+$/.test(what) ? what : quoted(what));
 
 const FORMATS = ["text", "json", "markdown", "github"] as const;
-
-/** A code that can be a file name and a store code (SPEC §2). */
-const FILE_CODE = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export const importCommand: Command = {
   name: "import",
@@ -211,7 +218,7 @@ async function findAll(client: PartooApi, byId: boolean, skips: Skip[]): Promise
   for (const business of businesses) {
     if (business.code === null || business.code === "") {
       skips.push({
-        what: `business ${business.id} (${business.name})`,
+        what: quotedWhat(`business ${business.id} (${plainName(business.name)})`),
         reason: "has no store code; import it with --by-id, or give it a code in Partoo",
         error: false,
       });
@@ -263,13 +270,8 @@ async function importOne(
 ): Promise<Imported | Skip> {
   const code = context.byId ? business.id : business.code!;
   const what = context.byId ? `business ${business.id}` : code;
-  if (!FILE_CODE.test(code)) {
-    return {
-      what,
-      reason: `the code cannot be a file name (1 to 100 of A-Z a-z 0-9 . _ -, starting with a letter or digit); rename it in Partoo or import it with --by-id`,
-      error: true,
-    };
-  }
+  const invalid = businessIdProblem(business.id) ?? storeCodeProblem(code);
+  if (invalid !== undefined) return { what: quotedWhat(what), reason: invalid, error: true };
   const filePath = path.join(context.dir, `${code}.yaml`);
   const file = path.relative(context.io.cwd, filePath);
   if (!context.force && (await exists(filePath))) {
@@ -289,10 +291,13 @@ async function importOne(
     if (!(error instanceof AppError)) throw error;
     return { what, reason: error.message, error: true };
   }
+  const badUrl = liveUrlProblem(live);
+  if (badUrl !== undefined) return { what, reason: badUrl, error: true };
   const text = renderStoreYaml(desiredFromLive(code, businessId, live), {
     businessId: business.id,
     name: business.name,
     date: new Date().toISOString().slice(0, 10),
+    live,
   });
   // What we write must load back as the same store, or the state would not match the file.
   const parsed = parseStoreText(text, file, code);

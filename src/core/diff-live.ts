@@ -32,11 +32,7 @@ import {
 import type { ChangeOrigin, PlanChange } from "./plan.js";
 import { comparableAppliedLinks, recordWarnings, type StoreDiff } from "./diff-offline.js";
 import { comparableUrl } from "./url-compare.js";
-
-/** A record's own entry for `key`, never one inherited from Object.prototype. */
-function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
+import { own } from "./own-key.js";
 
 export interface LiveStoreDiff extends StoreDiff {
   /** The exact body to POST: only the types that differ, each with its complete list. */

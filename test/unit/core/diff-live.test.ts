@@ -1,4 +1,5 @@
 import { planStoreLive } from "../../../src/core/diff-live.js";
+import { planStoreOffline } from "../../../src/core/diff-offline.js";
 import type { DesiredStore, LiveLink, LiveLinks, StoreRecord } from "../../../src/core/model.js";
 import { A, B, C, D, applied, live, recordOf, show, store, want } from "./plan-fixtures.js";
 
@@ -419,5 +420,15 @@ describe("type names from outside are only keys", () => {
     const diff = planStoreLive(desired, recordOf(desired, links), liveWith(type, live(`1:${B}`)));
     expect(diff.clearedTypes).toEqual([type]);
     expect(showWrites(diff.writes)).toEqual([`${type}=[]`]);
+  });
+
+  test.each(names)("the offline diff, too, clears a recorded type %s", (type) => {
+    const desired = store({ [S]: want(A) });
+    const links = Object.create(null) as Record<string, ReturnType<typeof applied>>;
+    links[type] = applied(`1:${B}`);
+    links[S] = applied(`9:${A}`);
+    const diff = planStoreOffline(desired, recordOf(desired, links));
+    expect(diff.clearedTypes).toEqual([type]);
+    expect(diff.changes).toEqual([expect.objectContaining({ type, op: "delete", url: B })]);
   });
 });

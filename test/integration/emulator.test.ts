@@ -1,5 +1,5 @@
 /** The emulator over HTTP, as any client sees it (plain fetch, no partoo-links client). */
-import { setLinksBody } from "../../src/partoo/wire.js";
+import type { TypeWrite } from "../../src/core/model.js";
 import {
   seed,
   seedBusiness,
@@ -7,6 +7,11 @@ import {
   TEST_API_KEY,
   type TestEmulator,
 } from "../helpers/emulator.js";
+
+/** A POST body as partoo-api.md documents it (the seed's bare array), built here, not by the client. */
+function documentedBody(writes: readonly TypeWrite[]): unknown {
+  return writes.map((write) => ({ gmb_id: write.type, urls: write.urls }));
+}
 
 let emu: TestEmulator;
 
@@ -63,7 +68,7 @@ describe("the emulator", () => {
 
   test("applies a POST and answers success", async () => {
     emu = await startTestEmulator({ seed: shopSeed() });
-    const body = setLinksBody([
+    const body = documentedBody([
       {
         type: "SHOP_ONLINE",
         urls: [{ id: 1, value: "https://shop.example/a", is_preferred: false }],
@@ -81,7 +86,7 @@ describe("the emulator", () => {
 
   test("refuses bad bodies with 400 in Partoo's error shape", async () => {
     emu = await startTestEmulator({ seed: shopSeed() });
-    const twoPreferred = setLinksBody([
+    const twoPreferred = documentedBody([
       {
         type: "SHOP_ONLINE",
         urls: [
@@ -238,7 +243,7 @@ describe("the emulator", () => {
 
   test("a lost response is applied, then the connection is dropped", async () => {
     emu = await startTestEmulator({ seed: shopSeed(), faults: { loseResponseNext: 1 } });
-    const body = setLinksBody([
+    const body = documentedBody([
       { type: "FOOD_ORDERING", urls: [{ value: "https://order.example/x", is_preferred: false }] },
     ]);
     await expect(call("/business/c-paris-01/place_action_links", { body })).rejects.toThrow();

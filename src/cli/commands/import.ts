@@ -258,7 +258,7 @@ async function findCodes(
 function ambiguous(code: string, matches: readonly Business[]): Skip {
   return {
     what: code,
-    reason: `${matches.length} businesses have this code (${matches.map((b) => b.id).join(", ")}); import them with --by-id, or make the codes unique in Partoo`,
+    reason: `${matches.length} businesses have this code (${matches.map((b) => quotedWhat(b.id)).join(", ")}); import them with --by-id, or make the codes unique in Partoo`,
     error: true,
   };
 }

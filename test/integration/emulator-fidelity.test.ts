@@ -3,6 +3,8 @@
  * only their store, a normalizing server does not make every run re-send, outside type
  * names never crash a live plan or drift, and a body in another shape is refused.
  */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { addBusinesses, codes, startFleet, url, type Fleet } from "./apply-fleet.js";
 import { TEST_API_KEY } from "../helpers/emulator.js";
 
@@ -54,9 +56,15 @@ describe("Google's refusals, passed on by Partoo", () => {
     expect(github.stdout).toMatch(
       /::error file=stores\/lyon-02\.yaml,title=partoo-links apply::lyon-02: .*INVALID_LOCATION_CATEGORY: Google refuses FOOD_DELIVERY for this store's category; remove it from stores\/lyon-02\.yaml/,
     );
-    const markdown = await fleet.run(["apply", "--format", "markdown"]);
-    expect(markdown.stdout).toContain("INVALID_LOCATION_CATEGORY");
-    expect(markdown.stdout).toContain("remove it from stores/lyon-02.yaml");
+    // The job summary is the same Markdown as the pull request's result comment.
+    const summary = path.join(fleet.dir, "summary.md");
+    const markdown = await fleet.run(["apply", "--format", "markdown"], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    for (const text of [markdown.stdout, await readFile(summary, "utf8")]) {
+      expect(text).toMatch(/`lyon-02` \| .* \| .*INVALID_LOCATION_CATEGORY/);
+      expect(text).toContain("remove it from stores/lyon-02.yaml");
+    }
   });
 
   test.each([

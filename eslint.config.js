@@ -15,6 +15,24 @@ export default tseslint.config(
     },
   },
   {
+    // The emulator is a second opinion on partoo-api.md, not an echo of the client.
+    files: ["src/emulator/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)partoo(/|$)",
+              message:
+                "src/emulator implements partoo-api.md on its own: import nothing from src/partoo",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },

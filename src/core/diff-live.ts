@@ -3,8 +3,12 @@
  * Live decides what to send; last-applied only tells where each change comes from.
  *
  * Decisions beyond the spec's words:
- * - Links are matched by exact URL, so a kept link keeps its id and a preferred swap is two
- *   updates. A changed URL is a delete and a create.
+ * - Links are matched by URL once normalized (url-compare.ts: a server may rewrite host case,
+ *   percent-encoding, a trailing slash…), so a kept link keeps its id and a preferred swap is
+ *   two updates. A changed URL is a delete and a create. Live differing from the file only by
+ *   normalization counts as present, with a warning that says so.
+ * - Type names come from outside (live, the state): records are read through `own`, so
+ *   `__proto__` or `constructor` is only ever a type, never a property of Object.prototype.
  * - A URL present twice live in one type is kept once (the copy already in the wanted
  *   preferred state, else the first) and the extra copies are deleted.
  * - One preferred link per type: when a non-editable link is preferred and the file wants
@@ -27,6 +31,8 @@ import {
 } from "./model.js";
 import type { ChangeOrigin, PlanChange } from "./plan.js";
 import { comparableAppliedLinks, recordWarnings, type StoreDiff } from "./diff-offline.js";
+import { comparableUrl } from "./url-compare.js";
+import { own } from "./own-key.js";
 
 export interface LiveStoreDiff extends StoreDiff {
   /** The exact body to POST: only the types that differ, each with its complete list. */
@@ -53,15 +59,21 @@ export function planStoreLive(
   const clearedTypes: LinkType[] = [];
   const managed = [...new Set([...Object.keys(wanted), ...Object.keys(applied ?? {})])].sort();
   for (const type of managed) {
-    const links = wanted[type];
+    const links = own(wanted, type);
     if (links === undefined) clearedTypes.push(type);
-    const result = planTypeLive(type, links ?? [], applied?.[type], live[type] ?? [], warnings);
+    const result = planTypeLive(
+      type,
+      links ?? [],
+      own(applied, type),
+      own(live, type) ?? [],
+      warnings,
+    );
     changes.push(...result.changes);
     if (result.write !== undefined) writes.push(result.write);
   }
   const managedSet = new Set(managed);
   const unmanagedTypes = Object.keys(live)
-    .filter((type) => !managedSet.has(type) && (live[type]?.length ?? 0) > 0)
+    .filter((type) => !managedSet.has(type) && (own(live, type)?.length ?? 0) > 0)
     .sort();
   return { address, changes, writes, clearedTypes, unmanagedTypes, warnings };
 }
@@ -76,12 +88,16 @@ export function planTypeLive(
 ): { changes: PlanChange[]; write?: TypeWrite } {
   const fixed = live.filter((link) => !link.editable);
   const fixedByUrl = new Map<string, LiveLink>();
-  for (const link of fixed) if (!fixedByUrl.has(link.url)) fixedByUrl.set(link.url, link);
+  for (const link of fixed) {
+    const key = comparableUrl(link.url);
+    if (!fixedByUrl.has(key)) fixedByUrl.set(key, link);
+  }
   const editableByUrl = new Map<string, LiveLink[]>();
   for (const link of live) {
     if (!link.editable) continue;
-    const copies = editableByUrl.get(link.url);
-    if (copies === undefined) editableByUrl.set(link.url, [link]);
+    const key = comparableUrl(link.url);
+    const copies = editableByUrl.get(key);
+    if (copies === undefined) editableByUrl.set(key, [link]);
     else copies.push(link);
   }
   const honourPreferred = checkPreferredConflict(type, wanted, fixed, warnings);
@@ -97,16 +113,20 @@ export function planTypeLive(
   const seen = new Set<string>();
   for (const link of wanted) {
     // Store files never list a URL twice in a type (validation); other callers might.
-    if (seen.has(link.url)) continue;
-    seen.add(link.url);
-    const owner = fixedByUrl.get(link.url);
+    const key = comparableUrl(link.url);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const owner = fixedByUrl.get(key);
     if (owner !== undefined) {
       warnings.push(nonEditableWarning(type, link, owner));
       continue;
     }
     const preferred = link.preferred && honourPreferred;
-    const copies = editableByUrl.get(link.url) ?? [];
-    const keep = copies.find((copy) => copy.preferred === preferred) ?? copies[0];
+    const copies = editableByUrl.get(key) ?? [];
+    const keep =
+      copies.find((copy) => copy.url === link.url && copy.preferred === preferred) ??
+      copies.find((copy) => copy.preferred === preferred) ??
+      copies[0];
     if (keep === undefined) {
       changes.push({
         type,
@@ -119,6 +139,7 @@ export function planTypeLive(
       continue;
     }
     kept.add(keep);
+    if (keep.url !== link.url) warnings.push(normalizedWarning(type, link.url, keep.url));
     if (keep.preferred !== preferred) {
       changes.push({
         type,
@@ -130,12 +151,13 @@ export function planTypeLive(
         origin: origin(link.url, link.preferred, keep.preferred),
       });
     }
-    urls.push({ id: keep.id, value: link.url, is_preferred: preferred });
+    // Partoo's spelling of the URL: re-sending ours would only be rewritten again.
+    urls.push({ id: keep.id, value: keep.url, is_preferred: preferred });
   }
-  const wantedUrls = new Set(wanted.map((link) => link.url));
+  const wantedUrls = new Set(wanted.map((link) => comparableUrl(link.url)));
   for (const link of live) {
     if (!link.editable || kept.has(link)) continue;
-    const duplicate = wantedUrls.has(link.url);
+    const duplicate = wantedUrls.has(comparableUrl(link.url));
     changes.push({
       type,
       op: "delete",
@@ -164,11 +186,15 @@ function checkPreferredConflict(
   const fixedPreferred = fixed.find((link) => link.preferred);
   const wantedPreferred = wanted.find((link) => link.preferred);
   if (fixedPreferred === undefined || wantedPreferred === undefined) return true;
-  if (fixedPreferred.url === wantedPreferred.url) return true;
+  if (comparableUrl(fixedPreferred.url) === comparableUrl(wantedPreferred.url)) return true;
   warnings.push(
     `${type}: the file marks ${wantedPreferred.url} preferred, but the non-editable link ${fixedPreferred.url} (owned by someone else) is preferred and cannot be changed; ${wantedPreferred.url} is kept not preferred`,
   );
   return false;
+}
+
+function normalizedWarning(type: LinkType, file: string, live: string): string {
+  return `${type}: Partoo holds ${live} where the file says ${file}: the same URL once normalized (host case, percent-encoding, trailing slash, Unicode form), so it counts as present and is not sent again; write it as Partoo does to silence this warning`;
 }
 
 function nonEditableWarning(type: LinkType, link: DesiredLink, owner: LiveLink): string {
@@ -186,9 +212,9 @@ function originOf(
   applied: readonly AppliedLink[] | undefined,
 ): (url: string, inFile: boolean | undefined, inLive: boolean | undefined) => ChangeOrigin {
   if (applied === undefined) return () => "pending";
-  const last = new Map(applied.map((link) => [link.url, link.preferred]));
+  const last = new Map(applied.map((link) => [comparableUrl(link.url), link.preferred]));
   return (url, inFile, inLive) => {
-    const before = last.get(url);
+    const before = last.get(comparableUrl(url));
     const fileChanged = inFile !== before;
     const liveChanged = inLive !== before;
     if (fileChanged && liveChanged) return "both";

@@ -11,6 +11,7 @@ import {
   type StoreRecord,
 } from "./model.js";
 import type { PlanChange } from "./plan.js";
+import { own } from "./own-key.js";
 
 export interface StoreDiff {
   readonly address: string;
@@ -65,8 +66,8 @@ export function planStoreOffline(
   const clearedTypes: LinkType[] = [];
   const types = [...new Set([...Object.keys(wanted), ...Object.keys(applied)])].sort();
   for (const type of types) {
-    const last = applied[type] ?? [];
-    const links = wanted[type];
+    const last = own(applied, type) ?? [];
+    const links = own(wanted, type);
     if (links === undefined) clearedTypes.push(type);
     const lastByUrl = new Map(last.map((link) => [link.url, link]));
     const wantedUrls = new Set<string>();

@@ -9,6 +9,7 @@ import {
 } from "./model.js";
 import { hashDesiredStore } from "./hash.js";
 import { planStoreLive } from "./diff-live.js";
+import { sameUrl } from "./url-compare.js";
 
 export interface AppliedStore {
   readonly desired: DesiredStore;
@@ -44,8 +45,8 @@ export function recordAfterApply(applied: AppliedStore): StoreRecord {
     links[type] = wanted.map((link) => {
       // Ours first; a non-editable link with the same URL counts as present (SPEC §3).
       const match =
-        present.find((candidate) => candidate.editable && candidate.url === link.url) ??
-        present.find((candidate) => candidate.url === link.url);
+        present.find((candidate) => candidate.editable && sameUrl(candidate.url, link.url)) ??
+        present.find((candidate) => sameUrl(candidate.url, link.url));
       if (match === undefined) {
         throw new Error(`recordAfterApply(${desired.code}): ${type} ${link.url} is not live`);
       }

@@ -9,7 +9,7 @@
  * that leaves one out or changes its value or preference (what partoo-links must never
  * do); re-sending it unchanged with its id is accepted.
  */
-import { isObject, setLinksBodyList } from "../partoo/wire.js";
+import { bodyList, isRecord as isObject, type BodyShape } from "./api-doc.js";
 
 export interface StoredLink {
   id: number;
@@ -24,6 +24,13 @@ export interface FieldError {
   readonly message: string;
 }
 
+export interface WriteRules {
+  /** The body shape accepted (default "array", the seed document's). */
+  readonly shape?: BodyShape;
+  /** Types Google refuses for this business, with Google's error code. */
+  readonly refusals?: ReadonlyMap<string, string>;
+}
+
 /**
  * The new list of each type in the body (links to create have id 0), or the errors that
  * refuse the whole body.
@@ -32,16 +39,27 @@ export function planWrite(
   current: ReadonlyMap<string, readonly StoredLink[]>,
   body: unknown,
   types: ReadonlySet<string>,
+  rules: WriteRules = {},
 ): { plans: Map<string, StoredLink[]>; errors: FieldError[] } {
+  const shape = rules.shape ?? "array";
+  const refusals = rules.refusals ?? new Map<string, string>();
   const plans = new Map<string, StoredLink[]>();
-  const list = setLinksBodyList(body);
+  const list = bodyList(body, shape);
   if (list === undefined) {
-    const message = "Invalid input type: expected the list of place action links.";
+    const message =
+      shape === "array"
+        ? "Invalid input type: expected a list of place action links."
+        : 'Invalid input type: expected {"place_action_links": [...]}.';
     return { plans, errors: [{ path: ["_schema"], message }] };
   }
   const errors: FieldError[] = [];
   list.forEach((entry, i) => {
     const plan = planType(current, types, entry, [i], errors);
+    if (plan !== undefined && plan.links.length > 0 && refusals.has(plan.type)) {
+      // How Partoo passes Google's refusal on is not documented: a 400 naming the code.
+      const message = `${refusals.get(plan.type)}: Google refused the place action type ${plan.type} for this location.`;
+      errors.push({ path: [i, "gmb_id"], message });
+    }
     if (plan === undefined) return;
     if (plans.has(plan.type)) {
       errors.push({ path: [i, "gmb_id"], message: `${plan.type} appears twice in the body.` });
@@ -149,22 +167,26 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Field errors as Partoo nests them: `{"0": {"urls": {"1": {"id": ["…"]}}}}`. */
+/**
+ * Field errors as Partoo nests them: `{"0": {"urls": {"1": {"id": ["…"]}}}}`. A path may hold
+ * a client's field name (`__proto__`, `constructor`): nodes have no prototype to reach.
+ */
 export function nestErrors(errors: readonly FieldError[]): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
+  const root = bare();
   for (const { path, message } of errors) {
     let node = root;
     for (const key of path) {
-      const child = node[String(key)];
+      const child = Object.hasOwn(node, String(key)) ? node[String(key)] : undefined;
       if (isObject(child)) {
         node = child;
       } else {
-        const next: Record<string, unknown> = {};
+        const next = bare();
         node[String(key)] = next;
         node = next;
       }
     }
-    const messages = Array.isArray(node["_messages"]) ? (node["_messages"] as string[]) : [];
+    const previous = Object.hasOwn(node, "_messages") ? node["_messages"] : undefined;
+    const messages = Array.isArray(previous) ? (previous as string[]) : [];
     node["_messages"] = [...messages, message];
   }
   return collapse(root) as Record<string, unknown>;
@@ -173,10 +195,14 @@ export function nestErrors(errors: readonly FieldError[]): Record<string, unknow
 /** Turns `{_messages: [...]}` leaves into plain lists, as marshmallow-style errors are. */
 function collapse(node: Record<string, unknown>): unknown {
   const entries = Object.entries(node).filter(([key]) => key !== "_messages");
-  const messages = node["_messages"] as string[] | undefined;
+  const messages = Object.hasOwn(node, "_messages") ? (node["_messages"] as string[]) : undefined;
   if (entries.length === 0) return messages ?? [];
-  const result: Record<string, unknown> = {};
+  const result = bare();
   if (messages !== undefined) result["_schema"] = messages;
   for (const [key, value] of entries) result[key] = collapse(value as Record<string, unknown>);
   return result;
+}
+
+function bare(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
 }

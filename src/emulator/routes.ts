@@ -1,5 +1,11 @@
 /** The emulator's routes under /v2, and the business search (pure functions over the store's data). */
-import { BUSINESS_STATUSES, SEARCH_PER_PAGE, type Business } from "../partoo/wire.js";
+import {
+  DEFAULT_PER_PAGE,
+  DOCUMENTED_STATUSES,
+  MAX_PER_PAGE,
+  statusFilter,
+  type WireBusiness,
+} from "./api-doc.js";
 
 export interface Route {
   readonly name: "search" | "business" | "links";
@@ -38,24 +44,24 @@ function integerParam(params: URLSearchParams, name: string, fallback: number): 
 
 /**
  * GET /business/search: `page`, `per_page` (default 30, at most 100), `code`, and `status`
- * (default open; repeated or comma-separated), answered in Partoo's page shape.
+ * (one comma-separated value, default open; of a repeated parameter only the first value
+ * counts, as on a typical server), answered in Partoo's page shape.
  */
 export function searchBusinesses(
-  businesses: readonly Business[],
+  businesses: readonly WireBusiness[],
   query: string,
 ): { status: number; body: unknown } {
   const params = new URLSearchParams(query);
   const page = integerParam(params, "page", 1);
-  const perPage = integerParam(params, "per_page", 30);
-  const statuses = params.getAll("status").flatMap((value) => value.split(","));
-  const wanted = statuses.length === 0 ? ["open"] : statuses;
+  const perPage = integerParam(params, "per_page", DEFAULT_PER_PAGE);
+  const wanted = statusFilter(params);
   const problems: Record<string, string[]> = {};
   if (page === undefined || page < 1) problems["page"] = ["Must be greater than or equal to 1."];
-  if (perPage === undefined || perPage < 1 || perPage > SEARCH_PER_PAGE) {
-    problems["per_page"] = [`Must be between 1 and ${SEARCH_PER_PAGE}.`];
+  if (perPage === undefined || perPage < 1 || perPage > MAX_PER_PAGE) {
+    problems["per_page"] = [`Must be between 1 and ${MAX_PER_PAGE}.`];
   }
-  if (wanted.some((status) => !(BUSINESS_STATUSES as readonly string[]).includes(status))) {
-    problems["status"] = [`Must be one of: ${BUSINESS_STATUSES.join(", ")}.`];
+  if (wanted.some((status) => !DOCUMENTED_STATUSES.includes(status))) {
+    problems["status"] = [`Must be one of: ${DOCUMENTED_STATUSES.join(", ")}.`];
   }
   if (page === undefined || perPage === undefined || Object.keys(problems).length > 0) {
     return { status: 400, body: { error: { json: problems } } };

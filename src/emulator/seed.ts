@@ -4,10 +4,12 @@
  * "urls": [{"id", "value", "is_preferred", "is_editable"}]}]}]}`. Keys Partoo returns
  * besides these are ignored, so a real API response can be pasted in. For convenience a
  * link may leave out `id` (one is given), `is_preferred` (false) and `is_editable` (true).
+ * One key of the emulator's own: `google_refusals: {"FOOD_DELIVERY": "INVALID_LOCATION_CATEGORY"}`
+ * makes a POST that gives links to such a type a 400 naming Google's code.
  */
 import { readFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
-import { BUSINESS_STATUSES, isObject } from "../partoo/wire.js";
+import { DOCUMENTED_STATUSES, GOOGLE_ERROR_CODES, isRecord as isObject } from "./api-doc.js";
 
 export interface SeedUrl {
   readonly id?: number;
@@ -27,6 +29,8 @@ export interface SeedBusiness {
   readonly name?: string;
   readonly status?: string;
   readonly place_action_links?: readonly SeedTypeLinks[];
+  /** The emulator's own: types Google refuses for this business, with Google's error code. */
+  readonly google_refusals?: Readonly<Record<string, string>>;
 }
 
 export interface SeedDocument {
@@ -64,24 +68,40 @@ export function parseSeed(data: unknown): SeedDocument {
       throw new SeedError(`${at}.code`, "expected a non-empty string or null");
     }
     const status = raw["status"] ?? "open";
-    if (typeof status !== "string" || !(BUSINESS_STATUSES as readonly string[]).includes(status)) {
-      throw new SeedError(`${at}.status`, `expected one of ${BUSINESS_STATUSES.join(", ")}`);
+    if (typeof status !== "string" || !DOCUMENTED_STATUSES.includes(status)) {
+      throw new SeedError(`${at}.status`, `expected one of ${DOCUMENTED_STATUSES.join(", ")}`);
     }
     const name = raw["name"] ?? code ?? id;
     if (typeof name !== "string") throw new SeedError(`${at}.name`, "expected a string");
     const links = raw["place_action_links"] ?? [];
     if (!Array.isArray(links)) throw new SeedError(`${at}.place_action_links`, "expected a list");
+    const refusals = parseRefusals(raw["google_refusals"], `${at}.google_refusals`);
     return {
       id,
       code,
       name,
       status,
+      ...(refusals === undefined ? {} : { google_refusals: refusals }),
       place_action_links: links.map((entry: unknown, j) =>
         parseTypeLinks(entry, `${at}.place_action_links[${j}]`, linkIds),
       ),
     };
   });
   return { businesses };
+}
+
+function parseRefusals(raw: unknown, at: string): Record<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObject(raw)) throw new SeedError(at, 'expected {"TYPE": "GOOGLE_CODE"}');
+  // Null prototype: a type named __proto__ or constructor is only a key.
+  const refusals = Object.create(null) as Record<string, string>;
+  for (const [type, code] of Object.entries(raw)) {
+    if (typeof code !== "string" || !GOOGLE_ERROR_CODES.includes(code)) {
+      throw new SeedError(`${at}.${type}`, `expected one of ${GOOGLE_ERROR_CODES.join(", ")}`);
+    }
+    refusals[type] = code;
+  }
+  return refusals;
 }
 
 function parseTypeLinks(entry: unknown, at: string, linkIds: Set<number>): SeedTypeLinks {

@@ -12,6 +12,7 @@ import { loadDemoSeed, type SeedDocument } from "./seed.js";
 import { headerValue, matchRoute, searchBusinesses } from "./routes.js";
 import { EmulatorStore } from "./store.js";
 import { nestErrors } from "./check-write.js";
+import { KEY_HEADER, type BodyShape } from "./api-doc.js";
 
 export interface EmulatorOptions {
   /** Default 0: a free port. The server listens on 127.0.0.1 only. */
@@ -35,6 +36,10 @@ export interface EmulatorOptions {
   readonly types?: readonly string[];
   /** How GET shows a type without links (default "omit"). */
   readonly emptyTypes?: "omit" | "keep";
+  /** The POST body shape accepted (default "array", the seed document's; see api-doc.ts). */
+  readonly bodyShape?: BodyShape;
+  /** Store URLs normalized as some servers do (host case, default port, percent-encoding, NFC, trailing slash). */
+  readonly normalizeUrls?: boolean;
   /** Called when each request is answered (or its response lost). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -87,6 +92,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new EmulatorStore(options.seed ?? (await loadDemoSeed()), {
     ...(options.types === undefined ? {} : { types: options.types }),
     ...(options.emptyTypes === undefined ? {} : { emptyTypes: options.emptyTypes }),
+    ...(options.bodyShape === undefined ? {} : { bodyShape: options.bodyShape }),
+    ...(options.normalizeUrls === undefined ? {} : { normalizeUrls: options.normalizeUrls }),
   });
   const faults = new FaultInjector(options.faults, options.random);
   const limiter = new RollingRateLimit(
@@ -134,7 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       x.entry.fault = "server-error";
       return reply(x, early.status, { error: "Service temporarily unavailable" });
     }
-    const key = headerValue(x.req.headers["x-apikey"]);
+    const key = headerValue(x.req.headers[KEY_HEADER]);
     const knownKey =
       options.apiKey === undefined || key === options.apiKey || providerKeys.has(key);
     if (key === "" || !knownKey) {

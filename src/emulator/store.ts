@@ -3,8 +3,14 @@
  * (check-write.ts) before anything changes; then, per type in the body, new links get ids
  * and the type's list is replaced. Types absent from the body are untouched.
  */
-import type { Business, WireTypeLinks } from "../partoo/wire.js";
+import {
+  DOCUMENTED_TYPES,
+  type BodyShape,
+  type WireBusiness,
+  type WireTypeLinks,
+} from "./api-doc.js";
 import { planWrite, type FieldError, type StoredLink } from "./check-write.js";
+import { normalizeLikeServer } from "./normalize-url.js";
 import {
   parseSeed,
   type SeedBusiness,
@@ -16,15 +22,7 @@ import {
 export type { FieldError } from "./check-write.js";
 
 /** The types the emulated Partoo accepts: the documented ones (partoo-api.md). */
-export const EMULATED_TYPES: readonly string[] = [
-  "APPOINTMENT",
-  "ONLINE_APPOINTMENT",
-  "DINING_RESERVATION",
-  "FOOD_ORDERING",
-  "FOOD_DELIVERY",
-  "FOOD_TAKEOUT",
-  "SHOP_ONLINE",
-];
+export const EMULATED_TYPES: readonly string[] = DOCUMENTED_TYPES;
 
 interface StoredBusiness {
   id: string;
@@ -33,12 +31,18 @@ interface StoredBusiness {
   status: string;
   /** By type, in the order types first appeared. */
   links: Map<string, StoredLink[]>;
+  /** Types Google refuses for this business → Google's error code. */
+  refusals: Map<string, string>;
 }
 
 export interface StoreOptions {
   readonly types?: readonly string[];
   /** How GET shows a type without links: left out (default) or with `urls: []`. Both are handled by the client. */
   readonly emptyTypes?: "omit" | "keep";
+  /** The POST body shape accepted (default "array", the seed document's). */
+  readonly bodyShape?: BodyShape;
+  /** Store URLs as a normalizing server would (host case, default port, percent-encoding, NFC, trailing slash). */
+  readonly normalizeUrls?: boolean;
 }
 
 export class EmulatorStore {
@@ -48,11 +52,15 @@ export class EmulatorStore {
   readonly #byCode = new Map<string, StoredBusiness>();
   readonly #types: ReadonlySet<string>;
   readonly #emptyTypes: "omit" | "keep";
+  readonly #bodyShape: BodyShape;
+  readonly #normalizeUrls: boolean;
   #nextLinkId = 1;
 
   constructor(seed: SeedDocument, options: StoreOptions = {}) {
     this.#types = new Set(options.types ?? EMULATED_TYPES);
     this.#emptyTypes = options.emptyTypes ?? "omit";
+    this.#bodyShape = options.bodyShape ?? "array";
+    this.#normalizeUrls = options.normalizeUrls ?? false;
     const checked = parseSeed(seed);
     // Seed ids first, so that links seeded without an id never take one a later link names.
     for (const business of checked.businesses) {
@@ -79,11 +87,11 @@ export class EmulatorStore {
   }
 
   /** Every business, in seed order, as Partoo's search shows it. */
-  list(): Business[] {
+  list(): WireBusiness[] {
     return this.#businesses.map(({ id, code, name, status }) => ({ id, code, name, status }));
   }
 
-  business(address: string): Business | undefined {
+  business(address: string): WireBusiness | undefined {
     const found = this.#find(address);
     return found === undefined
       ? undefined
@@ -111,6 +119,7 @@ export class EmulatorStore {
       name: checked.name ?? checked.id,
       status: checked.status ?? "open",
       links: new Map(),
+      refusals: new Map(Object.entries(checked.google_refusals ?? {})),
     };
     this.#businesses.push(stored);
     this.#byId.set(stored.id, stored);
@@ -152,6 +161,13 @@ export class EmulatorStore {
     return false;
   }
 
+  /** Makes Google refuse `type` for this business with `code` (undefined: accept it again). */
+  refuseType(address: string, type: string, code: string | undefined): void {
+    const { refusals } = this.#require(address);
+    if (code === undefined) refusals.delete(type);
+    else refusals.set(type, code);
+  }
+
   setStatus(address: string, status: string): void {
     this.#require(address).status = status;
   }
@@ -162,12 +178,20 @@ export class EmulatorStore {
    */
   applyWrite(address: string, body: unknown): FieldError[] {
     const business = this.#require(address);
-    const { plans, errors } = planWrite(business.links, body, this.#types);
+    const { plans, errors } = planWrite(business.links, body, this.#types, {
+      shape: this.#bodyShape,
+      refusals: business.refusals,
+    });
     if (errors.length > 0) return errors;
+    const stored = (value: string) => (this.#normalizeUrls ? normalizeLikeServer(value) : value);
     for (const [type, links] of plans) {
       business.links.set(
         type,
-        links.map((link) => (link.id === 0 ? { ...link, id: this.#nextLinkId++ } : link)),
+        links.map((link) => ({
+          ...link,
+          id: link.id === 0 ? this.#nextLinkId++ : link.id,
+          value: link.is_editable ? stored(link.value) : link.value,
+        })),
       );
     }
     return [];

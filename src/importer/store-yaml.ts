@@ -1,18 +1,21 @@
 /** Writing a store file from live links, as `import` does: the same format users write by hand. */
-import { stringify } from "yaml";
+import { Document } from "yaml";
 import type { DesiredLink, DesiredStore, LinkType, LiveLinks } from "../core/model.js";
+import { knownTypes, plainName, shownType, unknownTypes } from "./partoo-values.js";
 
 /**
- * The desired store that matches live: every editable link, by type, in live order, each
- * URL once. Types with only non-editable links stay unmanaged (not listed).
+ * The desired store that matches live: every editable link of the types a store file can
+ * list, by type, in live order, each URL once. Types with only non-editable links stay
+ * unmanaged (not listed), and so do types the schema does not know.
  */
 export function desiredFromLive(
   code: string,
   businessId: string | undefined,
   live: LiveLinks,
 ): DesiredStore {
-  const links: Record<LinkType, DesiredLink[]> = {};
-  for (const type of Object.keys(live).sort()) {
+  // Null prototype: a type name is only ever a key.
+  const links = Object.create(null) as Record<LinkType, DesiredLink[]>;
+  for (const type of knownTypes(live).sort()) {
     const seen = new Set<string>();
     const editable: DesiredLink[] = [];
     for (const link of live[type] ?? []) {
@@ -29,23 +32,41 @@ export interface StoreFileHeader {
   readonly businessId: string;
   readonly name: string;
   readonly date: string;
+  /** The live links, to name in a note the types left out because the schema does not know them. */
+  readonly live?: LiveLinks;
 }
 
-/** The YAML text of a store file: preferred links in full, others in the shorthand. */
+/**
+ * The YAML text of a store file: preferred links in full, others in the shorthand. Every
+ * byte goes through the yaml library's serializer, the comments too: a value from Partoo
+ * can never start a line, a key or a comment of its own.
+ */
 export function renderStoreYaml(store: DesiredStore, header: StoreFileHeader): string {
-  const document: Record<string, unknown> = { code: store.code };
-  if (store.businessId !== undefined) document["business_id"] = store.businessId;
-  document["links"] = Object.fromEntries(
-    Object.entries(store.links).map(([type, links]) => [
+  const links = new Map(
+    Object.entries(store.links).map(([type, list]) => [
       type,
-      links.map((link) => (link.preferred ? { url: link.url, preferred: true } : link.url)),
+      list.map((link) => (link.preferred ? { url: link.url, preferred: true } : link.url)),
     ]),
   );
-  const name = header.name.replace(/[\r\n]+/g, " ");
-  return [
-    "# yaml-language-server: $schema=../schemas/store.schema.json",
-    `# Imported from Partoo on ${header.date}: business ${header.businessId} (${name}).`,
-    "# Types not listed here are left as they are on Partoo.",
-    stringify(document, { lineWidth: 0 }),
-  ].join("\n");
+  const content = new Map<string, unknown>([["code", store.code]]);
+  if (store.businessId !== undefined) content.set("business_id", store.businessId);
+  content.set("links", links);
+  const document = new Document(content);
+  const comments = [
+    " yaml-language-server: $schema=../schemas/store.schema.json",
+    ` Imported from Partoo on ${header.date}: business ${header.businessId} (${plainName(header.name)}).`,
+    " Types not listed here are left as they are on Partoo.",
+  ];
+  const unknown = header.live === undefined ? [] : unknownTypes(header.live);
+  if (unknown.length > 0) {
+    const named = unknown.map(shownType).filter((type) => type !== undefined);
+    const others = unknown.length - named.length;
+    const list = [...named, ...(others > 0 ? [`${others} more`] : [])].join(", ");
+    comments.push(
+      ` Partoo also has ${list}, which partoo-links does not know: left out, kept as they are.`,
+    );
+  }
+  // On the mapping, not the document: the comment sits right above `code:`, as in hand-written files.
+  if (document.contents !== null) document.contents.commentBefore = comments.join("\n");
+  return document.toString({ lineWidth: 0 });
 }

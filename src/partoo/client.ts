@@ -23,6 +23,7 @@ import {
   BUSINESS_STATUSES,
   ROUTES,
   WireShapeError,
+  checkSearchComplete,
   searchQuery,
   setLinksBody,
   toBusiness,
@@ -158,6 +159,8 @@ export function createPartooClient(options: PartooClientOptions): PartooApi {
     async searchBusinesses(filter = {}, requestOptions = {}) {
       const statuses = filter.statuses ?? BUSINESS_STATUSES;
       const found = new Map<string, Business>();
+      let count = 0;
+      let pages = 0;
       for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
         const query = searchQuery({
           ...(filter.code === undefined ? {} : { code: filter.code }),
@@ -170,8 +173,11 @@ export function createPartooClient(options: PartooClientOptions): PartooApi {
         );
         // Pages may shift while we walk them (a business added meanwhile): keep each id once.
         for (const business of result.businesses) found.set(business.id, business);
+        count = Math.max(count, result.count);
+        pages = page;
         if (page >= result.maxPage || result.businesses.length === 0) break;
       }
+      checkSearchComplete(found.size, count, pages);
       return [...found.values()];
     },
     get stats() {

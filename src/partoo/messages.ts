@@ -44,6 +44,99 @@ export function partooMessage(body: unknown): string | undefined {
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
+/**
+ * DOCUMENTED (by Google): the codes Partoo may pass on in a 400 when Google refuses a link,
+ * each with what to do in plain words. How Partoo spells them in its error body is not
+ * documented: a code found anywhere in the message counts.
+ */
+const GOOGLE_HINTS: ReadonlyMap<string, (type: string, file: string) => string> = new Map([
+  [
+    "INVALID_LOCATION_CATEGORY",
+    (type, file) => `Google refuses ${type} for this store's category; remove it from ${file}`,
+  ],
+  [
+    "TOO_MANY_VALUES",
+    (type, file) =>
+      `Google refuses this many links of ${type} for one store; keep fewer in ${file}`,
+  ],
+  [
+    "INVALID_URL",
+    (type, file) =>
+      `Google refuses a URL of ${type} (links must lead to a page of the merchant or of this store); fix it in ${file}`,
+  ],
+  [
+    "URL_PROVIDER_NOT_ALLOWED",
+    (type, file) =>
+      `Google does not accept this provider's links for ${type}; use another URL in ${file}`,
+  ],
+  [
+    "LINK_ALREADY_EXISTS",
+    (type, file) =>
+      `Google already has this link of ${type} for the store (perhaps from another provider); remove it from ${file} or from the other source`,
+  ],
+  [
+    "SCALABLE_DEEP_LINK_INVALID_MULTIPLICITY",
+    (type, file) =>
+      `Google allows one link per domain in ${type}; keep one link per host in ${file}`,
+  ],
+  [
+    "UNVERIFIED_LOCATION",
+    (_type, file) =>
+      `Google refuses links for a store not verified on Google Business Profile; verify it in Google, then apply ${file} again`,
+  ],
+]);
+
+export const GOOGLE_ERROR_CODES: readonly string[] = [...GOOGLE_HINTS.keys()];
+
+export interface GoogleRefusal {
+  readonly code: string;
+  /** The type refused, when the message names one of the types sent (or only one was sent). */
+  readonly type?: string;
+}
+
+/** Google's refusal in a 400 body, if the message carries one of its codes. */
+export function googleRefusalOf(
+  body: unknown,
+  sentTypes: readonly string[] = [],
+): GoogleRefusal | undefined {
+  const message = partooMessage(body);
+  if (message === undefined) return undefined;
+  const named = (word: string) => new RegExp(`(?<![A-Z0-9_])${word}(?![A-Z0-9_])`).test(message);
+  const code = GOOGLE_ERROR_CODES.find(named);
+  if (code === undefined) return undefined;
+  const type = sentTypes.find(named) ?? (sentTypes.length === 1 ? sentTypes[0] : undefined);
+  return type === undefined ? { code } : { code, type };
+}
+
+/** What to do about a refusal of Google's, naming the store file. */
+export function googleRefusalHint(refusal: GoogleRefusal, file = "the store file"): string {
+  const hint = GOOGLE_HINTS.get(refusal.code)!;
+  return `${refusal.code}: ${hint(refusal.type ?? "one of the types sent", file)}`;
+}
+
+/**
+ * A POST refused by Google, said for one store: the code, the type and the store file in
+ * the one-line message, so that every renderer shows it as it is. Other errors pass through.
+ */
+export function nameGoogleRefusal(
+  error: unknown,
+  context: { readonly types: readonly string[]; readonly file?: string },
+): unknown {
+  if (!(error instanceof PartooHttpError) || error.status !== 400) return error;
+  const refusal = googleRefusalOf(error.response.body, context.types);
+  if (refusal === undefined) return error;
+  const what = refusal.type === undefined ? "a link" : refusal.type;
+  return new PartooHttpError(
+    `Partoo ${error.request.method} ${error.request.path}: 400 Google refused ${what}: ${googleRefusalHint(refusal, context.file)}`,
+    {
+      request: error.request,
+      response: error.response,
+      ...(error.partooMessage === undefined ? {} : { partooMessage: error.partooMessage }),
+      cause: error,
+    },
+  );
+}
+
 /** What to do about an HTTP error status: the last part of the one-line message. */
 export function httpErrorHint(
   status: number,
@@ -162,7 +255,8 @@ export function createErrorFactory(context: {
   return {
     http(info: PartooRequestInfo, status: number, body: unknown, note = "", cause?: unknown) {
       const message = partooMessage(body);
-      const hint = httpErrorHint(status, info);
+      const google = status === 400 ? googleRefusalOf(body) : undefined;
+      const hint = google === undefined ? httpErrorHint(status, info) : googleRefusalHint(google);
       const text = `${start(info)}: ${status} ${message ?? statusText(status)}${note}${hint ? `: ${hint}` : ""}`;
       return new PartooHttpError(scrub(text), {
         request: info,

@@ -1,10 +1,11 @@
 /**
  * Partoo's own shapes (partoo-api.md) and their mapping to the model, in one place: the
- * routes, the body of the POST, the query of the search, and every assumption we make
- * about the API. The client and the emulator both build on this module, so settling an
- * assumption in the sandbox is a one-line change here.
+ * routes, the body of the POST, the query of the search, and every assumption the client
+ * makes about the API. The emulator does not build on this module (it reads partoo-api.md
+ * on its own), so a client that drifts from the documentation fails its tests.
  */
 import type { LinkType, LiveLink, LiveLinks, TypeWrite } from "../core/model.js";
+import { AppError } from "../errors.js";
 
 /** One link as GET place_action_links returns it. */
 export interface WireUrl {
@@ -48,25 +49,39 @@ export interface SearchPage {
   readonly businesses: readonly Business[];
 }
 
-/** Routes, relative to the base URL (which ends in /v2). */
+/*
+ * Every assumption the client makes about the wire lives below, marked DOCUMENTED (in
+ * partoo-api.md, from Partoo's or Google's reference) or ASSUMED (to confirm with a sandbox
+ * key, see the README's "Against the real API"). Settling one is a one-line change here.
+ */
+
+/** DOCUMENTED: routes relative to the base URL (which ends in /v2); `c-{code}` or an id as the segment. */
 export const ROUTES = {
   search: "/business/search",
   business: (address: string) => `/business/${encodeURIComponent(address)}`,
   links: (address: string) => `/business/${encodeURIComponent(address)}/place_action_links`,
 } as const;
 
+/** DOCUMENTED: the key travels in this header. */
 export const API_KEY_HEADER = "x-APIKey";
 
-/** Every status a business can have; a full inventory passes them all (the filter may default to `open`). */
+/**
+ * DOCUMENTED: the search's `status` filter defaults to `open` and takes several values as
+ * ONE comma-separated parameter (`status=open,opening_soon`); a repeated parameter is read
+ * by its first value only, which would silently leave out every closed store.
+ * ASSUMED: these four are every status (the 2021 OpenAPI source had only open and closed;
+ * one crawl spells `closed_temporarily`).
+ */
 export const BUSINESS_STATUSES = ["open", "closed", "opening_soon", "temporarily_closed"] as const;
+export const ALL_STATUSES_FILTER = BUSINESS_STATUSES.join(",");
 
-/** The largest page the search serves (documented for sibling searches). */
+/** ASSUMED: the largest page the business search serves (documented for sibling searches). */
 export const SEARCH_PER_PAGE = 100;
 
 /**
- * ASSUMPTION (partoo-api.md, POST body): the seed document shows a bare JSON array; sibling
+ * ASSUMED (partoo-api.md, POST body): the seed document shows a bare JSON array; sibling
  * endpoints wrap their list in an object. Flip to "wrapped" to send
- * `{"place_action_links": [...]}`. The emulator accepts exactly the shape chosen here.
+ * `{"place_action_links": [...]}` (and start the emulator with `bodyShape: "wrapped"`).
  */
 export const SET_LINKS_BODY_SHAPE: "array" | "wrapped" = "array";
 export const SET_LINKS_BODY_KEY = "place_action_links";
@@ -84,7 +99,7 @@ export function setLinksBody(writes: readonly TypeWrite[]): unknown {
   return SET_LINKS_BODY_SHAPE === "array" ? list : { [SET_LINKS_BODY_KEY]: list };
 }
 
-/** The list inside a POST body, or undefined when the body does not have the assumed shape. */
+/** The list inside a body `setLinksBody` built (for reading a sent body back, as tests do). */
 export function setLinksBodyList(body: unknown): unknown[] | undefined {
   if (SET_LINKS_BODY_SHAPE === "array") return Array.isArray(body) ? body : undefined;
   if (!isObject(body)) return undefined;
@@ -92,11 +107,7 @@ export function setLinksBodyList(body: unknown): unknown[] | undefined {
   return Array.isArray(list) ? list : undefined;
 }
 
-/**
- * ASSUMPTION (partoo-api.md, search): several statuses are sent as a repeated `status`
- * parameter (`status=open&status=closed`). Partoo is documented to filter by status, not
- * how several values are spelled; the emulator accepts both this and a comma list.
- */
+/** The query of one search page: every status in one comma-separated `status` unless narrowed. */
 export function searchQuery(filter: {
   code?: string;
   statuses: readonly string[];
@@ -106,8 +117,20 @@ export function searchQuery(filter: {
   params.set("page", String(filter.page));
   params.set("per_page", String(SEARCH_PER_PAGE));
   if (filter.code !== undefined) params.set("code", filter.code);
-  for (const status of filter.statuses) params.append("status", status);
+  params.set("status", filter.statuses.join(","));
   return params.toString();
+}
+
+/**
+ * DOCUMENTED: `count` is the number of businesses the filter matches, over `max_page` pages.
+ * Fewer businesses than `count` after every page means an inventory with holes: a clear
+ * error, never a partial fleet used as if it were whole.
+ */
+export function checkSearchComplete(found: number, count: number, pages: number): void {
+  if (found >= count) return;
+  throw new AppError(
+    `Partoo GET ${ROUTES.search}: the search counts ${count} businesses but its ${pages} ${pages === 1 ? "page lists" : "pages list"} only ${found}; the inventory is incomplete, so nothing was used: try again, and report it if it persists`,
+  );
 }
 
 /** A response that does not have the documented shape; `path` says where. */
@@ -124,13 +147,16 @@ export class WireShapeError extends Error {
 /**
  * GET place_action_links → LiveLinks. A type with `urls: []` and an absent type are the
  * same (whether Partoo returns empty types is not documented); a type listed twice is merged.
+ * Types the schema does not know (Google's SOLOPRENEUR_APPOINTMENT, …) are kept: they are
+ * unmanaged, shown as such, and never dropped.
  * ASSUMPTION: a link without `is_editable` is editable, one without `is_preferred` is not
  * preferred (both fields are documented as always present).
  */
 export function toLiveLinks(body: unknown): LiveLinks {
   const types = isObject(body) ? body["place_action_links"] : undefined;
   if (!Array.isArray(types)) throw new WireShapeError("place_action_links", "a list");
-  const live: Record<LinkType, LiveLink[]> = {};
+  // Type names come from outside (`__proto__`, `constructor`): a map, never a plain object.
+  const live = new Map<LinkType, LiveLink[]>();
   types.forEach((entry: unknown, i) => {
     const at = `place_action_links[${i}]`;
     if (!isObject(entry) || typeof entry["gmb_id"] !== "string") {
@@ -140,9 +166,10 @@ export function toLiveLinks(body: unknown): LiveLinks {
     if (!Array.isArray(urls)) throw new WireShapeError(`${at}.urls`, "a list");
     const links = urls.map((url: unknown, j) => toLiveLink(url, `${at}.urls[${j}]`));
     if (links.length === 0) return;
-    live[entry["gmb_id"]] = [...(live[entry["gmb_id"]] ?? []), ...links];
+    const type = entry["gmb_id"];
+    live.set(type, [...(live.get(type) ?? []), ...links]);
   });
-  return live;
+  return liveRecord(live);
 }
 
 function toLiveLink(url: unknown, at: string): LiveLink {
@@ -198,6 +225,13 @@ export function toSearchPage(body: unknown): SearchPage {
     count: count as number,
     businesses: businesses.map((business: unknown, i) => toBusiness(business, `businesses[${i}]`)),
   };
+}
+
+/** A null-prototype record: any type name is only a key, never a path to Object.prototype. */
+export function liveRecord(entries: Iterable<[LinkType, readonly LiveLink[]]>): LiveLinks {
+  const record = Object.create(null) as Record<LinkType, readonly LiveLink[]>;
+  for (const [type, links] of entries) record[type] = links;
+  return record;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -8,6 +8,7 @@ import { planStoreLive } from "../core/diff-live.js";
 import { countChanges } from "../core/plan.js";
 import type { PartooApi, RequestOptions } from "../partoo/client.js";
 import { WriteOutcomeUnknownError } from "../partoo/errors.js";
+import { nameGoogleRefusal } from "../partoo/messages.js";
 
 /** Write rounds per store: the first write, and re-plans after unknown outcomes or mismatches. */
 export const MAX_WRITE_ROUNDS = 3;
@@ -18,6 +19,8 @@ export interface StoreJob {
   /** undefined: the file was removed and --prune-removed clears its managed types. */
   readonly desired: DesiredStore | undefined;
   readonly previous: StoreRecord | undefined;
+  /** The store file as shown to the user, named in the hint of a refusal of Google's. */
+  readonly file?: string;
 }
 
 export interface StoreApplyResult {
@@ -86,7 +89,13 @@ export async function applyStore(
       await api.setLinks(job.address, diff.writes, options);
       lastUnknown = undefined;
     } catch (error) {
-      if (!(error instanceof WriteOutcomeUnknownError)) throw error;
+      if (!(error instanceof WriteOutcomeUnknownError)) {
+        const types = diff.writes.map((write) => write.type);
+        throw nameGoogleRefusal(error, {
+          types,
+          ...(job.file === undefined ? {} : { file: job.file }),
+        });
+      }
       lastUnknown = error;
       totals.unknownOutcomes++;
     }

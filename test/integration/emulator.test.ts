@@ -1,5 +1,5 @@
 /** The emulator over HTTP, as any client sees it (plain fetch, no partoo-links client). */
-import { setLinksBody } from "../../src/partoo/wire.js";
+import type { TypeWrite } from "../../src/core/model.js";
 import {
   seed,
   seedBusiness,
@@ -7,6 +7,11 @@ import {
   TEST_API_KEY,
   type TestEmulator,
 } from "../helpers/emulator.js";
+
+/** A POST body as partoo-api.md documents it (the seed's bare array), built here, not by the client. */
+function documentedBody(writes: readonly TypeWrite[]): unknown {
+  return writes.map((write) => ({ gmb_id: write.type, urls: write.urls }));
+}
 
 let emu: TestEmulator;
 
@@ -63,7 +68,7 @@ describe("the emulator", () => {
 
   test("applies a POST and answers success", async () => {
     emu = await startTestEmulator({ seed: shopSeed() });
-    const body = setLinksBody([
+    const body = documentedBody([
       {
         type: "SHOP_ONLINE",
         urls: [{ id: 1, value: "https://shop.example/a", is_preferred: false }],
@@ -81,7 +86,7 @@ describe("the emulator", () => {
 
   test("refuses bad bodies with 400 in Partoo's error shape", async () => {
     emu = await startTestEmulator({ seed: shopSeed() });
-    const twoPreferred = setLinksBody([
+    const twoPreferred = documentedBody([
       {
         type: "SHOP_ONLINE",
         urls: [
@@ -184,7 +189,7 @@ describe("the emulator", () => {
     expect((await call("/business/c-paris-01")).status).toBe(200);
   });
 
-  test("searches by pages, with every status asked for, repeated or comma-separated", async () => {
+  test("searches by pages, with the statuses asked for as one comma-separated value", async () => {
     const businesses = Array.from({ length: 7 }, (_, i) =>
       seedBusiness(`s-${i}`, {}, { status: i % 2 === 0 ? "open" : "closed" }),
     );
@@ -192,15 +197,30 @@ describe("the emulator", () => {
     const open = await call("/business/search?per_page=3");
     expect(open.body).toMatchObject({ page: 1, max_page: 2, count: 4 });
     expect(open.body.businesses).toHaveLength(3);
-    const repeated = await call("/business/search?per_page=3&page=3&status=open&status=closed");
-    expect(repeated.body).toMatchObject({ page: 3, max_page: 3, count: 7 });
-    expect(repeated.body.businesses.map((b: { code: string }) => b.code)).toEqual(["s-6"]);
-    const comma = await call("/business/search?status=open,closed&code=s-1");
-    expect(comma.body.businesses).toEqual([
+    const comma = await call("/business/search?per_page=3&page=3&status=open,closed");
+    expect(comma.body).toMatchObject({ page: 3, max_page: 3, count: 7 });
+    expect(comma.body.businesses.map((b: { code: string }) => b.code)).toEqual(["s-6"]);
+    const byCode = await call("/business/search?status=open,closed&code=s-1");
+    expect(byCode.body.businesses).toEqual([
       { id: "id-s-1", code: "s-1", name: "s-1", status: "closed" },
     ]);
     expect((await call("/business/search?per_page=101")).status).toBe(400);
     expect((await call("/business/search?status=gone")).status).toBe(400);
+  });
+
+  test("a repeated status parameter counts by its first value only, as on a typical server", async () => {
+    emu = await startTestEmulator({
+      seed: seed(
+        seedBusiness("a-open"),
+        seedBusiness("b-closed", {}, { status: "closed" }),
+        seedBusiness("c-soon", {}, { status: "opening_soon" }),
+      ),
+    });
+    const repeated = await call("/business/search?status=open&status=closed&status=opening_soon");
+    expect(repeated.body).toMatchObject({ count: 1 });
+    expect(repeated.body.businesses.map((b: { code: string }) => b.code)).toEqual(["a-open"]);
+    const comma = await call("/business/search?status=open,closed,opening_soon");
+    expect(comma.body).toMatchObject({ count: 3 });
   });
 
   test("logs every request with method, path, status and time", async () => {
@@ -223,7 +243,7 @@ describe("the emulator", () => {
 
   test("a lost response is applied, then the connection is dropped", async () => {
     emu = await startTestEmulator({ seed: shopSeed(), faults: { loseResponseNext: 1 } });
-    const body = setLinksBody([
+    const body = documentedBody([
       { type: "FOOD_ORDERING", urls: [{ value: "https://order.example/x", is_preferred: false }] },
     ]);
     await expect(call("/business/c-paris-01/place_action_links", { body })).rejects.toThrow();

@@ -140,7 +140,7 @@ describe("the Partoo client reads and writes links", () => {
     expect(queries.map((q) => q.get("page"))).toEqual(["1", "2", "3"]);
     for (const query of queries) {
       expect(query.get("per_page")).toBe("100");
-      expect(query.getAll("status").sort()).toEqual([...statuses].sort());
+      expect(query.getAll("status")).toEqual([statuses.join(",")]);
     }
   });
 

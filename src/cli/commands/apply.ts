@@ -158,11 +158,14 @@ async function runApplyCommand({ options, io }: CommandContext): Promise<number>
     );
   }
 
+  const fileOf = storeFileOf(options, io, entries);
   const jobs: ApplyJob[] = selection.push.map(({ code }) => {
     const store = desired.get(code);
     const previous = state.stores[code];
     const fileHash = fileHashes.get(code);
+    const file = fileOf(code);
     return {
+      ...(file === undefined ? {} : { file }),
       code,
       address: addressOf(code, desired, state),
       desired: store,

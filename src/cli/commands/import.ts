@@ -25,7 +25,6 @@ import { AppError, UsageError } from "../../errors.js";
 import type { StoreRecord } from "../../core/model.js";
 import { recordAfterApply } from "../../core/record.js";
 import { compareCodes } from "../../core/select.js";
-import { isValidStoreCode, STORE_CODE_RULE } from "../../core/store-code.js";
 import { formatIssue, parseStoreText } from "../../files/index.js";
 import { annotation } from "../../core/render/annotations.js";
 import { escapeText } from "../../core/render/markdown.js";
@@ -38,6 +37,16 @@ import {
   type PartooApi,
 } from "../../partoo/client.js";
 import { desiredFromLive, renderStoreYaml } from "../../importer/store-yaml.js";
+import {
+  businessIdProblem,
+  liveUrlProblem,
+  plainName,
+  quoted,
+  storeCodeProblem,
+} from "../../importer/partoo-values.js";
+
+/** A code or id from Partoo as it names a line of the report: quoted when it is not plain. */
+const quotedWhat = (what: string) => (/^[\x20-\x7e]+$/.test(what) ? what : quoted(what));
 
 const FORMATS = ["text", "json", "markdown", "github"] as const;
 
@@ -209,7 +218,7 @@ async function findAll(client: PartooApi, byId: boolean, skips: Skip[]): Promise
   for (const business of businesses) {
     if (business.code === null || business.code === "") {
       skips.push({
-        what: `business ${business.id} (${business.name})`,
+        what: quotedWhat(`business ${business.id} (${plainName(business.name)})`),
         reason: "has no store code; import it with --by-id, or give it a code in Partoo",
         error: false,
       });
@@ -249,7 +258,7 @@ async function findCodes(
 function ambiguous(code: string, matches: readonly Business[]): Skip {
   return {
     what: code,
-    reason: `${matches.length} businesses have this code (${matches.map((b) => b.id).join(", ")}); import them with --by-id, or make the codes unique in Partoo`,
+    reason: `${matches.length} businesses have this code (${matches.map((b) => quotedWhat(b.id)).join(", ")}); import them with --by-id, or make the codes unique in Partoo`,
     error: true,
   };
 }
@@ -261,13 +270,8 @@ async function importOne(
 ): Promise<Imported | Skip> {
   const code = context.byId ? business.id : business.code!;
   const what = context.byId ? `business ${business.id}` : code;
-  if (!isValidStoreCode(code)) {
-    return {
-      what,
-      reason: `the code cannot be a file name (${STORE_CODE_RULE}); rename it in Partoo or import it with --by-id`,
-      error: true,
-    };
-  }
+  const invalid = businessIdProblem(business.id) ?? storeCodeProblem(code);
+  if (invalid !== undefined) return { what: quotedWhat(what), reason: invalid, error: true };
   const filePath = path.join(context.dir, `${code}.yaml`);
   const file = path.relative(context.io.cwd, filePath);
   if (!context.force && (await exists(filePath))) {
@@ -287,10 +291,13 @@ async function importOne(
     if (!(error instanceof AppError)) throw error;
     return { what, reason: error.message, error: true };
   }
+  const badUrl = liveUrlProblem(live);
+  if (badUrl !== undefined) return { what, reason: badUrl, error: true };
   const text = renderStoreYaml(desiredFromLive(code, businessId, live), {
     businessId: business.id,
     name: business.name,
     date: new Date().toISOString().slice(0, 10),
+    live,
   });
   // What we write must load back as the same store, or the state would not match the file.
   const parsed = parseStoreText(text, file, code);

@@ -1,6 +1,7 @@
 import type { Command } from "../command.js";
 import { applyCommand } from "./apply.js";
 import { demoCommand } from "./demo.js";
+import { doctorCommand } from "./doctor.js";
 import { driftCommand } from "./drift.js";
 import { emulatorCommand } from "./emulator.js";
 import { importCommand } from "./import.js";
@@ -15,5 +16,6 @@ export const commands: readonly Command[] = [
   driftCommand,
   importCommand,
   emulatorCommand,
+  doctorCommand,
   demoCommand,
 ];

@@ -1,4 +1,5 @@
 import { planStoreLive } from "../../../src/core/diff-live.js";
+import { planStoreOffline } from "../../../src/core/diff-offline.js";
 import type { DesiredStore, LiveLink, LiveLinks, StoreRecord } from "../../../src/core/model.js";
 import { A, B, C, D, applied, live, recordOf, show, store, want } from "./plan-fixtures.js";
 
@@ -348,4 +349,86 @@ test("a URL listed twice in the desired links is sent once", () => {
   expect(diff.writes).toEqual([
     { type: "SHOP_ONLINE", urls: [{ id: 1, value: A, is_preferred: false }] },
   ]);
+});
+
+describe("URLs that differ only by a server's normalization", () => {
+  const variants: [string, string][] = [
+    ["https://shop.example.com/a", "https://shop.example.com/a/"],
+    ["https://shop.example.com/a/", "https://shop.example.com/a"],
+    ["https://Shop.Example.COM/a", "https://shop.example.com/a"],
+    ["https://shop.example.com:443/a", "https://shop.example.com/a"],
+    ["https://shop.example.com/caf%c3%a9", "https://shop.example.com/caf%C3%A9"],
+    ["https://shop.example.com/café", "https://shop.example.com/caf%C3%A9"],
+    ["https://shop.example.com/cafe\u0301", "https://shop.example.com/caf%C3%A9"],
+    ["https://shop.example.com/%7Euser", "https://shop.example.com/~user"],
+  ];
+
+  test.each(variants)("the file's %s is present when Partoo holds %s", (file, held) => {
+    const desired = store({ [S]: want(`${file}*`) });
+    const diff = planStoreLive(desired, recordOf(desired, { [S]: applied(`1:${file}*`) }), {
+      [S]: live(`1:${held}*`),
+    });
+    expect(diff.changes).toEqual([]);
+    expect(diff.writes).toEqual([]);
+    expect(diff.warnings).toEqual([
+      expect.stringContaining(
+        `${S}: Partoo holds ${held} where the file says ${file}: the same URL once normalized`,
+      ),
+    ]);
+  });
+
+  test("a preferred change on a normalized link keeps Partoo's spelling and id", () => {
+    const desired = store({ [S]: want(`${A}*`) });
+    const diff = planStoreLive(desired, undefined, { [S]: live(`7:${A}/`) });
+    expect(diff.writes).toEqual([
+      { type: S, urls: [{ id: 7, value: `${A}/`, is_preferred: true }] },
+    ]);
+  });
+
+  test("different paths, queries and schemes still differ", () => {
+    for (const held of [`${A}b`, `${A}?x=1`, A.replace("https:", "http:"), `${A}#top`]) {
+      const desired = store({ [S]: want(A) });
+      const diff = planStoreLive(desired, undefined, { [S]: live(`1:${held}`) });
+      expect(diff.changes.map((change) => change.op).sort()).toEqual(["create", "delete"]);
+    }
+  });
+});
+
+describe("type names from outside are only keys", () => {
+  const names = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
+
+  /** Live links built without an object literal, which would treat `__proto__` specially. */
+  function liveWith(type: string, links: LiveLink[]): LiveLinks {
+    const record = Object.create(null) as Record<string, readonly LiveLink[]>;
+    record[type] = links;
+    record[S] = live(`9:${A}`);
+    return record;
+  }
+
+  test.each(names)("a live type %s is unmanaged and never crashes the plan", (type) => {
+    const desired = store({ [S]: want(A) });
+    const diff = planStoreLive(desired, undefined, liveWith(type, live(`1:${B}`)));
+    expect(diff.unmanagedTypes).toEqual([type]);
+    expect(diff.writes).toEqual([]);
+  });
+
+  test.each(names)("a state record that managed %s clears it like any type", (type) => {
+    const desired = store({ [S]: want(A) });
+    const links = Object.create(null) as Record<string, ReturnType<typeof applied>>;
+    links[type] = applied(`1:${B}`);
+    links[S] = applied(`9:${A}`);
+    const diff = planStoreLive(desired, recordOf(desired, links), liveWith(type, live(`1:${B}`)));
+    expect(diff.clearedTypes).toEqual([type]);
+    expect(showWrites(diff.writes)).toEqual([`${type}=[]`]);
+  });
+
+  test.each(names)("the offline diff, too, clears a recorded type %s", (type) => {
+    const desired = store({ [S]: want(A) });
+    const links = Object.create(null) as Record<string, ReturnType<typeof applied>>;
+    links[type] = applied(`1:${B}`);
+    links[S] = applied(`9:${A}`);
+    const diff = planStoreOffline(desired, recordOf(desired, links));
+    expect(diff.clearedTypes).toEqual([type]);
+    expect(diff.changes).toEqual([expect.objectContaining({ type, op: "delete", url: B })]);
+  });
 });

@@ -1,8 +1,12 @@
 import { EmulatorStore } from "../../../src/emulator/store.js";
 import { nestErrors } from "../../../src/emulator/check-write.js";
-import { setLinksBody } from "../../../src/partoo/wire.js";
 import type { TypeWrite } from "../../../src/core/model.js";
 import { seed, seedBusiness } from "../../helpers/emulator.js";
+
+/** A POST body as partoo-api.md documents it (the seed's bare array), built here, not by the client. */
+function documentedBody(writes: readonly TypeWrite[]): unknown {
+  return writes.map((write) => ({ gmb_id: write.type, urls: write.urls }));
+}
 
 function makeStore() {
   return new EmulatorStore(
@@ -20,7 +24,7 @@ function makeStore() {
 }
 
 const write = (store: EmulatorStore, address: string, writes: TypeWrite[]) =>
-  store.applyWrite(address, setLinksBody(writes));
+  store.applyWrite(address, documentedBody(writes));
 
 const urls = (store: EmulatorStore, address: string, type: string) =>
   store.links(address)?.find((entry) => entry.gmb_id === type)?.urls;

@@ -1,5 +1,14 @@
 import { redactUrl, scrubSecret } from "../../../src/partoo/errors.js";
-import { httpErrorHint, partooMessage, wasNeverSent } from "../../../src/partoo/messages.js";
+import { PartooHttpError } from "../../../src/partoo/errors.js";
+import {
+  GOOGLE_ERROR_CODES,
+  googleRefusalHint,
+  googleRefusalOf,
+  httpErrorHint,
+  nameGoogleRefusal,
+  partooMessage,
+  wasNeverSent,
+} from "../../../src/partoo/messages.js";
 
 describe("Partoo's error messages", () => {
   test("are read from error or errors, string or nested", () => {
@@ -58,5 +67,76 @@ describe("Partoo's error messages", () => {
     expect(wasNeverSent("ECONNRESET")).toBe(false);
     expect(wasNeverSent("UND_ERR_HEADERS_TIMEOUT")).toBe(false);
     expect(wasNeverSent(undefined)).toBe(false);
+  });
+});
+
+describe("Google's refusals in a 400", () => {
+  const body = (message: string) => ({ error: { json: { 0: { gmb_id: [message] } } } });
+  const info = {
+    method: "POST",
+    url: "https://api.example/v2/business/c-lyon-02/place_action_links",
+    path: "/business/c-lyon-02/place_action_links",
+    address: "c-lyon-02",
+  };
+  const refused = (message: string) =>
+    new PartooHttpError("Partoo POST …: 400 …", {
+      request: info,
+      response: { status: 400, body: body(message) },
+    });
+
+  test("every documented code is recognized, whatever the words around it", () => {
+    for (const code of GOOGLE_ERROR_CODES) {
+      expect(googleRefusalOf(body(`Google said ${code}.`))).toEqual({ code });
+      expect(googleRefusalOf({ errors: { json: `${code}` } })).toEqual({ code });
+    }
+    expect(GOOGLE_ERROR_CODES).toEqual(
+      expect.arrayContaining(["INVALID_LOCATION_CATEGORY", "TOO_MANY_VALUES", "INVALID_URL"]),
+    );
+  });
+
+  test("a code inside a longer word, or no code, is no refusal of Google's", () => {
+    expect(googleRefusalOf(body("NOT_INVALID_URL_AT_ALL"))).toBeUndefined();
+    expect(googleRefusalOf(body("Not a valid URL."))).toBeUndefined();
+    expect(googleRefusalOf("INVALID_URL")).toBeUndefined();
+  });
+
+  test("the type is the one the message names among those sent, or the only one sent", () => {
+    const text = "INVALID_LOCATION_CATEGORY for FOOD_DELIVERY";
+    expect(googleRefusalOf(body(text), ["SHOP_ONLINE", "FOOD_DELIVERY"])).toEqual({
+      code: "INVALID_LOCATION_CATEGORY",
+      type: "FOOD_DELIVERY",
+    });
+    expect(googleRefusalOf(body("TOO_MANY_VALUES"), ["APPOINTMENT"])).toEqual({
+      code: "TOO_MANY_VALUES",
+      type: "APPOINTMENT",
+    });
+    expect(googleRefusalOf(body("TOO_MANY_VALUES"), ["APPOINTMENT", "SHOP_ONLINE"])).toEqual({
+      code: "TOO_MANY_VALUES",
+    });
+  });
+
+  test("the failure names the code, the type and the store file in one line", () => {
+    const named = nameGoogleRefusal(refused("INVALID_LOCATION_CATEGORY: FOOD_DELIVERY\nrefused"), {
+      types: ["SHOP_ONLINE", "FOOD_DELIVERY"],
+      file: "stores/lyon-02.yaml",
+    }) as PartooHttpError;
+    expect(named).toBeInstanceOf(PartooHttpError);
+    expect(named.status).toBe(400);
+    expect(named.message).toBe(
+      "Partoo POST /business/c-lyon-02/place_action_links: 400 Google refused FOOD_DELIVERY: INVALID_LOCATION_CATEGORY: Google refuses FOOD_DELIVERY for this store's category; remove it from stores/lyon-02.yaml",
+    );
+  });
+
+  test("other errors pass through unchanged", () => {
+    const plain = refused("Duplicate URL.");
+    expect(nameGoogleRefusal(plain, { types: ["SHOP_ONLINE"] })).toBe(plain);
+    const other = new Error("boom");
+    expect(nameGoogleRefusal(other, { types: [] })).toBe(other);
+  });
+
+  test("without a store file the hint still says what to do", () => {
+    expect(googleRefusalHint({ code: "SCALABLE_DEEP_LINK_INVALID_MULTIPLICITY" })).toBe(
+      "SCALABLE_DEEP_LINK_INVALID_MULTIPLICITY: Google allows one link per domain in one of the types sent; keep one link per host in the store file",
+    );
   });
 });

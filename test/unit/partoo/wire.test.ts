@@ -1,8 +1,11 @@
 import {
+  ALL_STATUSES_FILTER,
+  BUSINESS_STATUSES,
   ROUTES,
   SET_LINKS_BODY_KEY,
   SET_LINKS_BODY_SHAPE,
   WireShapeError,
+  checkSearchComplete,
   searchQuery,
   setLinksBody,
   setLinksBodyList,
@@ -96,14 +99,51 @@ describe("Partoo's shapes", () => {
     expect(ROUTES.business("c-a/b c?d")).toBe("/business/c-a%2Fb%20c%3Fd");
   });
 
-  test("the search query asks for the largest page and every given status", () => {
+  test("the search query asks for the largest page and every given status as one comma-separated value", () => {
     const query = new URLSearchParams(
       searchQuery({ code: "paris-01", statuses: ["open", "closed"], page: 2 }),
     );
     expect(query.get("page")).toBe("2");
     expect(query.get("per_page")).toBe("100");
     expect(query.get("code")).toBe("paris-01");
-    expect(query.getAll("status")).toEqual(["open", "closed"]);
+    expect(query.getAll("status")).toEqual(["open,closed"]);
+  });
+
+  test("a full inventory names every status in one parameter", () => {
+    expect(ALL_STATUSES_FILTER).toBe("open,closed,opening_soon,temporarily_closed");
+    const query = searchQuery({ statuses: BUSINESS_STATUSES, page: 1 });
+    expect(query).toContain("status=open%2Cclosed%2Copening_soon%2Ctemporarily_closed");
+  });
+
+  test("a search whose pages list fewer businesses than its count is an error, not a partial fleet", () => {
+    expect(() => checkSearchComplete(6, 6, 1)).not.toThrow();
+    expect(() => checkSearchComplete(5, 6, 2)).toThrow(
+      /the search counts 6 businesses but its 2 pages list only 5; the inventory is incomplete/,
+    );
+  });
+
+  test("live types with names of Object.prototype are plain keys", () => {
+    const live = toLiveLinks({
+      place_action_links: ["__proto__", "constructor", "toString", "SOLOPRENEUR_APPOINTMENT"].map(
+        (gmb_id, i) => ({
+          gmb_id,
+          urls: [
+            { id: i + 1, value: `https://x.example/${i}`, is_preferred: false, is_editable: true },
+          ],
+        }),
+      ),
+    });
+    expect(Object.keys(live).sort()).toEqual([
+      "SOLOPRENEUR_APPOINTMENT",
+      "__proto__",
+      "constructor",
+      "toString",
+    ]);
+    expect(live["__proto__"]).toEqual([
+      { id: 1, url: "https://x.example/0", preferred: false, editable: true },
+    ]);
+    expect(Object.getPrototypeOf(live)).toBeNull();
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
   });
 
   test("businesses and search pages map to plain objects", () => {

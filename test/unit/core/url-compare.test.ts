@@ -1,0 +1,31 @@
+import { comparableUrl, sameUrl } from "../../../src/core/url-compare.js";
+
+describe("comparing URLs as a normalizing server would store them", () => {
+  test.each([
+    ["a trailing slash", "https://a.example/x/", "https://a.example/x"],
+    ["host case", "https://A.Example/x", "https://a.example/x"],
+    ["the default port", "https://a.example:443/x", "https://a.example/x"],
+    ["percent-encoding case", "https://a.example/%c3%a9", "https://a.example/%C3%A9"],
+    ["a raw non-ASCII character", "https://a.example/é", "https://a.example/%C3%A9"],
+    ["Unicode NFD against NFC", "https://a.example/e\u0301", "https://a.example/é"],
+    ["an escaped unreserved character", "https://a.example/%7Ea", "https://a.example/~a"],
+  ])("%s makes no difference", (_, a, b) => {
+    expect(comparableUrl(a)).toBe(comparableUrl(b));
+    expect(sameUrl(a, b)).toBe(true);
+  });
+
+  test.each([
+    ["another path", "https://a.example/x", "https://a.example/y"],
+    ["path case", "https://a.example/X", "https://a.example/x"],
+    ["another port", "https://a.example:8443/x", "https://a.example/x"],
+    ["an escaped slash", "https://a.example/a%2Fb", "https://a.example/a/b"],
+    ["a query", "https://a.example/x?a=1", "https://a.example/x"],
+  ])("%s still differs", (_, a, b) => {
+    expect(sameUrl(a, b)).toBe(false);
+  });
+
+  test("a string that is no URL is compared as it is, in NFC", () => {
+    expect(comparableUrl("not a url")).toBe("not a url");
+    expect(sameUrl("e\u0301", "é")).toBe(true);
+  });
+});

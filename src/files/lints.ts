@@ -27,7 +27,7 @@ interface Lint {
   readonly at: Place;
   /** Links the message names by position. */
   readonly refs: readonly Place[];
-  readonly message: (where: (place: Place) => string) => string;
+  readonly message: (position: (place: Place) => Position | undefined) => string;
 }
 
 /** The lints of every store, each placed on its file, line and column. */
@@ -39,12 +39,7 @@ export function lintStoreLinks(stores: readonly LintedStore[], displayRoot: stri
     file: lint.at.file,
     ...position(lint.at),
     severity: "warning",
-    message: lint.message((place) => {
-      const found = position(place);
-      const inFile = place.file === lint.at.file;
-      if (found === undefined) return inFile ? "here" : place.file;
-      return inFile ? `line ${found.line}` : `${place.file}:${found.line}`;
-    }),
+    message: lint.message(position),
   }));
 }
 
@@ -67,8 +62,13 @@ function sameHostLints({ file, store }: LintedStore): Lint[] {
       lints.push({
         at: group[1]!,
         refs: group,
-        message: (where) =>
-          `${type} has ${group.length} links on ${host} (${listed(group.map(where))}); Google allows one link per domain per type and drops the others: keep one`,
+        message: (position) => {
+          const lines = group.map((place) => position(place)?.line);
+          const where = lines.every((line) => line !== undefined)
+            ? ` (lines ${listed(lines)})`
+            : "";
+          return `${type} has ${group.length} links on ${host}${where}; Google allows one link per domain per type and drops the others: keep one`;
+        },
       });
     }
   }
@@ -100,8 +100,14 @@ function sharedUrlLints(stores: readonly LintedStore[]): Lint[] {
     lints.push({
       at: group[0]!,
       refs: [group[0]!, ...shown],
-      message: (where) =>
-        `${quoteUrl(group[0]!.url)} is used by ${group.length} store files (also ${shown.map(where).join(", ")}${more > 0 ? ` and ${more} more` : ""}); Google wants a page for each location: give each store its own URL`,
+      message: (position) => {
+        const where = (place: Place) => {
+          const line = position(place)?.line;
+          return line === undefined ? place.file : `${place.file}:${line}`;
+        };
+        const others = `${shown.map(where).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+        return `${quoteUrl(group[0]!.url)} is used by ${group.length} store files (also ${others}); Google wants a page for each location: give each store its own URL`;
+      },
     });
   }
   return lints;
@@ -141,8 +147,8 @@ function locateAll(
   return positions;
 }
 
-/** "lines 7 and 9", "7, 9 and 11". */
-function listed(items: readonly string[]): string {
+/** "7 and 9", "7, 9 and 11". */
+function listed(items: readonly unknown[]): string {
   if (items.length < 2) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }

@@ -33,5 +33,8 @@ export async function withLinkIssues(
       message,
     })),
   ];
-  return { ...result, issues: issues.sort(compareIssues) };
+  // As for any error, a file with a broken link is counted as invalid, not as loaded.
+  const broken = new Set(found.filter((f) => f.severity === "error").map((f) => f.file));
+  const stores = result.stores.filter((loaded) => !broken.has(loaded.file));
+  return { ...result, stores, issues: issues.sort(compareIssues) };
 }

@@ -35,7 +35,11 @@ export async function checkLinksIfAsked(
   const targets = selectLinksToCheck(stores, state);
   const distinct = new Set(targets.map((target) => target.url)).size;
   const which = request.scope === "all" ? "" : " new or changed since the last apply";
-  io.stderr.write(`Checking ${distinct === 1 ? "1 URL" : `${distinct} URLs`}${which}…\n`);
+  io.stderr.write(
+    distinct === 0
+      ? `Link check: no URL${which}, nothing to fetch\n`
+      : `Checking ${distinct === 1 ? "1 URL" : `${distinct} URLs`}${which}…\n`,
+  );
   const links = createLinkChecker({
     timeoutMs: request.timeoutMs,
     userAgent: linkCheckUserAgent(),

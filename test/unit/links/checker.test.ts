@@ -196,4 +196,33 @@ describe("the link checker", () => {
     expect(server.seen).toHaveLength(10);
     expect(server.inFlight.max).toBe(2);
   });
+  test("a server that drops the connection on HEAD is asked again with GET", async () => {
+    server.route("/drops-head", (request, response) => {
+      if (request.method === "HEAD") request.socket.destroy();
+      else response.writeHead(200).end();
+    });
+    expect((await check(`${server.origin}/drops-head`)).kind).toBe("ok");
+    expect(server.seen.map((seen) => seen.method)).toEqual(["HEAD", "GET"]);
+  });
+
+  test("no more requests at once than the overall concurrency, across hosts", async () => {
+    server.route("/page", (_request, response) => {
+      setTimeout(() => response.writeHead(200).end(), 50);
+    });
+    const checker = createLinkChecker({
+      timeoutMs: 5000,
+      userAgent: USER_AGENT,
+      concurrency: 3,
+      perHost: 2,
+    });
+    const urls = Array.from({ length: 12 }, (_, index) =>
+      index % 2 === 0
+        ? `${server.origin}/page?n=${index}`
+        : `${server.otherOrigin}/page?n=${index}`,
+    );
+    await Promise.all(urls.map((url) => checker.check(url)));
+    await checker.close();
+    expect(server.seen).toHaveLength(12);
+    expect(server.inFlight.max).toBe(3);
+  });
 });

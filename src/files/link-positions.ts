@@ -1,11 +1,14 @@
 /**
  * Where a store file writes given links, for messages about valid files: loading keeps no
  * positions (a fleet of valid files would pay for them), so the few files that need one are
- * read and parsed again here.
+ * read again here, and parsed again only when the text alone cannot say.
  */
 import { readFileSync } from "node:fs";
 import { isScalar, parseDocument } from "yaml";
 import { LineIndex, nodeAt, type Position } from "./yaml-positions.js";
+
+/** The store's links as loaded, in the file's order: the text is trusted only when it agrees. */
+export type StoreLinks = Readonly<Record<string, readonly { readonly url: string }[]>>;
 
 export interface LinkRef {
   readonly type: string;
@@ -20,6 +23,7 @@ export interface LinkRef {
 export function locateLinks(
   absolutePath: string,
   links: readonly LinkRef[],
+  listed: StoreLinks,
 ): (Position | undefined)[] {
   let text: string;
   try {
@@ -30,7 +34,7 @@ export function locateLinks(
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let lines: LineIndex | undefined;
   const at = (offset: number) => (lines ??= new LineIndex(source)).at(offset);
-  const offsets = links.map(({ url }) => writtenOnce(source, url));
+  const offsets = links.map((link) => writtenOffset(source, link, listed));
   if (offsets.every((offset) => offset !== undefined)) return offsets.map(at);
   const document = parseDocument(source, {
     version: "1.2",
@@ -51,17 +55,35 @@ export function locateLinks(
 }
 
 /**
- * The offset of `url` when the file writes it once, as a list item or a `url:` value on its
- * own line (the way nearly every file does): found without parsing the file again. Anything
- * else (twice, in a comment, escaped, in a flow mapping) is left to the parser.
+ * The offset of a link's URL when the text shows it plainly: each time the store lists the
+ * URL, the file writes it as a whole value, a list item or a `url:` value on its own line
+ * (the way nearly every file does), so the n-th listing is the n-th time it is written. A
+ * longer URL it starts (a subpage) does not count. Anything else (a URL inherited, escaped,
+ * in a flow mapping) is left to the parser.
  */
-function writtenOnce(source: string, url: string): number | undefined {
-  const offset = source.indexOf(url);
-  if (offset === -1 || source.indexOf(url, offset + 1) !== -1) return undefined;
-  const before = source.slice(source.lastIndexOf("\n", offset) + 1, offset);
-  if (!/^[ \t]*(?:-[ \t]+)?(?:url[ \t]*:[ \t]+)?["']?$/.test(before)) return undefined;
-  const after = source[offset + url.length];
-  if (after !== undefined && !/^[\s"'#]$/.test(after)) return undefined;
-  // A quoted value's position is its opening quote, as the parser gives it.
-  return /["']$/.test(before) ? offset - 1 : offset;
+function writtenOffset(source: string, link: LinkRef, listed: StoreLinks) {
+  const written = plainOccurrences(source, link.url);
+  let nth = -1;
+  let count = 0;
+  for (const [type, links] of Object.entries(listed)) {
+    links.forEach(({ url }, index) => {
+      if (url !== link.url) return;
+      if (type === link.type && index === link.index) nth = count;
+      count++;
+    });
+  }
+  return nth !== -1 && written.length === count ? written[nth] : undefined;
+}
+
+function plainOccurrences(source: string, url: string): number[] {
+  const offsets: number[] = [];
+  for (let offset = source.indexOf(url); offset !== -1; offset = source.indexOf(url, offset + 1)) {
+    const after = source[offset + url.length];
+    if (after !== undefined && !/^[\s"'#]$/.test(after)) continue;
+    const before = source.slice(source.lastIndexOf("\n", offset) + 1, offset);
+    if (!/^[ \t]*(?:-[ \t]+)?(?:url[ \t]*:[ \t]+)?["']?$/.test(before)) continue;
+    // A quoted value's position is its opening quote, as the parser gives it.
+    offsets.push(/["']$/.test(before) ? offset - 1 : offset);
+  }
+  return offsets;
 }

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { DesiredStore } from "../core/model.js";
 import type { StoreIssue } from "./issues.js";
-import { locateLinks, type LinkRef } from "./link-positions.js";
+import { locateLinks, type LinkRef, type StoreLinks } from "./link-positions.js";
 import { quoteUrl, urlIdentity } from "./url-check.js";
 import type { Position } from "./yaml-positions.js";
 
@@ -33,7 +33,8 @@ interface Lint {
 /** The lints of every store, each placed on its file, line and column. */
 export function lintStoreLinks(stores: readonly LintedStore[], displayRoot: string): StoreIssue[] {
   const lints = [...stores.flatMap(sameHostLints), ...sharedUrlLints(stores)];
-  const positions = locateAll(lints, displayRoot);
+  const linksOf = new Map(stores.map(({ file, store }) => [file, store.links]));
+  const positions = locateAll(lints, displayRoot, linksOf);
   const position = (place: Place) => positions.get(place.file)?.get(keyOf(place));
   return lints.map((lint) => ({
     file: lint.at.file,
@@ -129,6 +130,7 @@ function keyOf(place: LinkRef): string {
 function locateAll(
   lints: readonly Lint[],
   displayRoot: string,
+  linksOf: ReadonlyMap<string, StoreLinks>,
 ): Map<string, Map<string, Position | undefined>> {
   const wanted = new Map<string, Map<string, Place>>();
   for (const lint of lints) {
@@ -141,7 +143,7 @@ function locateAll(
   const positions = new Map<string, Map<string, Position | undefined>>();
   for (const [file, refs] of wanted) {
     const places = [...refs.values()];
-    const found = locateLinks(path.resolve(displayRoot, file), places);
+    const found = locateLinks(path.resolve(displayRoot, file), places, linksOf.get(file) ?? {});
     positions.set(file, new Map(places.map((place, index) => [keyOf(place), found[index]])));
   }
   return positions;

@@ -9,7 +9,7 @@ import { storesDir } from "../cli/options.js";
 import type { LinkFinding, LinkReport } from "../core/link-report.js";
 import type { DesiredStore, StateDocument } from "../core/model.js";
 import { compareIssues } from "../files/issues.js";
-import { locateLinks } from "../files/link-positions.js";
+import { locateLinks, type StoreLinks } from "../files/link-positions.js";
 import { displayPath } from "../files/store-directory.js";
 import { packageVersion } from "../package-info.js";
 import { createLinkChecker, type LinkCheckerOptions } from "./checker.js";
@@ -32,7 +32,8 @@ export async function checkLinksIfAsked(
   const request = parseCheckLinks(options);
   if (request === undefined) return undefined;
   const state = request.scope === "all" ? undefined : await readState();
-  const targets = selectLinksToCheck(stores, state);
+  const list = [...stores];
+  const targets = selectLinksToCheck(list, state);
   const distinct = new Set(targets.map((target) => target.url)).size;
   const which = request.scope === "all" ? "" : " new or changed since the last apply";
   io.stderr.write(
@@ -56,12 +57,14 @@ export async function checkLinksIfAsked(
   } finally {
     await links.close();
   }
-  const findings = placeFindings(said, storesDir(options, io.cwd), io.cwd);
+  const linksOf = new Map(list.map((store) => [store.code, store.links]));
+  const findings = placeFindings(said, linksOf, storesDir(options, io.cwd), io.cwd);
   return { scope: request.scope, checked: distinct, findings };
 }
 
 function placeFindings(
   said: readonly { target: LinkTarget; severity: "error" | "warning"; message: string }[],
+  linksOf: ReadonlyMap<string, StoreLinks>,
   dir: string,
   cwd: string,
 ): LinkFinding[] {
@@ -75,10 +78,8 @@ function placeFindings(
   for (const [code, items] of byCode) {
     const absolute = path.join(dir, `${code}.yaml`);
     const file = displayPath(cwd, absolute);
-    const positions = locateLinks(
-      absolute,
-      items.map((item) => item.target),
-    );
+    const refs = items.map((item) => item.target);
+    const positions = locateLinks(absolute, refs, linksOf.get(code) ?? {});
     items.forEach(({ target, severity, message }, index) => {
       const position = positions[index];
       findings.push({ file, ...position, url: target.url, severity, message });

@@ -29,10 +29,14 @@ describe("where a store file writes a link", () => {
       `    - "${B}" # the gifts page`,
     ]);
     expect(
-      locateLinks(target, [
-        { type: "SHOP_ONLINE", index: 1, url: B },
-        { type: "SHOP_ONLINE", index: 0, url: A },
-      ]),
+      locateLinks(
+        target,
+        [
+          { type: "SHOP_ONLINE", index: 1, url: B },
+          { type: "SHOP_ONLINE", index: 0, url: A },
+        ],
+        { SHOP_ONLINE: [{ url: A }, { url: B }] },
+      ),
     ).toEqual([
       { line: 6, column: 7 },
       { line: 4, column: 12 },
@@ -50,10 +54,14 @@ describe("where a store file writes a link", () => {
       `    - ${A}`,
     ]);
     expect(
-      locateLinks(target, [
-        { type: "SHOP_ONLINE", index: 0, url: A },
-        { type: "FOOD_ORDERING", index: 0, url: A },
-      ]),
+      locateLinks(
+        target,
+        [
+          { type: "SHOP_ONLINE", index: 0, url: A },
+          { type: "FOOD_ORDERING", index: 0, url: A },
+        ],
+        { SHOP_ONLINE: [{ url: A }], FOOD_ORDERING: [{ url: A }] },
+      ),
     ).toEqual([
       { line: 5, column: 13 },
       { line: 7, column: 7 },
@@ -68,9 +76,36 @@ describe("where a store file writes a link", () => {
       `    - ${A}`,
       `    - ${A}/x`,
     ]);
-    expect(locateLinks(target, [{ type: "FOOD_ORDERING", index: 0, url: B }])).toEqual([undefined]);
-    expect(locateLinks(path.join(root, "missing.yaml"), [{ type: "X", index: 0, url: A }])).toEqual(
-      [undefined],
-    );
+    const inherited = { type: "FOOD_ORDERING", index: 0, url: B };
+    const listed = { SHOP_ONLINE: [{ url: A }, { url: `${A}/x` }], FOOD_ORDERING: [{ url: B }] };
+    expect(locateLinks(target, [inherited], listed)).toEqual([undefined]);
+    expect(locateLinks(path.join(root, "missing.yaml"), [inherited], listed)).toEqual([undefined]);
+  });
+
+  test("a URL the store lists in two types is placed by the order of its listings", () => {
+    const target = file([
+      "code: paris-01",
+      "links:",
+      "  SHOP_ONLINE:",
+      `    - ${A}/gifts`,
+      `    - url: ${A}`,
+      "  FOOD_ORDERING:",
+      `    - ${A}`,
+    ]);
+    const listed = {
+      SHOP_ONLINE: [{ url: `${A}/gifts` }, { url: A }],
+      FOOD_ORDERING: [{ url: A }],
+    };
+    const refs = [
+      { type: "FOOD_ORDERING", index: 0, url: A },
+      { type: "SHOP_ONLINE", index: 1, url: A },
+    ];
+    const expected = [
+      { line: 7, column: 7 },
+      { line: 5, column: 12 },
+    ];
+    expect(locateLinks(target, refs, listed)).toEqual(expected);
+    // Listed once more than written (inherited from elsewhere): the parser decides, the same.
+    expect(locateLinks(target, refs, { ...listed, FOOD_TAKEOUT: [{ url: A }] })).toEqual(expected);
   });
 });

@@ -6,6 +6,8 @@ export interface OptionSpec {
   /** Shown in help as `--name VALUE`. */
   readonly valueName?: string;
   readonly short?: string;
+  /** A string option that may be given bare (`--check-links`, read as ""): parseArgs has no optional values. */
+  readonly optionalValue?: boolean;
 }
 
 /** Where a command reads and writes: passed in so tests run commands in-process. */

@@ -115,7 +115,7 @@ function parseCommandLine(command: Command, spec: Record<string, OptionSpec>, ar
   );
   try {
     const { values, positionals } = parseArgs({
-      args,
+      args: withOptionalValues(spec, args),
       options,
       allowPositionals: true,
       strict: true,
@@ -130,6 +130,18 @@ function parseCommandLine(command: Command, spec: Record<string, OptionSpec>, ar
     if (error instanceof AppError) throw error;
     throw explainParseError(command, spec, error as Error & { code?: string });
   }
+}
+
+/** A bare `--flag` of an option with an optional value becomes `--flag=` (the empty value). */
+function withOptionalValues(spec: Record<string, OptionSpec>, args: string[]): string[] {
+  const end = args.indexOf("--");
+  return args.map((arg, index) =>
+    (end === -1 || index < end) &&
+    spec[arg.slice(2)]?.optionalValue === true &&
+    arg.startsWith("--")
+      ? `${arg}=`
+      : arg,
+  );
 }
 
 function explainParseError(
@@ -214,7 +226,8 @@ function generalHelp(): string {
 
 function commandHelp(command: Command, spec: Record<string, OptionSpec>): string {
   const rows = Object.entries(spec).map(([key, option]) => {
-    const flag = `${option.short ? `-${option.short}, ` : ""}--${key}${option.valueName ? ` ${option.valueName}` : ""}`;
+    const value = option.optionalValue ? `[=${option.valueName}]` : ` ${option.valueName}`;
+    const flag = `${option.short ? `-${option.short}, ` : ""}--${key}${option.valueName ? value : ""}`;
     return [flag, option.description] as const;
   });
   const width = Math.max(...rows.map(([flag]) => flag.length));

@@ -33,17 +33,20 @@ import { InputError, UsageError } from "../../errors.js";
 import { selectStoresToPush } from "../../core/select.js";
 import { buildLivePlan, buildOfflinePlan } from "../../core/build-plan.js";
 import { planHasChanges, type Plan } from "../../core/plan.js";
-import {
-  renderPlanAs,
-  renderPlanJson,
-  renderPlanMarkdown,
-  SUMMARY_MARKDOWN_MAX_LENGTH,
-} from "../../core/render/index.js";
+import { renderPlanJson, SUMMARY_MARKDOWN_MAX_LENGTH } from "../../core/render/index.js";
 import { openStateBackend } from "../../state/open.js";
 import { createPartooClient } from "../../partoo/client.js";
 import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
 import { createGithubPublisher, PLAN_COMMENT_MARKER } from "../../github/publisher.js";
 import { pullRequestFromEvent } from "../../github/event.js";
+import { checkLinksOptions, checksAllLinks } from "../../links/options.js";
+import { checkLinksIfAsked } from "../../links/run-link-check.js";
+import { brokenLinks, type LinkReport } from "../../core/link-report.js";
+import {
+  renderPlanMarkdownWithLinks,
+  renderPlanWithLinks,
+  withLinkReport,
+} from "../../core/render/links.js";
 
 const FORMATS = ["text", "json", "markdown", "github"] as const;
 
@@ -59,7 +62,12 @@ With --live, also reads the live links of the stores to push (of every store wit
 pull request's diff).
 
 Exit codes: 0 ok; with --detailed-exitcode: 0 no changes, 2 changes (offline: stores to
-push; --live: operations to send), 1 error (invalid store files, unreadable stores).`,
+push; --live: operations to send), 1 error (invalid store files, unreadable stores, a
+broken link found by --check-links).
+
+--check-links fetches the URLs that are not in the last-applied state (=all: every URL):
+a broken one is an error at its file and line; a redirect to another host or a 429 is a
+warning. The results follow the plan (a "Links" section in Markdown).`,
   options: {
     ...storesOption,
     ...stateOption,
@@ -90,6 +98,7 @@ push; --live: operations to send), 1 error (invalid store files, unreadable stor
     },
     ...apiUrlOption,
     ...rateLimitOption,
+    ...checkLinksOptions,
   },
   run: runPlan,
 };
@@ -109,7 +118,7 @@ async function runPlan({ options, io }: CommandContext): Promise<number> {
   const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);
   const { state, entries, desired } = await loadDesired(options, io, backend.read(), {
     only,
-    parseAll: refresh,
+    parseAll: refresh || checksAllLinks(options),
     command: "plan",
   });
   const selection = selectStoresToPush(entries, state, { ...(only ? { only } : {}), prune });
@@ -138,16 +147,20 @@ async function runPlan({ options, io }: CommandContext): Promise<number> {
     }
   }
 
+  const links = await checkLinksIfAsked(options, io, desired.values(), () =>
+    Promise.resolve(state),
+  );
   const outFile = stringOption(options, "out");
-  if (outFile !== undefined) await writeOut(path.resolve(io.cwd, outFile), outFile, plan);
-  io.stdout.write(
-    renderPlanAs(format, plan, { color: useColor(io), fileOf: storeFileOf(options, io, entries) }),
-  );
+  if (outFile !== undefined) {
+    await writeOut(path.resolve(io.cwd, outFile), outFile, withLinkReport(plan, links));
+  }
+  const fileOf = storeFileOf(options, io, entries);
+  io.stdout.write(renderPlanWithLinks(format, plan, links, { color: useColor(io), fileOf }));
   await appendSummaryIfSet(io, () =>
-    renderPlanMarkdown(plan, { maxLength: SUMMARY_MARKDOWN_MAX_LENGTH }),
+    renderPlanMarkdownWithLinks(plan, links, { maxLength: SUMMARY_MARKDOWN_MAX_LENGTH }),
   );
-  if (options["comment"] === true) await commentPlan(io, plan);
-  if (plan.failedStores.length > 0) return 1;
+  if (options["comment"] === true) await commentPlan(io, plan, links);
+  if (plan.failedStores.length > 0 || (links !== undefined && brokenLinks(links) > 0)) return 1;
   return options["detailed-exitcode"] === true && planHasChanges(plan) ? 2 : 0;
 }
 
@@ -167,7 +180,7 @@ async function writeOut(file: string, shown: string, plan: Plan): Promise<void> 
 }
 
 /** One plan comment per pull request, updated in place (SPEC §8). */
-async function commentPlan(io: CliIO, plan: Plan): Promise<void> {
+async function commentPlan(io: CliIO, plan: Plan, links: LinkReport | undefined): Promise<void> {
   const pr = await pullRequestFromEvent(io.env["GITHUB_EVENT_PATH"], "plan --comment");
   const client = createGithubClient({
     ...githubClientOptionsFromEnv(io.env),
@@ -178,7 +191,7 @@ async function commentPlan(io: CliIO, plan: Plan): Promise<void> {
   const result = await publisher.upsertPullRequestComment(
     pr,
     PLAN_COMMENT_MARKER,
-    renderPlanMarkdown(plan),
+    renderPlanMarkdownWithLinks(plan, links),
   );
   io.stderr.write(`Plan comment ${result.action} on pull request #${pr}\n`);
 }

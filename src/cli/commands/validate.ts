@@ -1,6 +1,6 @@
 /** `partoo-links validate`: checks every store file, offline. */
 import type { Command } from "../command.js";
-import { formatOption, parseFormat, storesDir, storesOption } from "../options.js";
+import { formatOption, parseFormat, stateOption, storesDir, storesOption } from "../options.js";
 import { loadStores } from "../../files/index.js";
 import {
   isValid,
@@ -11,6 +11,8 @@ import {
   validationReport,
   type ValidationReport,
 } from "../../files/render-validation.js";
+import { checkLinksOptions } from "../../links/options.js";
+import { withLinkIssues } from "../../links/validate-hook.js";
 
 const FORMATS = ["text", "json", "markdown", "github"] as const;
 
@@ -23,21 +25,33 @@ const renderers = {
 
 export const validateCommand: Command = {
   name: "validate",
-  summary: "check every store file (schema and rules); no network",
+  summary:
+    "check every store file (schema, rules, Google's link rules); --check-links fetches the links",
   description: [
     "Checks every <code>.yaml file of the stores directory against schemas/store.schema.json",
     "and the rules across files, and prints every problem with its file, line and column.",
     "--format github prints workflow annotations for pull requests; --format markdown a",
     "report for a job summary or a comment.",
+    "Warns about links Google refuses: two links of one type on one host, one URL shared by",
+    "several stores. No network, unless --check-links: then the URLs that are not in the",
+    "last-applied state of --state (=all: every URL) are fetched and broken ones are errors.",
     "",
-    "Exit codes: 0 every store file is valid, 1 some file is invalid.",
+    "Exit codes: 0 every store file is valid (warnings allowed unless --strict), 1 some file",
+    "is invalid or a checked link is broken.",
   ].join("\n"),
-  options: { ...storesOption, ...formatOption(FORMATS) },
+  options: {
+    ...storesOption,
+    ...formatOption(FORMATS),
+    ...stateOption,
+    ...checkLinksOptions,
+    strict: { type: "boolean", description: "warnings fail too (exit 1)" },
+  },
   async run({ options, io }) {
     const format = parseFormat(options, FORMATS);
     const result = await loadStores(storesDir(options, io.cwd), { displayRoot: io.cwd });
-    const report = validationReport(result);
+    const report = validationReport(await withLinkIssues(result, options, io));
     io.stdout.write(renderers[format](report));
-    return isValid(report) ? 0 : 1;
+    const strict = options["strict"] === true && report.issues.length > 0;
+    return isValid(report) && !strict ? 0 : 1;
   },
 };

@@ -164,9 +164,11 @@ describe("partoo-links validate", () => {
     expect(result.stdout.trim().split("\n").at(-1)).toMatch(/ errors in 5 of 5 files$/);
   });
 
-  test("the example stores shipped with the package are valid", async () => {
+  test("the example stores shipped with the package are valid (Google's link lints may warn)", async () => {
     const result = await runCli(["validate"], { cwd: packageRoot() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\d store files valid\n$/);
+    expect(result.stdout).toMatch(
+      /^(stores\/\S+: warning: .*\n)*\d store files valid(, \d+ warnings?)?\n$/,
+    );
   });
 });

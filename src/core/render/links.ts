@@ -6,6 +6,7 @@
 import { brokenLinks, type LinkFinding, type LinkReport } from "../link-report.js";
 import type { Plan } from "../plan.js";
 import { annotation } from "./annotations.js";
+import { escapeTextValue, markdownCode } from "./escape.js";
 import { plural } from "./describe.js";
 import { renderPlanAs, type PlanFormat } from "./index.js";
 import {
@@ -87,8 +88,9 @@ export function renderLinksMarkdown(report: LinkReport, maxRows = MARKDOWN_ROWS)
     for (const finding of report.findings.slice(0, maxRows)) {
       const where = finding.line === undefined ? "" : `${finding.line}`;
       const icon = finding.severity === "error" ? "❌" : "⚠️";
-      const file = finding.file.replace(/`/g, "'");
-      lines.push(`| \`${file}\` | ${where} | ${icon} | ${escapeText(finding.message)} |`);
+      lines.push(
+        `| ${markdownCode(finding.file)} | ${where} | ${icon} | ${escapeText(finding.message)} |`,
+      );
     }
     const hidden = report.findings.length - maxRows;
     if (hidden > 0) lines.push("", `…and ${hidden} more (see the job log).`);
@@ -115,5 +117,7 @@ function formatFinding(finding: LinkFinding): string {
     finding.line === undefined
       ? finding.file
       : `${finding.file}:${finding.line}${finding.column === undefined ? "" : `:${finding.column}`}`;
-  return `${where}: ${finding.severity === "warning" ? "warning: " : ""}${finding.message}`;
+  return escapeTextValue(
+    `${where}: ${finding.severity === "warning" ? "warning: " : ""}${finding.message}`,
+  );
 }

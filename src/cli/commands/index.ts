@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { acceptCommand } from "./accept.js";
 import { applyCommand } from "./apply.js";
 import { demoCommand } from "./demo.js";
 import { driftCommand } from "./drift.js";
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   applyCommand,
   driftCommand,
   importCommand,
+  acceptCommand,
   emulatorCommand,
   demoCommand,
 ];

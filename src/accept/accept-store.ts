@@ -119,7 +119,7 @@ function splice(
     }
     const place = blockEntry(source, pair);
     if (place === undefined) return undefined;
-    const text = renderPair(document, pair, place.indent, eol);
+    const text = renderPair(document, pair, place.indent, eol, indentsSeq(source, pair, place));
     edits.push({ ...place, text: source[place.end - 1] === "\n" ? text : text.trimEnd() });
   }
   if (added.length > 0) {
@@ -156,7 +156,13 @@ function blockEntry(
 }
 
 /** One `TYPE: list` entry alone, indented as in the file (comments above the key stay in place). */
-function renderPair(document: Document, pair: Pair, indent: number, eol: string): string {
+function renderPair(
+  document: Document,
+  pair: Pair,
+  indent: number,
+  eol: string,
+  indentSeq = true,
+): string {
   const key = pair.key as { commentBefore?: string | null; spaceBefore?: boolean } | null;
   const saved = { commentBefore: key?.commentBefore, spaceBefore: key?.spaceBefore };
   if (key !== null && original(pair)) {
@@ -170,13 +176,21 @@ function renderPair(document: Document, pair: Pair, indent: number, eol: string)
     alone.contents = map;
     const pad = " ".repeat(indent);
     return alone
-      .toString(PRINT_OPTIONS)
+      .toString({ ...PRINT_OPTIONS, indentSeq })
       .split("\n")
       .map((line) => (line === "" ? line : pad + line))
       .join(eol);
   } finally {
     if (key !== null && original(pair)) Object.assign(key, saved);
   }
+}
+
+/** Whether the file indents the list's dashes under its key (`links:` lists may sit at the key's column). */
+function indentsSeq(source: string, pair: Pair, place: { start: number; indent: number }): boolean {
+  const value = pair.value as { range?: [number, number, number]; flow?: boolean } | null;
+  const dash = value?.range?.[0];
+  if (dash === undefined || value?.flow === true) return true;
+  return dash - (source.lastIndexOf("\n", dash - 1) + 1) > place.indent;
 }
 
 /** Whether the pair comes from the file (its comments above are outside the spliced range). */

@@ -84,4 +84,65 @@ describe("acceptStore", () => {
     const result = accept(crlf, { [S]: [link(shop(""), true)] });
     expect(result.text.replace(/\r\n/g, "")).not.toContain("\n");
   });
+
+  test("keeps a file entry equal to a non-editable link, and never writes one", () => {
+    const partner = "https://partner.example.com/paris-01";
+    const text = `code: paris-01\nlinks:\n  SHOP_ONLINE:\n    - ${partner}\n    - ${shop("")}\n`;
+    const result = accept(text, {
+      [S]: [link(partner, false, false), link("https://other.example.com/x", true, false)],
+    });
+    expect(result.changes).toEqual([{ type: S, op: "remove", url: shop(""), preferred: false }]);
+    expect(result.text).toBe(`code: paris-01\nlinks:\n  SHOP_ONLINE:\n    - ${partner}\n`);
+  });
+
+  test("a type emptied live becomes [] and a type the last apply managed comes back with its live list", () => {
+    const text = `code: paris-01\nlinks:\n  SHOP_ONLINE:\n    - ${shop("")}\n# the end\n`;
+    const record: StoreRecord = {
+      address: "c-paris-01",
+      hash: "x",
+      links: { [S]: [{ id: 1, url: shop(""), preferred: false }], [T]: [] },
+    };
+    const result = accept(text, { [T]: [link("https://eat.example.com/paris-01")] }, record);
+    expect(result.after.links).toEqual({
+      [S]: [],
+      [T]: [{ url: "https://eat.example.com/paris-01", preferred: false }],
+    });
+    expect(result.text).toBe(
+      "code: paris-01\nlinks:\n  SHOP_ONLINE: []\n  FOOD_TAKEOUT:\n    - https://eat.example.com/paris-01\n# the end\n",
+    );
+  });
+
+  test("keeps a list written at the key's indentation at that indentation", () => {
+    const text = `code: paris-01\nlinks:\n  SHOP_ONLINE:\n  - ${shop("")}\n`;
+    const result = accept(text, { [S]: [link(shop("")), link(shop("/sale"))] });
+    expect(result.text).toBe(
+      `code: paris-01\nlinks:\n  SHOP_ONLINE:\n  - ${shop("")}\n  - ${shop("/sale")}\n`,
+    );
+  });
+
+  test("prints the whole document when links is a flow mapping, comments kept", () => {
+    const text = `# top\ncode: paris-01 # the code\nlinks: {SHOP_ONLINE: [${shop("")}]}\n`;
+    const result = accept(text, { [S]: [link(shop("/sale"), true)] });
+    expect(result.text).toContain("# top");
+    expect(result.text).toContain("# the code");
+    expect(result.after.links[S]).toEqual([{ url: shop("/sale"), preferred: true }]);
+  });
+
+  test("keeps a byte order mark and quoted URLs", () => {
+    const text = `\uFEFFcode: paris-01\nlinks:\n  SHOP_ONLINE:\n    - "${shop("")}"\n    - '${shop("/a")}'\n`;
+    const result = accept(text, { [S]: [link(shop(""), true)] });
+    expect(result.text).toBe(
+      `\uFEFFcode: paris-01\nlinks:\n  SHOP_ONLINE:\n    - url: "${shop("")}"\n      preferred: true\n`,
+    );
+  });
+
+  test("warns when live cannot be written as a file: a URL twice live", () => {
+    const result = accept(FILE, {
+      [S]: [link(shop(""), true), link(shop("/gifts")), link(shop("/gifts"))],
+      [T]: [link("https://eat.example.com/paris-01")],
+    });
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/\(delete SHOP_ONLINE .*\/gifts\); apply will still send that$/),
+    ]);
+  });
 });

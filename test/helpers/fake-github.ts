@@ -512,7 +512,11 @@ export class FakeGithub {
       if (typeof baseSha === "string" && base === undefined)
         return validationFailed([], "base_tree is invalid");
       const entries = new Map((base?.entries ?? []).map((entry) => [entry.path, entry]));
-      for (const item of r.json["tree"] as TreeEntry[]) {
+      for (const item of r.json["tree"] as (TreeEntry & { content?: unknown })[]) {
+        // Like GitHub: an entry may carry its content instead of a blob's sha.
+        if (typeof item.content === "string" && item.type === "blob") {
+          item.sha = this.#store({ type: "blob", content: Buffer.from(item.content, "utf8") });
+        }
         if (this.objects.get(item.sha)?.type !== item.type)
           return validationFailed([], "tree.sha is invalid");
         entries.set(item.path, {

@@ -81,6 +81,9 @@ describe("accept --pr", () => {
     expect(github.readFile(ACCEPT_BRANCH, "stores/lyon-01.yaml")).toBe(await local("lyon-01"));
     expect(github.readFile(ACCEPT_BRANCH, "stores/paris-01.yaml")).toBe(await local("paris-01"));
     expect(await local("paris-01")).toContain(url("paris-01", "/sale_2024"));
+    // The contents travel inside the one tree request.
+    expect(github.countRequests("POST", /\/git\/trees$/)).toBe(1);
+    expect(github.countRequests("POST", /\/git\/blobs$/)).toBe(0);
 
     await driftParis("/outlet");
     const second = await runAccept();
@@ -112,7 +115,7 @@ describe("accept --pr", () => {
     await driftParis("/sale");
     github.fail({
       method: "POST",
-      path: /\/git\/blobs$/,
+      path: /\/git\/trees$/,
       status: 403,
       message: "Resource not accessible by integration",
     });
@@ -147,6 +150,19 @@ describe("accept --pr", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/was opened by mallory/);
     expect(github.refs.get(`refs/heads/${ACCEPT_BRANCH}`)).toBe(theirs);
-    expect(github.countRequests("POST", /\/git\/blobs$/)).toBe(0);
+    expect(github.countRequests("POST", /\/git\/trees$/)).toBe(0);
+  });
+
+  test("with a personal token, finds its own pull request by the token's login", async () => {
+    await setUp();
+    github.tokenUser = "alice";
+    await driftParis("/sale");
+    expect((await runAccept()).code).toBe(0);
+    expect([...github.pulls.values()].map((pull) => pull.user.login)).toEqual(["alice"]);
+    await driftParis("/outlet");
+    const second = await runAccept();
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Pull request #\d+ updated/);
+    expect(github.pulls.size).toBe(1);
   });
 });

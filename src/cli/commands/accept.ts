@@ -119,7 +119,9 @@ async function runAccept({ options, io }: CommandContext): Promise<number> {
   let report = outcome.report;
   if (github !== undefined && outcome.accepted.length > 0) {
     const root = await repositoryRoot(dir, path.resolve(io.cwd, io.env["GITHUB_WORKSPACE"] ?? "."));
-    const codes = outcome.accepted.map((store) => store.code).join(", ");
+    const accepted = outcome.accepted.map((store) => store.code);
+    // A commit subject stays short: the body of the pull request lists every store.
+    const codes = accepted.length <= 5 ? accepted.join(", ") : `${accepted.length} stores`;
     const pull = await publishAcceptPullRequest(github, {
       files: outcome.accepted.map((store) => ({
         path: displayPath(root, store.path),

@@ -196,4 +196,18 @@ links:
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/give either --drifted .* or --only/);
   });
+
+  test("a live URL that no store file may hold skips that store and leaves its file as it was", async () => {
+    await appliedFleet();
+    const before = await files();
+    fleet.emu.emulator.store.addLink("c-paris-01", "SHOP_ONLINE", {
+      value: "http://insecure.example.com/paris-01\n# injected: true",
+    });
+    const result = await fleet.run(["accept", "--only", "paris-01"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /✗ paris-01: its live links do not make a valid store file \(stores\/paris-01\.yaml:\d+:\d+: .*\); fix the link in Partoo first\n/,
+    );
+    expect(await files()).toEqual(before);
+  });
 });

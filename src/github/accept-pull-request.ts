@@ -120,18 +120,20 @@ export async function publishAcceptPullRequest(
       commit: commit.data.sha,
     };
   }
-  const opened = await callGithub(
-    { what: `opening a pull request from ${branch}`, permission: PULLS_WRITE },
-    () =>
-      octokit.rest.pulls.create({
-        owner,
-        repo,
-        head: branch,
-        base: defaultBranch,
-        title: input.title,
-        body,
-      }),
-  );
+  const opening = { what: `opening a pull request from ${branch}`, permission: PULLS_WRITE };
+  let opened;
+  try {
+    opened = await octokit.rest.pulls.create({
+      owner,
+      repo,
+      head: branch,
+      base: defaultBranch,
+      title: input.title,
+      body,
+    });
+  } catch (error) {
+    throw actionsMayNotOpen(error, branch) ?? githubError(error, opening);
+  }
   return {
     action: "opened",
     number: opened.data.number,
@@ -202,6 +204,21 @@ async function pointBranch(client: GithubClient, branch: string, sha: string): P
       octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha }),
     );
   }
+}
+
+/**
+ * The repository setting that keeps workflow tokens from opening pull requests answers 403
+ * too, though the job has pull-requests: write: say which switch to turn.
+ */
+function actionsMayNotOpen(error: unknown, branch: string): AppError | undefined {
+  if (requestStatus(error) !== 403) return undefined;
+  const message = (error as { response?: { data?: { message?: unknown } } }).response?.data
+    ?.message;
+  if (typeof message !== "string" || !/not permitted to create/i.test(message)) return undefined;
+  return new AppError(
+    `GitHub: opening a pull request from ${branch}: GitHub Actions may not open pull requests in this repository (403); enable "Allow GitHub Actions to create and approve pull requests" in Settings → Actions → General, or run with a token that may; the branch ${branch} holds the accepted files`,
+    { cause: error },
+  );
 }
 
 /** A path inside the repository: relative, `/` separators, no `..`. */

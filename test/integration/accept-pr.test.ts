@@ -165,4 +165,19 @@ describe("accept --pr", () => {
     expect(second.stdout).toMatch(/Pull request #\d+ updated/);
     expect(github.pulls.size).toBe(1);
   });
+
+  test("names the repository setting when GitHub Actions may not open pull requests", async () => {
+    await setUp();
+    await driftParis("/sale");
+    github.fail({
+      method: "POST",
+      path: /\/pulls$/,
+      status: 403,
+      message: "GitHub Actions is not permitted to create or approve pull requests.",
+    });
+    const result = await runAccept();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"Allow GitHub Actions to create and approve pull requests"');
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
 });

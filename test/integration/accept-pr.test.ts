@@ -41,12 +41,13 @@ function local(code: string): Promise<string> {
   return readFile(path.join(fleet.storesDir, `${code}.yaml`), "utf8");
 }
 
-function runAccept(extra: string[] = []) {
-  return fleet.run(["accept", "--drifted", "--pr", ...extra], {
+function runAccept(env: Record<string, string> = {}) {
+  return fleet.run(["accept", "--drifted", "--pr"], {
     env: {
       GITHUB_TOKEN: github.token,
       GITHUB_REPOSITORY: github.repository,
       GITHUB_API_URL: github.url,
+      ...env,
     },
   });
 }
@@ -179,5 +180,14 @@ describe("accept --pr", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('"Allow GitHub Actions to create and approve pull requests"');
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  test("refuses to commit a store file outside the repository", async () => {
+    await setUp();
+    await driftParis("/sale");
+    const result = await runAccept({ GITHUB_WORKSPACE: path.join(fleet.dir, "elsewhere") });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/\.\.\/stores\/paris-01\.yaml is not inside the repository/);
+    expect(github.requests).toEqual([]);
   });
 });

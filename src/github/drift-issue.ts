@@ -13,6 +13,9 @@ const WRITE = "issues: write";
 const READ = "issues: read";
 const LABEL_COLOR = "d93f0b";
 const LABEL_DESCRIPTION = "Live place action links differ from the store files (partoo-links)";
+/** How to resolve the drift either way: shown at the end of every drift issue. */
+export const HOW_TO_RESOLVE =
+  "\n\n---\n**To accept what is live into the store files**, run the Drift workflow by hand (Actions → Drift → Run workflow) with **accept** ticked: it opens one pull request that rewrites the drifted store files to match live (`partoo-links accept --drifted --pr`). **To restore the links of the files instead**, tick **self\\_heal** (`apply --repair`).\n";
 const DEFAULT_RESOLVED =
   "The latest drift check found live links matching the store files again: closing.";
 
@@ -36,7 +39,8 @@ export async function syncDriftIssue(
     }
     return { action: "closed", issue: ref(current) };
   }
-  const body = fitMarkdown(report.body, { limit: GITHUB_BODY_LIMIT });
+  const body =
+    fitMarkdown(report.body, { limit: GITHUB_BODY_LIMIT - HOW_TO_RESOLVE.length }) + HOW_TO_RESOLVE;
   if (current === undefined) {
     await ensureLabel(client, label);
     return { action: "opened", issue: await openIssue(client, label, report.title, body) };

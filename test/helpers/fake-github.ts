@@ -51,6 +51,16 @@ export interface FakeIssue {
   pull?: { merged_at: string | null };
 }
 
+export interface FakePull {
+  readonly number: number;
+  title: string;
+  body: string;
+  readonly head: string;
+  readonly base: string;
+  state: "open" | "closed";
+  readonly user: { login: string; type: string };
+}
+
 export interface FakeLabel {
   name: string;
   color: string;
@@ -130,6 +140,11 @@ export class FakeGithub {
   readonly failures: FailureRule[] = [];
   /** Runs before a ref update is checked: a test can move the branch here to force a lost race. */
   beforeRefUpdate: ((ref: string) => Promise<void> | void) | undefined;
+  /** Pull requests with a branch, for accept --pr (those of addPullRequest are issues). */
+  readonly pulls = new Map<number, FakePull>();
+  /** The login GET /user answers; undefined: 403, as for a workflow's token (the bot). */
+  tokenUser: string | undefined;
+  defaultBranch = "main";
   url = "";
   #server = createServer((req, res) => void this.#handle(req, res));
   #nextNumber = 1;
@@ -351,6 +366,8 @@ export class FakeGithub {
     if (recorded.method === "GET" && recorded.path === "/user") return this.#authenticatedUser();
     if (recorded.method === "POST" && recorded.path === "/graphql") return this.#graphql(body);
     const prefix = `/repos/${this.owner}/${this.repo}`;
+    const outside = this.#repositoryAndUser(recorded, prefix);
+    if (outside !== undefined) return outside;
     if (!recorded.path.startsWith(`${prefix}/`)) return notFound();
     const rest = recorded.path.slice(prefix.length);
     for (const [method, pattern, handler] of this.#routes) {
@@ -458,6 +475,7 @@ export class FakeGithub {
       );
     });
     this.#defineGitRoutes(route);
+    this.#definePullRoutes(route);
   }
 
   #defineGitRoutes(route: (method: string, pattern: RegExp, handler: Handler) => void): void {
@@ -525,7 +543,11 @@ export class FakeGithub {
       if (typeof baseSha === "string" && base === undefined)
         return validationFailed([], "base_tree is invalid");
       const entries = new Map((base?.entries ?? []).map((entry) => [entry.path, entry]));
-      for (const item of r.json["tree"] as TreeEntry[]) {
+      for (const item of r.json["tree"] as (TreeEntry & { content?: unknown })[]) {
+        // Like GitHub: an entry may carry its content instead of a blob's sha.
+        if (typeof item.content === "string" && item.type === "blob") {
+          item.sha = this.#store({ type: "blob", content: Buffer.from(item.content, "utf8") });
+        }
         if (this.objects.get(item.sha)?.type !== item.type)
           return validationFailed([], "tree.sha is invalid");
         entries.set(item.path, {
@@ -564,6 +586,95 @@ export class FakeGithub {
         ? notFound()
         : { status: 200, body: this.#commitJson(r.params[0]!) },
     );
+  }
+
+  // ---- pull requests, the repository and the token's user (accept --pr) ------------------
+
+  /** The repository's metadata and GET /user, which a workflow's token may not read (403). */
+  #repositoryAndUser(recorded: RecordedRequest, prefix: string): Reply | undefined {
+    if (recorded.method === "GET" && recorded.path === prefix) {
+      return {
+        status: 200,
+        body: { full_name: this.repository, default_branch: this.defaultBranch },
+      };
+    }
+    if (recorded.method === "GET" && recorded.path === "/user") {
+      return this.tokenUser === undefined
+        ? { status: 403, body: { message: "Resource not accessible by integration" } }
+        : { status: 200, body: { login: this.tokenUser, type: "User" } };
+    }
+    return undefined;
+  }
+
+  /** Opens a pull request as someone, bypassing the API. */
+  addPull(fields: Pick<FakePull, "head" | "title"> & { author?: string; base?: string }): FakePull {
+    const pull: FakePull = {
+      number: this.#nextNumber++,
+      title: fields.title,
+      body: "",
+      head: fields.head,
+      base: fields.base ?? this.defaultBranch,
+      state: "open",
+      user: { login: fields.author ?? "someone", type: "User" },
+    };
+    this.pulls.set(pull.number, pull);
+    return pull;
+  }
+
+  #definePullRoutes(route: (method: string, pattern: RegExp, handler: Handler) => void): void {
+    route("GET", /^\/pulls$/, (r) => {
+      const state = r.query.get("state") ?? "open";
+      const head = r.query.get("head");
+      const pulls = [...this.pulls.values()]
+        .filter((pull) => state === "all" || pull.state === state)
+        // GitHub filters by "owner:branch"; a head without the owner filters nothing.
+        .filter((pull) => head === null || `${this.owner}:${pull.head}` === head)
+        .sort((a, b) => b.number - a.number);
+      return this.#page(
+        r,
+        pulls.map((pull) => this.#pullRequestJson(pull)),
+      );
+    });
+    route("POST", /^\/pulls$/, (r) => {
+      const head = String(r.json["head"]);
+      const base = String(r.json["base"]);
+      if (!this.refs.has(`refs/heads/${head}`) || !this.refs.has(`refs/heads/${base}`)) {
+        return validationFailed([{ resource: "PullRequest", code: "invalid", field: "head" }]);
+      }
+      const open = [...this.pulls.values()].find((p) => p.state === "open" && p.head === head);
+      if (open !== undefined) {
+        return validationFailed([], `A pull request already exists for ${this.owner}:${head}.`);
+      }
+      const pull = this.addPull({
+        head,
+        base,
+        title: String(r.json["title"]),
+        author: this.tokenUser ?? "github-actions[bot]",
+      });
+      pull.body = String(r.json["body"] ?? "");
+      if (this.tokenUser === undefined) pull.user.type = "Bot";
+      return { status: 201, body: this.#pullRequestJson(pull) };
+    });
+    route("PATCH", /^\/pulls\/(\d+)$/, (r) => {
+      const pull = this.pulls.get(Number(r.params[0]));
+      if (pull === undefined) return notFound();
+      if (typeof r.json["title"] === "string") pull.title = r.json["title"];
+      if (typeof r.json["body"] === "string") pull.body = r.json["body"];
+      return { status: 200, body: this.#pullRequestJson(pull) };
+    });
+  }
+
+  #pullRequestJson(pull: FakePull): unknown {
+    return {
+      number: pull.number,
+      title: pull.title,
+      body: pull.body,
+      state: pull.state,
+      user: pull.user,
+      head: { ref: pull.head, sha: this.refs.get(`refs/heads/${pull.head}`) ?? null },
+      base: { ref: pull.base },
+      html_url: `https://github.example/${this.repository}/pull/${pull.number}`,
+    };
   }
 
   // ---- helpers ---------------------------------------------------------------------------

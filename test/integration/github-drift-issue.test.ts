@@ -4,6 +4,7 @@ import {
   createGithubPublisher,
   type GithubPublisher,
 } from "../../src/github/publisher.js";
+import { HOW_TO_RESOLVE } from "../../src/github/drift-issue.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/fake-github.js";
 
 let fake: FakeGithub;
@@ -41,7 +42,7 @@ test("the drift issue is opened once, updated while drifting and closed when dri
   const updated = await publisher.syncDriftIssue({ drifting: true, title, body: "1 store drifts" });
   expect(updated).toEqual({ action: "updated", issue: opened.issue });
   expect(openDriftIssues().map((issue) => [issue.number, issue.body])).toEqual([
-    [number, "1 store drifts"],
+    [number, `1 store drifts${HOW_TO_RESOLVE}`],
   ]);
 
   const same = await publisher.syncDriftIssue({ drifting: true, title, body: "1 store drifts" });
@@ -113,4 +114,18 @@ test("pull requests carrying the drift label are never taken for the drift issue
   expect(result.action).toBe("opened");
   expect(result.issue!.number).not.toBe(pr);
   expect(fake.issues.get(pr)!.state).toBe("open");
+});
+
+test("the drift issue tells how to accept live into the files: the workflow and its input", async () => {
+  const opened = await publisher.syncDriftIssue({
+    drifting: true,
+    title,
+    body: "x".repeat(70_000),
+  });
+  const body = fake.issues.get(opened.issue!.number)!.body;
+  expect(body.length).toBeLessThanOrEqual(65_536);
+  expect(body).toContain("Truncated");
+  expect(body.endsWith(HOW_TO_RESOLVE)).toBe(true);
+  expect(HOW_TO_RESOLVE).toMatch(/Drift workflow .* \*\*accept\*\* ticked/);
+  expect(HOW_TO_RESOLVE).toContain("partoo-links accept --drifted --pr");
 });

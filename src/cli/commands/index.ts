@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { acceptCommand } from "./accept.js";
 import { applyCommand } from "./apply.js";
 import { demoCommand } from "./demo.js";
 import { doctorCommand } from "./doctor.js";
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   applyCommand,
   driftCommand,
   importCommand,
+  acceptCommand,
   emulatorCommand,
   doctorCommand,
   demoCommand,

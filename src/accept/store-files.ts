@@ -1,0 +1,80 @@
+/**
+ * The file system side of accept: reading the named store files (a missing or invalid one
+ * is skipped with its reason), writing each rewritten file atomically, and finding the
+ * repository the files are committed to.
+ */
+import { rename, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { formatIssue, parseStoreText } from "../files/index.js";
+import { decodeStoreBytes } from "../files/decode-text.js";
+import {
+  displayPath,
+  listStoreFiles,
+  readBuffer,
+  readStoreFile,
+} from "../files/store-directory.js";
+import type { StoreFileTarget } from "./accept-stores.js";
+import type { AcceptSkip } from "./report.js";
+
+export async function readStoreTargets(
+  dir: string,
+  displayRoot: string,
+  codes: readonly string[],
+  log: (line: string) => void,
+): Promise<{ targets: StoreFileTarget[]; skipped: AcceptSkip[] }> {
+  // Listing the directory (never joining a code to a path) keeps hostile codes inside it.
+  const listing = await listStoreFiles(dir, displayRoot, new Set(codes));
+  const found = new Set(listing.entries.map((entry) => entry.code));
+  const skipped: AcceptSkip[] = codes
+    .filter((code) => !found.has(code))
+    .map((code) => ({
+      code,
+      reason: `no store file ${code}.yaml in ${displayPath(displayRoot, dir)}`,
+    }));
+  const buffer = readBuffer();
+  const targets: StoreFileTarget[] = [];
+  for (const entry of listing.entries) {
+    const read = readStoreFile(entry, buffer);
+    const decoded = "issue" in read ? read : decodeStoreBytes(read.bytes, entry.file);
+    if ("issue" in decoded) {
+      skipped.push({ code: entry.code, reason: formatIssue(decoded.issue) });
+      continue;
+    }
+    const parsed = parseStoreText(decoded.text, entry.file, entry.code);
+    if (parsed.store === undefined || parsed.issues.some((issue) => issue.severity === "error")) {
+      for (const issue of parsed.issues) log(formatIssue(issue));
+      skipped.push({
+        code: entry.code,
+        reason: `${entry.file} is invalid (errors above); fix it and run accept again`,
+      });
+      continue;
+    }
+    const { code, file } = entry;
+    targets.push({ code, file, path: entry.path, text: decoded.text, desired: parsed.store });
+  }
+  return { targets, skipped };
+}
+
+/** A file is replaced whole or not at all: a failed run never leaves half a store file. */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, file);
+}
+
+/** The nearest directory holding `.git` above `dir`, else `fallback` (GITHUB_WORKSPACE or the cwd). */
+export async function repositoryRoot(dir: string, fallback: string): Promise<string> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (await exists(path.join(current, ".git"))) return current;
+    if (path.dirname(current) === current) return fallback;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * `partoo-links accept`: the third remedy for drift, next to re-pushing the files and
+ * editing them by hand: rewrites the store files so that they match live (comments and
+ * layout kept), and with `--pr` proposes them as one pull request. Never writes to Partoo.
+ * The work is in src/accept; this file wires the clients, the state and the options to it.
+ */
+import path from "node:path";
+import type { Command, CommandContext } from "../command.js";
+import {
+  apiKey,
+  apiUrl,
+  apiUrlOption,
+  formatOption,
+  onlyOption,
+  parseFormat,
+  parseOnly,
+  parseRateLimit,
+  rateLimitOption,
+  stateOption,
+  storesDir,
+  storesOption,
+  stringOption,
+} from "../options.js";
+import { appendSummaryIfSet, readLive } from "../fleet.js";
+import { UsageError } from "../../errors.js";
+import { businessAddress } from "../../core/model.js";
+import { displayPath } from "../../files/store-directory.js";
+import { openStateBackend } from "../../state/open.js";
+import { createPartooClient } from "../../partoo/client.js";
+import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
+import { publishAcceptPullRequest } from "../../github/accept-pull-request.js";
+import { acceptStores } from "../../accept/accept-stores.js";
+import { readStoreTargets, repositoryRoot, writeAtomically } from "../../accept/store-files.js";
+import { driftedStores, renderAccept, renderAcceptMarkdown } from "../../accept/report.js";
+
+const FORMATS = ["text", "json", "markdown", "github"] as const;
+const PR_TITLE = "Accept the live place action links into the store files";
+
+export const acceptCommand: Command = {
+  name: "accept",
+  summary: "rewrite store files to match live (--drifted or --only); --pr opens a pull request",
+  description: `Reads the live links of the stores the last drift found drifted (--drifted) or of the
+named stores (--only CODE,…) and rewrites their files so that every managed type matches
+live, editing each file in place: comments, key order and the shorthand are kept, links
+that are not editable are never written, files with nothing to accept are left as they
+are. With --pr, also commits the rewritten files to the branch partoo-links/accept
+(started at the default branch's head) and opens one pull request, or updates the one
+already open (needs GITHUB_TOKEN with contents: write and pull-requests: write).
+A store whose file is invalid or whose live links cannot be read is skipped; the others go on.
+
+Exit codes: 0 ok (also: nothing to accept), 1 error (a store was skipped).`,
+  options: {
+    ...storesOption,
+    ...stateOption,
+    ...onlyOption,
+    ...formatOption(FORMATS),
+    ...apiUrlOption,
+    ...rateLimitOption,
+    drifted: { type: "boolean", description: "accept the stores the last drift found drifted" },
+    pr: {
+      type: "boolean",
+      description:
+        "also commit the files to a branch and open or update one pull request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)",
+    },
+  },
+  run: runAccept,
+};
+
+async function runAccept({ options, io }: CommandContext): Promise<number> {
+  const format = parseFormat(options, FORMATS);
+  const only = parseOnly(options);
+  if ((only === undefined) === (options["drifted"] !== true)) {
+    throw new UsageError(
+      "accept: give either --drifted (the stores the last drift found drifted) or --only CODE[,CODE…]",
+    );
+  }
+  const connection = { apiKey: apiKey(io.env, "accept"), baseUrl: apiUrl(options, io.env) };
+  // Checked before any file is written, so that a missing token fails the run up front.
+  const github =
+    options["pr"] === true
+      ? createGithubClient({
+          ...githubClientOptionsFromEnv(io.env),
+          purpose: "accept --pr",
+          log: (line) => io.stderr.write(`${line}\n`),
+        })
+      : undefined;
+  const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);
+  const state = await backend.read();
+  const chosen = only === undefined ? driftedStores(state) : { codes: [...new Set(only)] };
+  if ("nothing" in chosen) {
+    const nothing = { accepted: [], unchanged: [], skipped: [], nothing: chosen.nothing };
+    io.stdout.write(renderAccept(format, nothing));
+    return 0;
+  }
+
+  const dir = storesDir(options, io.cwd);
+  const { targets, skipped } = await readStoreTargets(dir, io.cwd, chosen.codes, (line) =>
+    io.stderr.write(`${line}\n`),
+  );
+  const client = createPartooClient({
+    ...connection,
+    rateLimitPerMinute: parseRateLimit(options),
+    logger: (line) => io.stderr.write(`${line}\n`),
+  });
+  let read;
+  try {
+    const addresses = targets.map(({ code, desired }) => ({
+      code,
+      address: businessAddress(desired),
+    }));
+    read = await readLive(client, addresses, io);
+  } finally {
+    await client.close();
+  }
+  const failed = read.failures.map(({ code, message }) => ({ code, reason: message }));
+  const outcome = acceptStores(targets, state, read.live, [...skipped, ...failed]);
+  for (const store of outcome.accepted) await writeAtomically(store.path, store.text);
+
+  let report = outcome.report;
+  if (github !== undefined && outcome.accepted.length > 0) {
+    const root = await repositoryRoot(dir, path.resolve(io.cwd, io.env["GITHUB_WORKSPACE"] ?? "."));
+    const accepted = outcome.accepted.map((store) => store.code);
+    // A commit subject stays short: the body of the pull request lists every store.
+    const codes = accepted.length <= 5 ? accepted.join(", ") : `${accepted.length} stores`;
+    const pull = await publishAcceptPullRequest(github, {
+      files: outcome.accepted.map((store) => ({
+        path: displayPath(root, store.path),
+        content: store.text,
+      })),
+      title: PR_TITLE,
+      body: renderAcceptMarkdown(report),
+      commitMessage: `Accept the live links of ${codes}\n\nRewritten by partoo-links accept from the links live on Partoo.`,
+    });
+    report = {
+      ...report,
+      pullRequest: { action: pull.action, number: pull.number, url: pull.url },
+    };
+  }
+  io.stdout.write(renderAccept(format, report));
+  await appendSummaryIfSet(io, () => renderAcceptMarkdown(report));
+  return report.skipped.length > 0 ? 1 : 0;
+}

@@ -13,6 +13,7 @@ import {
   readBuffer,
   readStoreFile,
 } from "../files/store-directory.js";
+import { storesRepository } from "../files/load-stores.js";
 import type { StoreFileTarget } from "./accept-stores.js";
 import type { AcceptSkip } from "./report.js";
 
@@ -23,7 +24,10 @@ export async function readStoreTargets(
   log: (line: string) => void,
 ): Promise<{ targets: StoreFileTarget[]; skipped: AcceptSkip[] }> {
   // Listing the directory (never joining a code to a path) keeps hostile codes inside it.
-  const listing = await listStoreFiles(dir, displayRoot, new Set(codes));
+  // The same confinement as every other reader: no link out of the repository is followed.
+  const repository = storesRepository(dir, displayRoot);
+  const listing = await listStoreFiles(dir, displayRoot, new Set(codes), repository);
+  for (const issue of listing.issues) log(formatIssue(issue));
   const found = new Set(listing.entries.map((entry) => entry.code));
   const skipped: AcceptSkip[] = codes
     .filter((code) => !found.has(code))
@@ -34,7 +38,7 @@ export async function readStoreTargets(
   const buffer = readBuffer();
   const targets: StoreFileTarget[] = [];
   for (const entry of listing.entries) {
-    const read = readStoreFile(entry, buffer);
+    const read = readStoreFile(entry, buffer, repository);
     const decoded = "issue" in read ? read : decodeStoreBytes(read.bytes, entry.file);
     if ("issue" in decoded) {
       skipped.push({ code: entry.code, reason: formatIssue(decoded.issue) });

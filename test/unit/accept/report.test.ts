@@ -80,9 +80,9 @@ describe("accept report", () => {
     const markdown = renderAcceptMarkdown(REPORT);
     expect(markdown).toContain("| Change | Type | URL | Preferred |");
     expect(markdown).toContain(
-      "| ➕ add | `SHOP_ONLINE` | https://shop.example.com/a\\_b\\*c\\|d | yes |",
+      "| ➕ add | `SHOP_ONLINE` | https\\://shop.example.com/a\\_b\\*c\\|d | yes |",
     );
-    expect(markdown).toContain("https://shop.example.com/&lt;gifts&gt;");
+    expect(markdown).toContain("https\\://shop.example.com/&lt;gifts&gt;");
     expect(markdown).not.toContain("<gifts>");
   });
 

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin2 = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin2}${path12}`);
+        return new URL(`${origin2}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 }
+          request: { method, path: path13, origin: origin2 }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin2, path12);
+        debuglog("sending request to %s %s/%s", method, origin2, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 },
+          request: { method, path: path13, origin: origin2 },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin2,
-          path12,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 }
+          request: { method, path: path13, origin: origin2 }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin2, path12);
+        debuglog("trailers received from %s %s/%s", method, origin2, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 },
+          request: { method, path: path13, origin: origin2 },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin2,
-          path12,
+          path13,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin: origin2 }
+            request: { method, path: path13, origin: origin2 }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin2, path12);
+          debuglog("sending request to %s %s/%s", method, origin2, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin2, {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin2;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request2;
+      const { method, path: path13, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText2);
         }
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin2;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin: origin2,
-          path: path12 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path12;
+        opts.path = origin2 + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin2);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path13, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12046,12 +12046,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this[kHeadersMap].get(lowercaseName);
-        if (exists3) {
+        const exists4 = this[kHeadersMap].get(lowercaseName);
+        if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter}${value}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i = 0; i < path12.length; ++i) {
-        const code2 = path12.charCodeAt(i);
+    function validateCookiePath(path13) {
+      for (let i = 0; i < path13.length; ++i) {
+        const code2 = path13.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path12);
+          url = new URL(util.parseOrigin(url).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19688,17 +19688,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path12) {
-      const ctrl = callVisitor(key, node, visitor, path12);
+    function visit_(key, node, visitor, path13) {
+      const ctrl = callVisitor(key, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visit_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visit_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path12);
+            const ci = visit_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19709,13 +19709,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = visit_("key", node.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = visit_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path12);
+          const cv = visit_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19736,17 +19736,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path12) {
-      const ctrl = await callVisitor(key, node, visitor, path12);
+    async function visitAsync_(key, node, visitor, path13) {
+      const ctrl = await callVisitor(key, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visitAsync_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visitAsync_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path12);
+            const ci = await visitAsync_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19757,13 +19757,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path12);
+          const cv = await visitAsync_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19790,23 +19790,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path12) {
+    function callVisitor(key, node, visitor, path13) {
       if (typeof visitor === "function")
-        return visitor(key, node, path12);
+        return visitor(key, node, path13);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path12);
+        return visitor.Map?.(key, node, path13);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path12);
+        return visitor.Seq?.(key, node, path13);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path12);
+        return visitor.Pair?.(key, node, path13);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path12);
+        return visitor.Scalar?.(key, node, path13);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path12);
+        return visitor.Alias?.(key, node, path13);
       return void 0;
     }
-    function replaceNode(key, path12, node) {
-      const parent = path12[path12.length - 1];
+    function replaceNode(key, path13, node) {
+      const parent = path13[path13.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -20418,10 +20418,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path12, value) {
+    function collectionFromPath(schema2, path13, value) {
       let v = value;
-      for (let i = path12.length - 1; i >= 0; --i) {
-        const k = path12[i];
+      for (let i = path13.length - 1; i >= 0; --i) {
+        const k = path13[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -20440,7 +20440,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema2) {
         super(type);
@@ -20470,11 +20470,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path12, value) {
-        if (isEmptyPath(path12))
+      addIn(path13, value) {
+        if (isEmptyPath(path13))
           this.add(value);
         else {
-          const [key, ...rest] = path12;
+          const [key, ...rest] = path13;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20488,8 +20488,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        const [key, ...rest] = path12;
+      deleteIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20503,8 +20503,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        const [key, ...rest] = path12;
+      getIn(path13, keepScalar) {
+        const [key, ...rest] = path13;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20522,8 +20522,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path12) {
-        const [key, ...rest] = path12;
+      hasIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20533,8 +20533,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        const [key, ...rest] = path12;
+      setIn(path13, value) {
+        const [key, ...rest] = path13;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -23049,9 +23049,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path12, value) {
+      addIn(path13, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path12, value);
+          this.contents.addIn(path13, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -23126,14 +23126,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        if (Collection2.isEmptyPath(path12)) {
+      deleteIn(path13) {
+        if (Collection2.isEmptyPath(path13)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -23148,10 +23148,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        if (Collection2.isEmptyPath(path12))
+      getIn(path13, keepScalar) {
+        if (Collection2.isEmptyPath(path13))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -23162,10 +23162,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path12) {
-        if (Collection2.isEmptyPath(path12))
+      hasIn(path13) {
+        if (Collection2.isEmptyPath(path13))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -23182,13 +23182,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        if (Collection2.isEmptyPath(path12)) {
+      setIn(path13, value) {
+        if (Collection2.isEmptyPath(path13)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path12), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path13), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path12, value);
+          this.contents.setIn(path13, value);
         }
       }
       /**
@@ -25149,9 +25149,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path12) => {
+    visit2.itemAtPath = (cst, path13) => {
       let item = cst;
-      for (const [field, index] of path12) {
+      for (const [field, index] of path13) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -25160,23 +25160,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path12) => {
-      const parent = visit2.itemAtPath(cst, path12.slice(0, -1));
-      const field = path12[path12.length - 1][0];
+    visit2.parentCollection = (cst, path13) => {
+      const parent = visit2.itemAtPath(cst, path13.slice(0, -1));
+      const field = path13[path13.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path12, item, visitor) {
-      let ctrl = visitor(item, path12);
+    function _visit(path13, item, visitor) {
+      let ctrl = visitor(item, path13);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25187,10 +25187,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path12);
+            ctrl = ctrl(item, path13);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -26958,10 +26958,10 @@ function keyName(key) {
 function deref(document, node) {
   return (0, import_yaml.isAlias)(node) ? node.resolve(document) : node;
 }
-function nodeAt(document, path12) {
+function nodeAt(document, path13) {
   let node = document.contents;
   let key;
-  for (const segment of path12) {
+  for (const segment of path13) {
     const current = deref(document, node);
     if ((0, import_yaml.isMap)(current)) {
       const pair = current.items.find(
@@ -26982,15 +26982,15 @@ function nodeAt(document, path12) {
   }
   return { node, key };
 }
-function offsetOf(document, path12, target) {
-  const { node, key } = nodeAt(document, path12);
+function offsetOf(document, path13, target) {
+  const { node, key } = nodeAt(document, path13);
   const emptyValue = (0, import_yaml.isScalar)(node) && node.value === null && node.source === "";
   if (key?.range && (target === "key" || emptyValue || node === void 0)) return key.range[0];
   const range = node?.range;
   return range ? range[0] : 0;
 }
-function sourceOf(document, path12) {
-  const { node } = nodeAt(document, path12);
+function sourceOf(document, path13) {
+  const { node } = nodeAt(document, path13);
   return (0, import_yaml.isScalar)(node) && typeof node.source === "string" ? node.source : void 0;
 }
 var import_yaml, LineIndex;
@@ -30434,8 +30434,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path12) {
-      let input = path12;
+    function removeDotSegments(path13) {
+      let input = path13;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -30509,11 +30509,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path12) {
-      if (path12 === "" || path12[0] === "/") {
-        return removeDotSegments(path12);
+    function removeDotSegmentsRelative(path13) {
+      if (path13 === "" || path13[0] === "/") {
+        return removeDotSegments(path13);
       }
-      const segments = path12.split("/");
+      const segments = path13.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -30876,8 +30876,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
+        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -34836,29 +34836,29 @@ var init_url_check = __esm({
 
 // src/files/schema-messages.ts
 function resolvePath(data, instancePath) {
-  const path12 = [];
+  const path13 = [];
   let value = data;
-  if (instancePath === "") return { path: path12, value };
+  if (instancePath === "") return { path: path13, value };
   for (const raw of instancePath.slice(1).split("/")) {
     const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     if (Array.isArray(value)) {
       const index = Number(segment);
-      path12.push(index);
+      path13.push(index);
       value = value[index];
     } else {
-      path12.push(segment);
+      path13.push(segment);
       value = isPlainObject(value) ? value[segment] : void 0;
     }
   }
-  return { path: path12, value };
+  return { path: path13, value };
 }
 function schemaFindings(errors, data, expectedCode, limit = Infinity) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   for (const error2 of errors) {
     if (findings.length >= limit) break;
-    const { path: path12, value } = resolvePath(data, error2.instancePath);
-    const finding = describeError(error2, path12, value, expectedCode);
+    const { path: path13, value } = resolvePath(data, error2.instancePath);
+    const finding = describeError(error2, path13, value, expectedCode);
     if (finding === void 0) continue;
     const key = `${JSON.stringify(finding.path)}\0${String(finding.message)}`;
     if (seen.has(key)) continue;
@@ -34867,36 +34867,36 @@ function schemaFindings(errors, data, expectedCode, limit = Infinity) {
   }
   return findings;
 }
-function describeError(error2, path12, value, expectedCode) {
+function describeError(error2, path13, value, expectedCode) {
   const at = (message, target = "value") => ({
-    path: path12,
+    path: path13,
     target,
     message
   });
-  const [first, type, index, field] = path12;
+  const [first, type, index, field] = path13;
   if (error2.keyword === "additionalProperties") {
     const key = String(error2.params.additionalProperty);
-    const where = path12.length === 0 ? STORE_KEYS : LINK_KEYS;
-    const context = path12.length === 0 ? "a store has code, business_id and links" : `a link has url and preferred`;
-    const inLink = path12.length === 0 ? "" : ` in ${linkLabel(String(type), Number(index))}`;
+    const where = path13.length === 0 ? STORE_KEYS : LINK_KEYS;
+    const context = path13.length === 0 ? "a store has code, business_id and links" : `a link has url and preferred`;
+    const inLink = path13.length === 0 ? "" : ` in ${linkLabel(String(type), Number(index))}`;
     return {
-      path: [...path12, key],
+      path: [...path13, key],
       target: "key",
       message: `unknown key ${JSON.stringify(key)}${inLink}${didYouMean(key, where)}; ${context}`
     };
   }
   if (error2.keyword === "required") {
     const missing = error2.params.missingProperty;
-    if (path12.length === 0 && missing === "code")
+    if (path13.length === 0 && missing === "code")
       return at(`code is missing; add code: ${expectedCode}`);
-    if (path12.length === 0) {
+    if (path13.length === 0) {
       return at(
         "links is missing; add links: with the place action types to manage (links: {} manages none)"
       );
     }
     return at(`${linkLabel(String(type), Number(index))} has no url; add url: https://\u2026`);
   }
-  if (path12.length === 0) {
+  if (path13.length === 0) {
     return at(
       `a store file must be a mapping with code and links, not ${describeValue(value)}; start it with code: ${expectedCode}`
     );
@@ -34911,10 +34911,10 @@ function describeError(error2, path12, value, expectedCode) {
       message: `unknown place action type ${JSON.stringify(name)}${didYouMean(name, types)}; use one of ${types.join(", ")}`
     };
   }
-  if (error2.keyword === "enum" && path12.length === 1) return void 0;
-  if (path12.length === 1) return describeLinksError(value, at);
-  if (path12.length === 2) return describeListError(String(type), value, at);
-  if (path12.length === 3) return describeLinkError(error2, String(type), Number(index), value, at);
+  if (error2.keyword === "enum" && path13.length === 1) return void 0;
+  if (path13.length === 1) return describeLinksError(value, at);
+  if (path13.length === 2) return describeListError(String(type), value, at);
+  if (path13.length === 3) return describeLinkError(error2, String(type), Number(index), value, at);
   return describeLinkFieldError(error2, String(type), Number(index), String(field), value, at);
 }
 function describeIdError(error2, name, value) {
@@ -35048,11 +35048,11 @@ function linkListFindings(type, list) {
       firstSeen.set(identity, index);
       continue;
     }
-    const path12 = urlPath(index);
+    const path13 = urlPath(index);
     findings.push({
-      path: path12,
+      path: path13,
       target: "value",
-      message: ({ lineOf }) => `${type} lists ${JSON.stringify(url)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path12, "value")}); remove one`
+      message: ({ lineOf }) => `${type} lists ${JSON.stringify(url)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path13, "value")}); remove one`
     });
   }
   if (preferred.length > 1) {
@@ -35171,8 +35171,8 @@ function checkStore(text, file, expectedCode) {
   const allFindings = [...fromSchema, ...storeRuleFindings(data, expectedCode)];
   const findings = allFindings.slice(0, MAX_FILE_ISSUES + 1);
   const lookup = {
-    lineOf: (path12, target) => locate(offsetOf(document, path12, target)).line,
-    sourceOf: (path12) => sourceOf(document, path12)
+    lineOf: (path13, target) => locate(offsetOf(document, path13, target)).line,
+    sourceOf: (path13) => sourceOf(document, path13)
   };
   const placed = findings.map(
     (finding) => issue2(
@@ -35561,7 +35561,7 @@ var init_limits2 = __esm({
 
 // src/github/step-summary.ts
 import { appendFile as appendFile2 } from "node:fs/promises";
-async function appendStepSummary(path12, markdown) {
+async function appendStepSummary(path13, markdown) {
   const text = fitMarkdown(markdown.endsWith("\n") ? markdown : `${markdown}
 `, {
     limit: STEP_SUMMARY_LIMIT_BYTES,
@@ -35570,11 +35570,11 @@ async function appendStepSummary(path12, markdown) {
     hint: "run the command with --format markdown locally for the complete report"
   });
   try {
-    await appendFile2(path12, text, "utf8");
+    await appendFile2(path13, text, "utf8");
   } catch (error2) {
     const code2 = error2.code ?? "error";
     throw new AppError(
-      `GITHUB_STEP_SUMMARY ${path12}: cannot append the job summary (${code2}); unset GITHUB_STEP_SUMMARY outside GitHub Actions or point it to a writable file`,
+      `GITHUB_STEP_SUMMARY ${path13}: cannot append the job summary (${code2}); unset GITHUB_STEP_SUMMARY outside GitHub Actions or point it to a writable file`,
       { cause: error2 }
     );
   }
@@ -36785,14 +36785,14 @@ var require_util10 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin2 = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin2}${path12}`);
+        return new URL(`${origin2}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -37627,9 +37627,9 @@ var require_diagnostics2 = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path12, origin: origin2 }
+            request: { method, path: path13, origin: origin2 }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin2, path12);
+          debugLog("sending request to %s %s%s", method, origin2, path13);
         }
       );
     }
@@ -37647,14 +37647,14 @@ var require_diagnostics2 = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path12, origin: origin2 },
+            request: { method, path: path13, origin: origin2 },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin2,
-            path12,
+            path13,
             statusCode
           );
         }
@@ -37663,23 +37663,23 @@ var require_diagnostics2 = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path12, origin: origin2 }
+            request: { method, path: path13, origin: origin2 }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin2, path12);
+          debugLog("trailers received from %s %s%s", method, origin2, path13);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path12, origin: origin2 },
+            request: { method, path: path13, origin: origin2 },
             error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin2,
-            path12,
+            path13,
             error2.message
           );
         }
@@ -37794,7 +37794,7 @@ var require_request3 = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin2, {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -37811,11 +37811,11 @@ var require_request3 = __commonJS({
         maxRedirections,
         typeOfService
       }, handler2) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -37890,7 +37890,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path12, query) : path12;
+        this.path = query ? serializePathWithQuery(path13, query) : path13;
         this.origin = origin2;
         this.protocol = getProtocolFromUrlString(origin2);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -43134,7 +43134,7 @@ var require_client_h12 = __commonJS({
       }
     }
     function writeH1(client, request2) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request2;
+      const { method, path: path13, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -43210,7 +43210,7 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request2);
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -43887,7 +43887,7 @@ var require_client_h22 = __commonJS({
       const headersTimeout = request2.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request2.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
+      const { method, path: path13, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request2, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -43956,7 +43956,7 @@ var require_client_h22 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path12;
+          headers[HTTP2_HEADER_PATH] = path13;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -44008,7 +44008,7 @@ var require_client_h22 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -46364,10 +46364,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin: origin2,
-          path: path12 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path12;
+        opts.path = origin2 + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL(origin2);
           headers.host = host;
@@ -48527,20 +48527,20 @@ var require_mock_utils2 = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?", 3);
+      const pathSegments = path13.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -48565,8 +48565,8 @@ var require_mock_utils2 = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path12)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path12), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path13)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path13), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -48605,19 +48605,19 @@ var require_mock_utils2 = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
-    function removeTrailingSlash(path12) {
-      while (path12.endsWith("/")) {
-        path12 = path12.slice(0, -1);
+    function removeTrailingSlash(path13) {
+      while (path13.endsWith("/")) {
+        path13 = path13.slice(0, -1);
       }
-      if (path12.length === 0) {
-        path12 = "/";
+      if (path13.length === 0) {
+        path13 = "/";
       }
-      return path12;
+      return path13;
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path13, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -49307,10 +49307,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -49392,9 +49392,9 @@ var require_mock_agent2 = __commonJS({
         const acceptNonStandardSearchParameters = this[kMockAgentAcceptsNonStandardSearchParameters];
         const dispatchOpts = { ...opts };
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path12, searchParams] = dispatchOpts.path.split("?");
+          const [path13, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path12}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path13}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler2);
       }
@@ -49598,7 +49598,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile5, readFile: readFile5, mkdir: mkdir5 } = __require("node:fs/promises");
+    var { writeFile: writeFile6, readFile: readFile6, mkdir: mkdir6 } = __require("node:fs/promises");
     var { dirname, resolve } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors4();
@@ -49795,12 +49795,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path12 = filePath || this.#snapshotPath;
-        if (!path12) {
+        const path13 = filePath || this.#snapshotPath;
+        if (!path13) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile5(resolve(path12), "utf8");
+          const data = await readFile6(resolve(path13), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -49814,7 +49814,7 @@ var require_snapshot_recorder = __commonJS({
           if (error2.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path12}`, { cause: error2 });
+            throw new UndiciError(`Failed to load snapshots from ${path13}`, { cause: error2 });
           }
         }
       }
@@ -49825,17 +49825,17 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path12 = filePath || this.#snapshotPath;
-        if (!path12) {
+        const path13 = filePath || this.#snapshotPath;
+        if (!path13) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path12);
-        await mkdir5(dirname(resolvedPath), { recursive: true });
+        const resolvedPath = resolve(path13);
+        await mkdir6(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash3, snapshot]) => ({
           hash: hash3,
           snapshot
         }));
-        await writeFile5(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile6(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -50470,15 +50470,15 @@ var require_redirect_handler2 = __commonJS({
           receivedAt: Date.now()
         });
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin2}${path12}`;
+        const path13 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin2}${path13}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin2}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin2;
         this.opts.query = null;
       }
@@ -52295,10 +52295,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path12) {
+    function deleteCachedUri(store, cacheKey, path13) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path: path12
+        path: path13
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -52306,7 +52306,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path: path12
+            path: path13
           });
         }
       }
@@ -52317,9 +52317,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue2) ? headerValue2 : [headerValue2];
       for (let i = 0; i < values.length; i++) {
-        const path12 = getSameOriginPath(cacheKey, values[i]);
-        if (path12 !== void 0) {
-          deleteCachedUri(store, cacheKey, path12);
+        const path13 = getSameOriginPath(cacheKey, values[i]);
+        if (path13 !== void 0) {
+          deleteCachedUri(store, cacheKey, path13);
         }
       }
     }
@@ -55209,12 +55209,12 @@ var require_headers2 = __commonJS({
       append(name, value, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this.headersMap.get(lowercaseName);
-        if (exists3) {
+        const exists4 = this.headersMap.get(lowercaseName);
+        if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter}${value}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter}${value}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value });
@@ -57807,11 +57807,11 @@ var require_fetch2 = __commonJS({
       function dispatch2({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        const path12 = url.pathname + url.search;
+        const path13 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return new Promise((resolve, reject) => agent.dispatch(
           {
-            path: hasTrailingQuestionMark ? `${path12}?` : path12,
+            path: hasTrailingQuestionMark ? `${path13}?` : path13,
             origin: url.origin,
             method: request2.method,
             body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
@@ -58758,9 +58758,9 @@ var require_util13 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i = 0; i < path12.length; ++i) {
-        const code2 = path12.charCodeAt(i);
+    function validateCookiePath(path13) {
+      for (let i = 0; i < path13.length; ++i) {
+        const code2 = path13.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -62196,11 +62196,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path12);
+          url = new URL(util.parseOrigin(url).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -62419,9 +62419,9 @@ var init_wire = __esm({
     SET_LINKS_BODY_SHAPE = "array";
     SET_LINKS_BODY_KEY = "place_action_links";
     WireShapeError = class extends Error {
-      constructor(path12, expected) {
-        super(`${path12}: expected ${expected}`);
-        this.path = path12;
+      constructor(path13, expected) {
+        super(`${path13}: expected ${expected}`);
+        this.path = path13;
         this.expected = expected;
         this.name = "WireShapeError";
       }
@@ -62438,14 +62438,14 @@ function partooMessage(body) {
   const root2 = body["error"] ?? body["errors"];
   if (root2 === void 0 || root2 === null) return void 0;
   const parts = [];
-  const walk = (value, path12) => {
+  const walk = (value, path13) => {
     if (parts.length >= 5) return;
     if (Array.isArray(value)) {
-      value.forEach((item) => walk(item, path12));
+      value.forEach((item) => walk(item, path13));
     } else if (isObject(value)) {
-      for (const [key, item] of Object.entries(value)) walk(item, path12 ? `${path12}.${key}` : key);
+      for (const [key, item] of Object.entries(value)) walk(item, path13 ? `${path13}.${key}` : key);
     } else if (value !== null && value !== void 0 && String(value).trim() !== "") {
-      parts.push(path12 ? `${path12}: ${String(value)}` : String(value));
+      parts.push(path13 ? `${path13}: ${String(value)}` : String(value));
     }
   };
   if (isObject(root2)) {
@@ -62709,13 +62709,13 @@ function createTransport(options) {
   const errors = createErrorFactory({ host, timeouts, scrub });
   let closing;
   function describe2(request2) {
-    const path12 = request2.route + (request2.query ? `?${request2.query}` : "");
+    const path13 = request2.route + (request2.query ? `?${request2.query}` : "");
     let url;
     const info2 = {
       method: request2.method,
-      path: path12,
+      path: path13,
       get url() {
-        return url ??= redactUrl(`${base.origin}${basePath}${path12}`);
+        return url ??= redactUrl(`${base.origin}${basePath}${path13}`);
       }
     };
     if (request2.address !== void 0) info2.address = request2.address;
@@ -62944,15 +62944,15 @@ function createPartooClient(options) {
   };
 }
 function unexpectedShape(request2, response, error2, baseUrl) {
-  const path12 = request2.route + (request2.query ? `?${request2.query}` : "");
+  const path13 = request2.route + (request2.query ? `?${request2.query}` : "");
   const info2 = {
     method: request2.method,
-    url: redactUrl(`${baseUrl}${path12}`),
-    path: path12,
+    url: redactUrl(`${baseUrl}${path13}`),
+    path: path13,
     ...request2.address === void 0 ? {} : { address: request2.address }
   };
   return new PartooHttpError(
-    `Partoo ${request2.method} ${path12}: ${response.status} but the response is not in the documented shape (${error2.message}); the API may have changed: please report it`,
+    `Partoo ${request2.method} ${path13}: ${response.status} but the response is not in the documented shape (${error2.message}); the API may have changed: please report it`,
     { request: info2, response, cause: error2 }
   );
 }
@@ -64009,13 +64009,13 @@ function githubMessage(error2) {
 }
 function route(error2) {
   const method = error2.request?.method ?? "";
-  let path12;
+  let path13;
   try {
-    path12 = new URL(error2.request?.url ?? "").pathname;
+    path13 = new URL(error2.request?.url ?? "").pathname;
   } catch {
-    path12 = "";
+    path13 = "";
   }
-  return `${method} ${path12}`.trim();
+  return `${method} ${path13}`.trim();
 }
 function origin(error2) {
   try {
@@ -66016,7 +66016,7 @@ function paginateGraphQL(octokit) {
 var generateMessage, MissingCursorChange, MissingPageInfo, isObject2, deepFindPathToProperty, get, set, extractPageInfos, isForwardSearch, getCursorFrom, hasAnotherPage, createIterator, mergeResponses, createPaginate;
 var init_dist_bundle6 = __esm({
   "node_modules/@octokit/plugin-paginate-graphql/dist-bundle/index.js"() {
-    generateMessage = (path12, cursorValue) => `The cursor at "${path12.join(
+    generateMessage = (path13, cursorValue) => `The cursor at "${path13.join(
       ","
     )}" did not change its value "${cursorValue}" after a page transition. Please make sure your that your query is set up correctly.`;
     MissingCursorChange = class extends Error {
@@ -66047,9 +66047,9 @@ var init_dist_bundle6 = __esm({
       name = "MissingPageInfo";
     };
     isObject2 = (value) => Object.prototype.toString.call(value) === "[object Object]";
-    deepFindPathToProperty = (object, searchProp, path12 = []) => {
+    deepFindPathToProperty = (object, searchProp, path13 = []) => {
       for (const key of Object.keys(object)) {
-        const currentPath = [...path12, key];
+        const currentPath = [...path13, key];
         const currentValue = object[key];
         if (isObject2(currentValue)) {
           if (currentValue.hasOwnProperty(searchProp)) {
@@ -66067,12 +66067,12 @@ var init_dist_bundle6 = __esm({
       }
       return [];
     };
-    get = (object, path12) => {
-      return path12.reduce((current, nextProperty) => current[nextProperty], object);
+    get = (object, path13) => {
+      return path13.reduce((current, nextProperty) => current[nextProperty], object);
     };
-    set = (object, path12, mutator) => {
-      const lastProperty = path12[path12.length - 1];
-      const parentPath = [...path12].slice(0, -1);
+    set = (object, path13, mutator) => {
+      const lastProperty = path13[path13.length - 1];
+      const parentPath = [...path13].slice(0, -1);
       const parent = get(object, parentPath);
       if (typeof mutator === "function") {
         parent[lastProperty] = mutator(parent[lastProperty]);
@@ -66124,22 +66124,22 @@ var init_dist_bundle6 = __esm({
       if (Object.keys(response1).length === 0) {
         return Object.assign(response1, response2);
       }
-      const path12 = findPaginatedResourcePath(response1);
-      const nodesPath = [...path12, "nodes"];
+      const path13 = findPaginatedResourcePath(response1);
+      const nodesPath = [...path13, "nodes"];
       const newNodes = get(response2, nodesPath);
       if (newNodes) {
         set(response1, nodesPath, (values) => {
           return [...values, ...newNodes];
         });
       }
-      const edgesPath = [...path12, "edges"];
+      const edgesPath = [...path13, "edges"];
       const newEdges = get(response2, edgesPath);
       if (newEdges) {
         set(response1, edgesPath, (values) => {
           return [...values, ...newEdges];
         });
       }
-      const pageInfoPath = [...path12, "pageInfo"];
+      const pageInfoPath = [...path13, "pageInfo"];
       set(response1, pageInfoPath, get(response2, pageInfoPath));
       return response1;
     };
@@ -70061,7 +70061,7 @@ function isAuthRequest(method, pathname) {
 }
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path12) => path12.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path13) => path13.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -74699,9 +74699,9 @@ var init_seed = __esm({
     init_errors();
     init_wire();
     SeedError = class extends Error {
-      constructor(path12, problem) {
-        super(`${path12}: ${problem}`);
-        this.path = path12;
+      constructor(path13, problem) {
+        super(`${path13}: ${problem}`);
+        this.path = path13;
         this.problem = problem;
         this.name = "SeedError";
       }
@@ -74796,8 +74796,8 @@ function planWrite(current, body, types) {
 }
 function planType(current, types, entry, at, errors) {
   const before = errors.length;
-  const fail = (path12, message) => {
-    errors.push({ path: [...at, ...path12], message });
+  const fail = (path13, message) => {
+    errors.push({ path: [...at, ...path13], message });
     return void 0;
   };
   if (!isObject(entry)) return fail([], "Invalid input type: expected an object.");
@@ -74822,7 +74822,7 @@ function planType(current, types, entry, at, errors) {
       url,
       existing,
       type,
-      (path12, message) => fail(["urls", j, ...path12], message)
+      (path13, message) => fail(["urls", j, ...path13], message)
     );
     if (link === void 0) return;
     if (link.id !== 0 && links.some((other) => other.id === link.id)) {
@@ -74881,9 +74881,9 @@ function isHttpUrl(value) {
 }
 function nestErrors(errors) {
   const root2 = {};
-  for (const { path: path12, message } of errors) {
+  for (const { path: path13, message } of errors) {
     let node = root2;
-    for (const key of path12) {
+    for (const key of path13) {
       const child = node[String(key)];
       if (isObject(child)) {
         node = child;
@@ -76368,8 +76368,342 @@ Exit codes: 0 ok, 1 error (a store could not be imported).`,
   }
 });
 
+// src/cli/commands/init-templates.ts
+function planWorkflow(action) {
+  return `# Every pull request that changes stores: annotate invalid files, then one plan comment
+# (updated in place) and the job summary. Live with the read-only key; offline without it,
+# and always offline, summary only, on pull requests from forks (no secrets, read-only token).
+name: Plan
+
+on:
+  pull_request:
+    paths:
+${PATHS2}
+
+permissions: {}
+
+concurrency:
+  group: partoo-plan-\${{ github.event.pull_request.number }}
+  cancel-in-progress: true
+
+jobs:
+  plan:
+    runs-on: ubuntu-latest
+    timeout-minutes: 20
+    permissions:
+      contents: read # the store files and the state branch
+      pull-requests: write # the plan comment
+    steps:
+${CHECKOUT}
+      - name: Validate store files
+        uses: ${action}
+        with:
+          command: validate
+      - name: Plan
+        uses: ${action}
+        with:
+          command: plan
+          partoo-api-key: \${{ secrets.PARTOO_READONLY_API_KEY }}
+`;
+}
+function syncWorkflow(action) {
+  return `# After a merge: push the stores whose files changed since their last confirmed apply (the
+# state on branch partoo-state decides, so a failed or cancelled run loses nothing), then
+# comment the result on the merged pull request. The write key lives in the environment
+# "partoo", which only the default branch may use.
+name: Sync
+
+on:
+  push:
+    branches: [main] # your default branch
+    paths:
+${PATHS2}
+  workflow_dispatch:
+
+permissions: {}
+
+# One sync at a time; a running sync is never cancelled (it would leave stores unrecorded).
+concurrency:
+  group: partoo-sync
+  cancel-in-progress: false
+
+jobs:
+  sync:
+    if: github.ref_name == github.event.repository.default_branch
+    runs-on: ubuntu-latest
+    timeout-minutes: 330
+    environment: partoo
+    permissions:
+      contents: write # the state on branch partoo-state
+      pull-requests: write # the result comment
+    steps:
+${CHECKOUT}
+      - uses: ${action}
+        with:
+          command: apply
+          partoo-api-key: \${{ secrets.PARTOO_API_KEY }}
+          # Stops starting stores before the job's timeout; the next run resumes.
+          args: --deadline 300
+`;
+}
+function driftWorkflow(action) {
+  return `# Daily: compare the live links of every store with its file; one issue labelled
+# partoo-drift is kept open while there is drift. By hand with self_heal: re-push the
+# drifted stores (apply --repair, in the environment "partoo") and check again.
+name: Drift
+
+on:
+  schedule:
+    - cron: "17 5 * * *"
+  workflow_dispatch:
+    inputs:
+      self_heal:
+        description: "Re-push the drifted stores after the check (apply --repair)"
+        type: boolean
+        default: false
+
+permissions: {}
+
+jobs:
+  drift:
+    runs-on: ubuntu-latest
+    timeout-minutes: 120
+    permissions:
+      contents: write # drift is recorded in the state on branch partoo-state
+      issues: write # the drift issue
+    concurrency:
+      group: partoo-drift
+      cancel-in-progress: false
+    outputs:
+      exit-code: \${{ steps.drift.outputs.exit-code }}
+    steps:
+${CHECKOUT}
+      - id: drift
+        uses: ${action}
+        with:
+          command: drift
+          partoo-api-key: \${{ secrets.PARTOO_READONLY_API_KEY }}
+
+  repair:
+    needs: drift
+    if: github.event_name == 'workflow_dispatch' && inputs.self_heal && needs.drift.outputs.exit-code == '2'
+    runs-on: ubuntu-latest
+    timeout-minutes: 330
+    environment: partoo
+    permissions:
+      contents: write # the repaired stores in the state
+      issues: write # closes the drift issue once live matches
+    concurrency:
+      group: partoo-sync
+      cancel-in-progress: false
+    steps:
+${CHECKOUT}
+      - uses: ${action}
+        with:
+          command: apply
+          partoo-api-key: \${{ secrets.PARTOO_API_KEY }}
+          args: --repair --deadline 300
+      - uses: ${action}
+        with:
+          command: drift
+          partoo-api-key: \${{ secrets.PARTOO_READONLY_API_KEY }}
+`;
+}
+function readme(action) {
+  return `# Stores
+
+The place action links (the "Order online", "Book", "Shop" buttons on Google Business
+Profile) of our stores, as code: one YAML file per store in \`stores/\`, pushed to Partoo by
+[partoo-links](https://github.com/${action.split("@")[0]}) (\`${action}\`).
+
+A pull request shows what would change as one comment; merging pushes only the stores that
+changed; a daily check reports drift (changes made in Partoo behind the files' back).
+
+## Set-up (five steps)
+
+1. **Stores**: replace \`stores/${EXAMPLE_STORE_CODE}.yaml\` with your stores, one file per store
+   named after its Partoo code (\`npx --no-install partoo-links import --all\` writes them
+   from Partoo, where the tool is installed). \`partoo-links.yaml\` holds shared defaults.
+2. **Environment** (Settings \u2192 Environments \u2192 New environment \`partoo\`): deployment
+   branches: the default branch only; add required reviewers if every sync should be
+   approved. Add the secret \`PARTOO_API_KEY\` there: the write key of a dedicated Partoo user.
+   Only jobs in this environment (the sync and the repair) can read it, so a workflow pushed
+   on another branch cannot.
+3. **Read-only key** (Settings \u2192 Secrets and variables \u2192 Actions \u2192 repository secret
+   \`PARTOO_READONLY_API_KEY\`): a key of a user that can only read the businesses. Pull
+   request plans are live with it (offline without it) and the daily drift check uses it.
+   Pull requests from forks never get it: they get an offline plan in the job summary.
+4. **Branch protection** for the default branch: require a pull request and a review
+   (a \`CODEOWNERS\` line \`stores/ @your-team\`), and the **Plan** check. Every merge is a
+   push to Partoo. If your default branch is not \`main\`, change \`branches: [main]\` in
+   \`.github/workflows/sync.yml\`.
+5. **First sync**: merge a pull request (or run **Sync** by hand). It creates the branch
+   \`partoo-state\`, the record of what was pushed: never edit or merge it.
+
+## Workflows
+
+- \`plan.yml\` (pull requests): validate with annotations, then the plan comment.
+- \`sync.yml\` (merges to the default branch): apply, then the result comment.
+- \`drift.yml\` (daily, or by hand with **self_heal** to repair): the drift issue.
+`;
+}
+function initFiles(action) {
+  return /* @__PURE__ */ new Map([
+    [`stores/${EXAMPLE_STORE_CODE}.yaml`, EXAMPLE_STORE],
+    ["partoo-links.yaml", FLEET_FILE],
+    [".github/workflows/plan.yml", planWorkflow(action)],
+    [".github/workflows/sync.yml", syncWorkflow(action)],
+    [".github/workflows/drift.yml", driftWorkflow(action)],
+    [".gitignore", GITIGNORE],
+    ["README.md", readme(action)]
+  ]);
+}
+var CHECKOUT_ACTION, EXAMPLE_STORE_CODE, PATHS2, CHECKOUT, EXAMPLE_STORE, FLEET_FILE, GITIGNORE;
+var init_init_templates = __esm({
+  "src/cli/commands/init-templates.ts"() {
+    "use strict";
+    CHECKOUT_ACTION = "actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09 # v5.1.0";
+    EXAMPLE_STORE_CODE = "example-01";
+    PATHS2 = `      - "stores/**"
+      - "partoo-links.yaml"`;
+    CHECKOUT = `      - uses: ${CHECKOUT_ACTION}
+        with:
+          persist-credentials: false`;
+    EXAMPLE_STORE = `# yaml-language-server: $schema=../schemas/store.schema.json
+# One file per store, named after its Partoo store code. Replace this example with your
+# stores (partoo-links import --all writes them from what Partoo holds).
+code: ${EXAMPLE_STORE_CODE}
+links:
+  SHOP_ONLINE:
+    - url: https://shop.example.com/${EXAMPLE_STORE_CODE}
+      preferred: true
+`;
+    FLEET_FILE = `# yaml-language-server: $schema=./schemas/config.schema.json
+# Link patterns shared by many stores. Per type, a store's own list wins, else its
+# profile's, else the defaults'. Placeholders: {code}, {business_id}, {NAME} from vars.
+# In YAML a { inside a [...] list opens a mapping: write templates as block lists.
+defaults: # every store inherits these types
+  links: {}
+  # links:
+  #   FOOD_ORDERING:
+  #     - url: https://order.example.com/{code}
+  #       preferred: true
+profiles: {} # a store opts into one with profile: NAME
+# profiles:
+#   restaurant:
+#     links:
+#       DINING_RESERVATION:
+#         - https://book.example.com/{city}/{code}
+`;
+    GITIGNORE = `# The local state of runs on your machine; the workflows keep theirs on branch partoo-state.
+.partoo/
+`;
+  }
+});
+
+// src/cli/commands/init.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import { lstat as lstat2, mkdir as mkdir4, readdir as readdir3, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
+import path10 from "node:path";
+async function exists3(file) {
+  return lstat2(file).then(
+    () => true,
+    () => false
+  );
+}
+async function packageSchemas() {
+  const dir = path10.join(packageRoot(), "schemas");
+  const names = (await readdir3(dir)).filter((name) => name.endsWith(".schema.json")).sort();
+  return Promise.all(
+    names.map(
+      async (name) => [name, await readFile3(path10.join(dir, name), "utf8")]
+    )
+  );
+}
+function defaultActionRef() {
+  const manifest = JSON.parse(readFileSync5(path10.join(packageRoot(), "package.json"), "utf8"));
+  const url = typeof manifest.repository === "string" ? manifest.repository : manifest.repository?.url;
+  const match = /github\.com[/:]([^/]+)\/([^/.]+)(?:\.git)?\/?$/.exec(url ?? "");
+  const repository = match ? `${match[1]}/${match[2]}` : "OWNER/partoo-links";
+  return `${repository}@v${packageVersion().split(".")[0]}`;
+}
+var ACTION_REF, SHOWN_CONFLICTS, initCommand;
+var init_init = __esm({
+  "src/cli/commands/init.ts"() {
+    "use strict";
+    init_options();
+    init_errors();
+    init_package_info();
+    init_init_templates();
+    ACTION_REF = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}(\/[A-Za-z0-9._-]+)*@[A-Za-z0-9._/-]{1,100}$/;
+    SHOWN_CONFLICTS = 5;
+    initCommand = {
+      name: "init",
+      summary: "write a new stores repository (stores, fleet file, schemas, workflows) into DIR",
+      description: [
+        "Usage: partoo-links init [DIR] (default: the current directory).",
+        "Writes stores/ with one example store, partoo-links.yaml, a copy of the schemas (editors",
+        "complete offline), the Plan, Sync and Drift workflows using the GitHub Action, .gitignore",
+        "and a README with the set-up steps. Never overwrites: when any of these files exists,",
+        "it says which and writes nothing.",
+        "",
+        "Exit codes: 0 written, 1 error."
+      ].join("\n"),
+      maxPositionals: 1,
+      options: {
+        action: {
+          type: "string",
+          valueName: "OWNER/NAME@REF",
+          description: "the Action the workflows use (default: this package's repository @vMAJOR)"
+        }
+      },
+      async run({ options, positionals, io }) {
+        const action = stringOption(options, "action") ?? defaultActionRef();
+        if (!ACTION_REF.test(action)) {
+          throw new UsageError(
+            `init: --action "${action.slice(0, 80).replace(/[^\x20-\x7e]/g, "?")}" is not OWNER/NAME@REF; e.g. --action acme/partoo-links@v1`
+          );
+        }
+        const shown = positionals[0] ?? ".";
+        const target = path10.resolve(io.cwd, shown);
+        const files = new Map(initFiles(action));
+        for (const [name, text] of await packageSchemas()) files.set(`schemas/${name}`, text);
+        const existing = [];
+        for (const name of files.keys()) {
+          if (await exists3(path10.join(target, name))) existing.push(name);
+        }
+        if (existing.length > 0) {
+          const more = existing.length > SHOWN_CONFLICTS ? ` and ${existing.length - SHOWN_CONFLICTS} more` : "";
+          throw new InputError(
+            `init ${shown}: ${existing.slice(0, SHOWN_CONFLICTS).join(", ")}${more} already exist${existing.length === 1 ? "s" : ""}; nothing was written (init never overwrites): move them away or choose another directory`
+          );
+        }
+        for (const [name, text] of files) {
+          const file = path10.join(target, name);
+          await mkdir4(path10.dirname(file), { recursive: true });
+          await writeFile3(file, text, { flag: "wx" }).catch((error2) => {
+            throw new InputError(
+              `init ${shown}: cannot write ${name} (${error2.code ?? error2.message}); check the directory`,
+              { cause: error2 }
+            );
+          });
+        }
+        io.stdout.write(
+          [
+            `Wrote a stores repository in ${shown} (${files.size} files) using ${action}:`,
+            ...[...files.keys()].map((name) => `  ${name}`),
+            "Next: the five set-up steps in its README.md (stores, environment partoo, read-only key, branch protection, first sync).",
+            ""
+          ].join("\n")
+        );
+        return 0;
+      }
+    };
+  }
+});
+
 // src/github/event.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 async function pullRequestFromEvent(eventPath, purpose = "plan --comment") {
   if (eventPath === void 0 || eventPath.trim() === "") {
     throw new UsageError(
@@ -76378,7 +76712,7 @@ async function pullRequestFromEvent(eventPath, purpose = "plan --comment") {
   }
   let text;
   try {
-    text = await readFile3(eventPath, "utf8");
+    text = await readFile4(eventPath, "utf8");
   } catch (error2) {
     const code2 = error2.code ?? "unreadable";
     throw new UsageError(`GITHUB_EVENT_PATH ${eventPath}: cannot read the event file (${code2})`, {
@@ -76409,8 +76743,8 @@ var init_event = __esm({
 });
 
 // src/cli/commands/plan.ts
-import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
-import path10 from "node:path";
+import { mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promises";
+import path11 from "node:path";
 async function runPlan({ options, io }) {
   const format = parseFormat(options, FORMATS4);
   const only = parseOnly(options);
@@ -76451,7 +76785,7 @@ async function runPlan({ options, io }) {
     }
   }
   const outFile = stringOption(options, "out");
-  if (outFile !== void 0) await writeOut(path10.resolve(io.cwd, outFile), outFile, plan);
+  if (outFile !== void 0) await writeOut(path11.resolve(io.cwd, outFile), outFile, plan);
   io.stdout.write(
     renderPlanAs(format, plan, { color: useColor(io), fileOf: storeFileOf(options, io, entries) })
   );
@@ -76462,8 +76796,8 @@ async function runPlan({ options, io }) {
 }
 async function writeOut(file, shown, plan) {
   try {
-    await mkdir4(path10.dirname(file), { recursive: true });
-    await writeFile3(file, renderPlanJson(plan));
+    await mkdir5(path11.dirname(file), { recursive: true });
+    await writeFile4(file, renderPlanJson(plan));
   } catch (error2) {
     const reason = error2.code ?? error2.message;
     throw new InputError(
@@ -76687,6 +77021,7 @@ var init_commands = __esm({
     init_drift();
     init_emulator();
     init_import();
+    init_init();
     init_plan2();
     init_validate();
     commands = [
@@ -76695,6 +77030,7 @@ var init_commands = __esm({
       applyCommand,
       driftCommand,
       importCommand,
+      initCommand,
       emulatorCommand,
       demoCommand
     ];
@@ -76779,9 +77115,9 @@ function parseCommandLine(command, spec, args) {
       allowPositionals: true,
       strict: true
     });
-    if (positionals.length > 0) {
+    if (positionals.length > (command.maxPositionals ?? 0)) {
       throw new UsageError(
-        `${command.name}: unexpected argument "${positionals[0]}"; run "${PROGRAM} ${command.name} --help"`
+        `${command.name}: unexpected argument "${positionals[command.maxPositionals ?? 0]}"; run "${PROGRAM} ${command.name} --help"`
       );
     }
     return { values, positionals };
@@ -77395,9 +77731,9 @@ function info(message) {
 }
 
 // src/action/run-action.ts
-import { mkdtemp as mkdtemp2, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, readFile as readFile5, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 init_main();
 
 // src/action/split-args.ts
@@ -77610,7 +77946,7 @@ async function runAction(env = process.env) {
     return 1;
   }
   const workspace = env["GITHUB_WORKSPACE"] || process.cwd();
-  const cwd = path11.resolve(workspace, getInput("working-directory") || ".");
+  const cwd = path12.resolve(workspace, getInput("working-directory") || ".");
   for (const note of invocation.notes) info(`partoo-links action: ${note}`);
   info(`partoo-links action: running partoo-links ${invocation.argv.join(" ")}`);
   const run = await runCli(
@@ -77618,14 +77954,14 @@ async function runAction(env = process.env) {
     toolEnv(env, invocation.passApiKey ? apiKey2 : "", token),
     cwd
   );
-  const reportDir = await mkdtemp2(path11.join(env["RUNNER_TEMP"] || tmpdir(), "partoo-links-"));
-  const report = path11.join(reportDir, `${invocation.command}-report.json`);
-  await writeFile4(report, run.stdout);
+  const reportDir = await mkdtemp2(path12.join(env["RUNNER_TEMP"] || tmpdir(), "partoo-links-"));
+  const report = path12.join(reportDir, `${invocation.command}-report.json`);
+  await writeFile5(report, run.stdout);
   setOutput("exit-code", String(run.code));
   setOutput("changes", String(run.code === 2));
   setOutput("report", report);
   if (invocation.command === "validate")
-    annotateValidation(run.stdout, path11.relative(workspace, cwd));
+    annotateValidation(run.stdout, path12.relative(workspace, cwd));
   if (run.code !== 0 && run.code !== 2) {
     setFailed(
       run.lastError ?? `partoo-links ${invocation.command} exited ${run.code}; see the log above`
@@ -77692,7 +78028,7 @@ async function readEvent(env) {
   const file = env["GITHUB_EVENT_PATH"];
   let payload = {};
   if (file) {
-    payload = await readFile4(file, "utf8").then((text) => JSON.parse(text)).catch(() => ({}));
+    payload = await readFile5(file, "utf8").then((text) => JSON.parse(text)).catch(() => ({}));
   }
   return {
     name: env["GITHUB_EVENT_NAME"] ?? "",
@@ -77713,7 +78049,7 @@ function annotateValidation(json, prefix) {
     for (const entry of entries) {
       if (typeof entry.message !== "string" || typeof entry.file !== "string") continue;
       emit(entry.message, {
-        file: path11.join(prefix, entry.file),
+        file: path12.join(prefix, entry.file),
         ...typeof entry.line === "number" ? { startLine: entry.line } : {},
         ...typeof entry.column === "number" ? { startColumn: entry.column } : {}
       });

@@ -4,6 +4,7 @@ import { demoCommand } from "./demo.js";
 import { driftCommand } from "./drift.js";
 import { emulatorCommand } from "./emulator.js";
 import { importCommand } from "./import.js";
+import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
 import { validateCommand } from "./validate.js";
 
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   applyCommand,
   driftCommand,
   importCommand,
+  initCommand,
   emulatorCommand,
   demoCommand,
 ];

@@ -77736,6 +77736,38 @@ import { tmpdir } from "node:os";
 import path12 from "node:path";
 init_main();
 
+// src/action/failure-message.ts
+var MAX_QUOTED = 300;
+function failureMessage(command, exitCode, report) {
+  if (command === "apply" && exitCode === 3) {
+    return "partoo-links apply: stopped by --deadline before every store was pushed; run the workflow again to resume";
+  }
+  let document = {};
+  try {
+    const parsed = JSON.parse(report);
+    if (typeof parsed === "object" && parsed !== null) document = parsed;
+  } catch {
+  }
+  const list = (key) => Array.isArray(document[key]) ? document[key].filter(
+    (item) => typeof item === "object" && item !== null
+  ) : [];
+  if (command === "validate") {
+    const errors = list("errors").length;
+    if (errors > 0) {
+      return `partoo-links validate: ${errors} error${errors === 1 ? "" : "s"} in the store files, annotated on their lines; fix them`;
+    }
+  }
+  const failed = command === "apply" ? list("outcomes").filter((o) => o.status === "failed" || o.status === "refused") : list("failedStores");
+  const first = failed[0];
+  if (first !== void 0) {
+    const store = typeof first.code === "string" ? `${first.code.slice(0, 100)}: ` : "";
+    const reason = typeof first.message === "string" ? first.message.slice(0, MAX_QUOTED) : "failed";
+    const others = failed.length > 1 ? ` (and ${failed.length - 1} more stores)` : "";
+    return `partoo-links ${command}: ${store}${reason}${others}`;
+  }
+  return `partoo-links ${command} exited ${exitCode}; see the log above and the report`;
+}
+
 // src/action/split-args.ts
 var ArgsSyntaxError = class extends Error {
 };
@@ -77963,9 +77995,7 @@ async function runAction(env = process.env) {
   if (invocation.command === "validate")
     annotateValidation(run.stdout, path12.relative(workspace, cwd));
   if (run.code !== 0 && run.code !== 2) {
-    setFailed(
-      run.lastError ?? `partoo-links ${invocation.command} exited ${run.code}; see the log above`
-    );
+    setFailed(run.lastError ?? failureMessage(invocation.command, run.code, run.stdout));
   }
   return run.code;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
 import { main } from "../cli/main.js";
+import { failureMessage } from "./failure-message.js";
 import {
   ActionInputError,
   buildInvocation,
@@ -68,9 +69,7 @@ export async function runAction(env: Env = process.env): Promise<number> {
   if (invocation.command === "validate")
     annotateValidation(run.stdout, path.relative(workspace, cwd));
   if (run.code !== 0 && run.code !== 2) {
-    core.setFailed(
-      run.lastError ?? `partoo-links ${invocation.command} exited ${run.code}; see the log above`,
-    );
+    core.setFailed(run.lastError ?? failureMessage(invocation.command, run.code, run.stdout));
   }
   return run.code;
 }

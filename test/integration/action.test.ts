@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parse } from "yaml";
 import { runCli } from "../helpers/cli.js";
 import {
   seed,
@@ -118,12 +119,32 @@ describe("the Action under Node 24, from its committed build", () => {
       repository: { default_branch: "main", full_name: github.repository },
     },
   });
+  /** The `with:` of the step of init's workflow that runs `command`, its secrets filled in. */
+  const workflowInputs = async (file: string, command: string): Promise<Record<string, string>> => {
+    const text = await readFile(path.join(workspace, ".github", "workflows", file), "utf8");
+    const workflow = parse(text) as {
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+    };
+    const step = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps)
+      .find((s) => s.uses === "acme/partoo-links@v1" && s.with?.["command"] === command);
+    if (step?.with === undefined) throw new Error(`${file} has no step running ${command}`);
+    return Object.fromEntries(
+      Object.entries(step.with).map(([name, value]) => [
+        name,
+        String(value).replace(/\$\{\{ secrets\.PARTOO_(READONLY_)?API_KEY \}\}/, TEST_API_KEY),
+      ]),
+    );
+  };
   const pushEvent = { name: "push", payload: { repository: { default_branch: "main" } } };
   const scheduleEvent = { name: "schedule", payload: { repository: { default_branch: "main" } } };
   const report = async (result: ActionRun) =>
     JSON.parse(await readFile(result.outputs["report"]!, "utf8")) as Record<string, unknown>;
-  const apply = () =>
-    run({ command: "apply", "partoo-api-key": TEST_API_KEY, args: FAST }, pushEvent);
+  // The sync workflow's own inputs (its --deadline included); the emulator needs no pacing.
+  const apply = async () => {
+    const inputs = await workflowInputs("sync.yml", "apply");
+    return run({ ...inputs, args: `${inputs["args"]} ${FAST}` }, pushEvent);
+  };
 
   test("runs on Node 24 from action.yml's runs.main", () => {
     expect(action.runs.using).toBe("node24");
@@ -132,10 +153,8 @@ describe("the Action under Node 24, from its committed build", () => {
 
   test("plan on a pull request comments a live plan; changes=true does not fail the step", async () => {
     const pr = github.addPullRequest();
-    const result = await run(
-      { command: "plan", "partoo-api-key": TEST_API_KEY },
-      pullRequestEvent(pr),
-    );
+    // The inputs of the Plan step of init's plan.yml, with the read-only key.
+    const result = await run(await workflowInputs("plan.yml", "plan"), pullRequestEvent(pr));
     expect(result.stderr).not.toContain("internal error");
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({ "exit-code": "2", changes: "true" });
@@ -200,10 +219,9 @@ describe("the Action under Node 24, from its committed build", () => {
     emu.emulator.store.addLink("c-example-01", "SHOP_ONLINE", {
       value: "https://elsewhere.example.com/spam",
     });
-    const result = await run(
-      { command: "drift", "partoo-api-key": TEST_API_KEY, args: FAST },
-      scheduleEvent,
-    );
+    const inputs = await workflowInputs("drift.yml", "drift");
+    expect(inputs["partoo-api-key"]).toBe(TEST_API_KEY);
+    const result = await run({ ...inputs, args: FAST }, scheduleEvent);
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({ "exit-code": "2", changes: "true" });
     const issues = [...github.issues.values()].filter((issue) =>
@@ -238,6 +256,16 @@ describe("the Action under Node 24, from its committed build", () => {
     expect(result.outputs["exit-code"]).toBe("1");
     expect(result.stdout).toMatch(/^::error file=stores\/bad\.yaml,line=1,col=\d+::code "other"/m);
     expect(await report(result)).toMatchObject({ valid: false });
+  });
+
+  test("working-directory runs the tool there and annotates files relative to the repository", async () => {
+    const sub = path.join(workspace, "fleet");
+    await mkdir(path.join(sub, "stores"), { recursive: true });
+    await writeFile(path.join(sub, "stores", "bad.yaml"), "code: bad\nlinks: []\n");
+    const result = await run({ command: "validate", "working-directory": "fleet" }, pushEvent);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error file=fleet\/stores\/bad\.yaml,line=2/m);
+    expect(await report(result)).toMatchObject({ files: 1 });
   });
 
   test("an unknown command fails the step with one line naming the input", async () => {

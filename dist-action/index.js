@@ -76630,13 +76630,16 @@ var init_init = __esm({
         }
         for (const [name, text] of files) {
           const file = path10.join(target, name);
-          await mkdir4(path10.dirname(file), { recursive: true });
-          await writeFile3(file, text, { flag: "wx" }).catch((error2) => {
+          try {
+            await mkdir4(path10.dirname(file), { recursive: true });
+            await writeFile3(file, text, { flag: "wx" });
+          } catch (error2) {
+            const code2 = error2.code ?? error2.message;
             throw new InputError(
-              `init ${shown}: cannot write ${name} (${error2.code ?? error2.message}); check the directory`,
+              `init ${shown}: cannot write ${name} (${code2}); check that ${shown} is a writable directory`,
               { cause: error2 }
             );
-          });
+          }
         }
         io.stdout.write(
           [

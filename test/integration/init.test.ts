@@ -142,6 +142,15 @@ describe("init writes a new stores repository", () => {
     },
   );
 
+  test("a DIR that is a file is a one-line error", async () => {
+    await writeFile(path.join(dir, "file"), "x");
+    const result = await runCli(["init", "file"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^partoo-links: init file: cannot write .* \((ENOTDIR|EEXIST)\); check that file is a writable directory\n$/,
+    );
+  });
+
   test("two directories are one argument too many", async () => {
     const result = await runCli(["init", "a", "b"], { cwd: dir });
     expect(result.code).toBe(1);

@@ -59,14 +59,17 @@ export const initCommand: Command = {
     }
     for (const [name, text] of files) {
       const file = path.join(target, name);
-      await mkdir(path.dirname(file), { recursive: true });
-      // wx: a file created meanwhile by someone else is an error, never overwritten.
-      await writeFile(file, text, { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
+      try {
+        await mkdir(path.dirname(file), { recursive: true });
+        // wx: a file created meanwhile by someone else is an error, never overwritten.
+        await writeFile(file, text, { flag: "wx" });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         throw new InputError(
-          `init ${shown}: cannot write ${name} (${error.code ?? error.message}); check the directory`,
+          `init ${shown}: cannot write ${name} (${code}); check that ${shown} is a writable directory`,
           { cause: error },
         );
-      });
+      }
     }
     io.stdout.write(
       [

@@ -80,12 +80,14 @@ describe("the npm package", () => {
       path.join(project, "stores", "paris-01.yaml"),
       "code: paris-01\nlinks:\n  SHOP_ONLINE:\n    - https://shop.example.com/paris-01\n",
     );
-    const bin = path.join(project, "node_modules", ".bin", "partoo-links");
-    const valid = await run(bin, ["validate"], { cwd: project });
+    // npx finds the installed bin: --no-install, so it could never fetch another package.
+    const npx = (args: string[]) =>
+      run("npx", ["--no-install", "partoo-links", ...args], { cwd: project });
+    const valid = await npx(["validate"]);
     expect(valid.stdout).toBe("1 store file valid\n");
     // The schema checks (from the package's own schemas) do run.
     await writeFile(path.join(project, "stores", "lyon-01.yaml"), "code: lyon-01\nlinkz: {}\n");
-    await expect(run(bin, ["validate"], { cwd: project })).rejects.toMatchObject({
+    await expect(npx(["validate"])).rejects.toMatchObject({
       code: 1,
       stdout: expect.stringContaining("linkz"),
     });

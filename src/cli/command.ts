@@ -48,4 +48,6 @@ export interface Command {
   run(context: CommandContext): Promise<number>;
   /** Hidden commands (the demo) are not listed in the general help. */
   readonly hidden?: boolean;
+  /** How many positional arguments the command takes (`init [DIR]`: 1); default none. */
+  readonly maxPositionals?: number;
 }

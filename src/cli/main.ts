@@ -120,9 +120,9 @@ function parseCommandLine(command: Command, spec: Record<string, OptionSpec>, ar
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length > 0) {
+    if (positionals.length > (command.maxPositionals ?? 0)) {
       throw new UsageError(
-        `${command.name}: unexpected argument "${positionals[0]}"; run "${PROGRAM} ${command.name} --help"`,
+        `${command.name}: unexpected argument "${positionals[command.maxPositionals ?? 0]}"; run "${PROGRAM} ${command.name} --help"`,
       );
     }
     return { values: values as Record<string, string | boolean | undefined>, positionals };

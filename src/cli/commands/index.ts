@@ -6,6 +6,7 @@ import { doctorCommand } from "./doctor.js";
 import { driftCommand } from "./drift.js";
 import { emulatorCommand } from "./emulator.js";
 import { importCommand } from "./import.js";
+import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
 import { validateCommand } from "./validate.js";
 
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   driftCommand,
   importCommand,
   acceptCommand,
+  initCommand,
   emulatorCommand,
   doctorCommand,
   demoCommand,

@@ -1,6 +1,7 @@
 /**
- * The workflows' security properties, checked on every test run (the schema check is
- * `npx --yes @action-validator/cli .github/workflows/x.yml`, which needs the registry).
+ * The workflows' security properties, checked on every test run (their schema is checked by
+ * @action-validator/cli in test/integration/init.test.ts). They run the tool through this
+ * repository's own Action (uses: ./), never through npx or a registry.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +12,7 @@ interface Step {
   uses?: string;
   run?: string;
   if?: string;
+  id?: string;
   env?: Record<string, string>;
   with?: Record<string, unknown>;
 }
@@ -19,6 +21,7 @@ interface Job {
   permissions?: Record<string, string>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
   needs?: string;
+  environment?: string;
   env?: Record<string, string>;
   steps: Step[];
 }
@@ -37,25 +40,35 @@ const workflow = (file: string): Workflow =>
 const text = (file: string) => readFileSync(path.join(directory, file), "utf8");
 const runs = (job: Job) =>
   job.steps.flatMap((step) => (step.run === undefined ? [] : [step.run])).join("\n");
+const actionSteps = (job: Job) => job.steps.filter((step) => step.uses === "./");
+const holdsSecret = (job: Job) => JSON.stringify(job).includes("secrets.");
 
-test("the four workflows exist", () => {
-  expect(files.sort()).toEqual(["ci.yml", "drift.yml", "plan.yml", "sync.yml"]);
+test("the five workflows exist", () => {
+  expect(files.sort()).toEqual(["ci.yml", "drift.yml", "plan.yml", "release.yml", "sync.yml"]);
 });
 
 test.each(files)(
-  "%s never runs on pull_request_target and pins actions to a major version",
+  "%s never runs on pull_request_target and pins third-party actions by commit, tag in a comment",
   (file) => {
     expect(text(file)).not.toContain("pull_request_target");
-    const uses = Object.values(workflow(file).jobs).flatMap((job) =>
-      job.steps.flatMap((step) => (step.uses === undefined ? [] : [step.uses])),
-    );
-    expect(uses.length).toBeGreaterThan(0);
-    for (const action of uses) expect(action).toMatch(/^actions\/(checkout|setup-node)@v4$/);
+    const lines = text(file)
+      .split("\n")
+      .filter((line) => /^\s*(- )?uses: /.test(line));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      const uses = line.replace(/^\s*(- )?uses: /, "");
+      if (uses === "./") continue;
+      expect(uses).toMatch(/^actions\/(checkout|setup-node)@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
     for (const job of Object.values(workflow(file).jobs)) {
-      const node = job.steps.find((step) => step.uses?.startsWith("actions/setup-node"));
-      expect(node?.with).toEqual({ "node-version": 20, cache: "npm" });
-      const checkout = job.steps.find((step) => step.uses?.startsWith("actions/checkout"));
+      const checkout = job.steps[0];
+      expect(checkout?.uses).toMatch(
+        /^actions\/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09$/,
+      );
       expect(checkout?.with).toEqual({ "persist-credentials": false });
+      const node = job.steps.find((step) => step.uses?.startsWith("actions/setup-node"));
+      if (node !== undefined)
+        expect(String(node.with?.["node-version"])).toMatch(/^(24|\$\{\{ matrix)/);
     }
   },
 );
@@ -71,66 +84,76 @@ test.each(files)(
       for (const level of Object.values(effective)) expect(["read", "write"]).toContain(level);
     }
     expect(JSON.stringify(env ?? {})).not.toContain("secrets.");
-    // Expressions reach scripts through env only (no script injection from inputs or events).
     for (const job of Object.values(jobs)) {
+      // Expressions reach scripts through env only (no script injection from inputs or events).
       for (const step of job.steps) expect(step.run ?? "").not.toContain("${{");
-    }
-    for (const job of Object.values(jobs)) {
-      for (const value of Object.values(job.env ?? {})) {
-        // A job-level secret may only be tested for presence, never handed to every step.
-        if (value.includes("secrets.")) expect(value).toMatch(/^\$\{\{ secrets\.\w+ != '' \}\}$/);
-      }
+      expect(JSON.stringify(job.env ?? {})).not.toContain("secrets.");
     }
   },
 );
 
-test("ci runs npm ci and npm test on pushes and pull requests", () => {
-  const ci = workflow("ci.yml");
-  expect(Object.keys(ci.on).sort()).toEqual(["pull_request", "push"]);
-  expect(runs(ci.jobs["test"]!)).toBe("npm ci\nnpm test");
-});
-
-test("plan comments only on same-repository pull requests and goes live only with the read-only key", () => {
-  const plan = workflow("plan.yml");
-  expect(plan.on).toEqual({ pull_request: { paths: ["stores/**", "schemas/**"] } });
-  const job = plan.jobs["plan"]!;
-  expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
-  expect(job.env?.["SAME_REPOSITORY"]).toBe(
-    "${{ github.event.pull_request.head.repo.full_name == github.repository }}",
-  );
-  expect(runs(job)).toContain("npx partoo-links validate --format github");
-  for (const step of job.steps.filter((s) => s.run?.includes("partoo-links plan"))) {
-    const live = step.run!.includes("--live");
-    const comments = step.run!.includes("--comment");
-    if (live) {
-      expect(step.if).toContain("env.HAS_READONLY_KEY == 'true'");
-      expect(step.env?.["PARTOO_API_KEY"]).toBe("${{ secrets.PARTOO_READONLY_API_KEY }}");
-    } else {
-      expect(step.env?.["PARTOO_API_KEY"]).toBeUndefined();
+test.each(files)("%s keeps the write key in the environment partoo", (file) => {
+  for (const job of Object.values(workflow(file).jobs)) {
+    if (JSON.stringify(job).includes("secrets.PARTOO_API_KEY")) {
+      expect(job.environment).toBe("partoo");
     }
-    if (live || comments) expect(step.if).toMatch(/^env\.SAME_REPOSITORY == 'true'/);
-    else expect(step.if).toBe("env.SAME_REPOSITORY != 'true'");
-    expect(text("plan.yml")).not.toContain("secrets.PARTOO_API_KEY");
   }
 });
 
-test("sync applies with the github state in a concurrency group that never cancels a running sync", () => {
+test.each(files)(
+  "%s never runs npx or anything that could fetch a same-named package, and installs without scripts where a secret is held",
+  (file) => {
+    expect(text(file)).not.toMatch(/\bnpx\b|npm exec|npm (i|install) /);
+    for (const job of Object.values(workflow(file).jobs)) {
+      const install = runs(job)
+        .split("\n")
+        .filter((line) => /\bnpm ci\b/.test(line));
+      if (holdsSecret(job)) for (const line of install) expect(line).toContain("--ignore-scripts");
+    }
+  },
+);
+
+test("ci runs .ci/run on pushes and pull requests, on Node 24 and the oldest supported Node", () => {
+  const ci = workflow("ci.yml");
+  expect(Object.keys(ci.on).sort()).toEqual(["pull_request", "push"]);
+  const job = ci.jobs["test"] as Job & { strategy: { matrix: { "node-version": number[] } } };
+  expect(runs(job)).toBe("bash .ci/run");
+  expect(job.strategy.matrix["node-version"]).toEqual([24, 20]);
+  expect(holdsSecret(job)).toBe(false);
+});
+
+test("plan validates then plans through the Action, with the read-only key only", () => {
+  const plan = workflow("plan.yml");
+  expect(plan.on).toEqual({
+    pull_request: { paths: ["stores/**", "schemas/**", "partoo-links.yaml"] },
+  });
+  const job = plan.jobs["plan"]!;
+  expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+  expect(actionSteps(job).map((step) => step.with)).toEqual([
+    { command: "validate" },
+    { command: "plan", "partoo-api-key": "${{ secrets.PARTOO_READONLY_API_KEY }}" },
+  ]);
+  expect(job.environment).toBeUndefined();
+});
+
+test("sync applies on the default branch only, in a concurrency group that never cancels a running sync", () => {
   const sync = workflow("sync.yml");
   expect(Object.keys(sync.on).sort()).toEqual(["push", "workflow_dispatch"]);
-  expect(sync.on["push"]).toMatchObject({ paths: ["stores/**"] });
+  expect(sync.on["push"]).toMatchObject({ paths: ["stores/**", "partoo-links.yaml"] });
   expect(sync.concurrency).toEqual({ group: "partoo-sync", "cancel-in-progress": false });
   const job = sync.jobs["sync"]!;
   expect(job.if).toBe("github.ref_name == github.event.repository.default_branch");
   expect(job.permissions).toEqual({ contents: "write", "pull-requests": "write" });
-  const merged = job.steps.find((step) => step.run?.includes("--comment"));
-  expect(merged?.if).toBe("github.event_name == 'push'");
-  expect(merged?.run).toMatch(/^npx partoo-links apply --state github:partoo-state --comment/);
-  const manual = job.steps.find((step) => step.if === "github.event_name == 'workflow_dispatch'");
-  expect(manual?.env?.["ONLY"]).toBe("${{ inputs.only }}");
-  expect(manual?.run).toContain('${ONLY:+--only "$ONLY"}');
+  expect(job.environment).toBe("partoo");
+  const [apply] = actionSteps(job);
+  expect(apply?.with).toMatchObject({
+    command: "apply",
+    "partoo-api-key": "${{ secrets.PARTOO_API_KEY }}",
+  });
+  expect(String(apply?.with?.["args"])).toMatch(/^--deadline 300 /);
 });
 
-test("drift opens the issue daily and repairs only when asked, inside the sync group", () => {
+test("drift keeps the issue daily with the read-only key, and repairs only when asked, in the environment and the sync group", () => {
   const drift = workflow("drift.yml");
   expect(drift.on["schedule"]).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
   expect(drift.on["workflow_dispatch"]).toEqual({
@@ -138,22 +161,41 @@ test("drift opens the issue daily and repairs only when asked, inside the sync g
   });
   const check = drift.jobs["drift"]!;
   expect(check.permissions).toEqual({ contents: "write", issues: "write" });
-  expect(runs(check)).toContain("npx partoo-links drift --issue --state github:partoo-state");
+  expect(actionSteps(check).map((step) => step.with)).toEqual([
+    { command: "drift", "partoo-api-key": "${{ secrets.PARTOO_READONLY_API_KEY }}" },
+  ]);
   const repair = drift.jobs["repair"]!;
   expect(repair.needs).toBe("drift");
   expect(repair.if).toContain("inputs.self_heal");
+  expect(repair.environment).toBe("partoo");
   expect(repair.concurrency).toEqual({ group: "partoo-sync", "cancel-in-progress": false });
-  expect(runs(repair)).toContain("npx partoo-links apply --repair --state github:partoo-state");
+  expect(actionSteps(repair).map((step) => step.with?.["command"])).toEqual(["apply", "drift"]);
+  expect(actionSteps(repair)[0]?.with?.["args"]).toBe("--repair --deadline 300");
 });
 
-test("every plan, apply and drift in a workflow reads the state on branch partoo-state", () => {
-  const commands = files.flatMap((file) =>
-    Object.values(workflow(file).jobs).flatMap((job) =>
-      runs(job)
-        .split("\n")
-        .filter((line) => /partoo-links (plan|apply|drift)\b/.test(line)),
-    ),
+test("release tests, checks the build, publishes with provenance and moves the major tag", () => {
+  const release = workflow("release.yml");
+  expect(release.on).toEqual({ push: { tags: ["v*"] } });
+  expect(runs(release.jobs["test"]!)).toBe("bash .ci/run");
+  const publish = release.jobs["publish"]!;
+  expect(publish.needs).toBe("test");
+  expect(publish.permissions).toEqual({ contents: "write", "id-token": "write" });
+  const script = runs(publish);
+  expect(script).toContain("npm ci --ignore-scripts");
+  expect(script).toMatch(/npm run bundle\n\s*git diff --exit-code/);
+  expect(script).toContain("npm publish --provenance");
+  expect(script).toContain("refs/tags/$major");
+});
+
+test("every plan, apply and drift step keeps the Action's default state, branch partoo-state", () => {
+  const steps = files.flatMap((file) =>
+    Object.values(workflow(file).jobs).flatMap((job) => actionSteps(job)),
   );
-  expect(commands.length).toBeGreaterThanOrEqual(6);
-  for (const command of commands) expect(command).toContain("--state github:partoo-state");
+  expect(
+    steps.filter((step) => step.with?.["command"] !== "validate").length,
+  ).toBeGreaterThanOrEqual(5);
+  for (const step of steps) {
+    expect(step.with?.["state"]).toBeUndefined();
+    expect(String(step.with?.["args"] ?? "")).not.toContain("--state");
+  }
 });

@@ -1,0 +1,12 @@
+/** The Action's runtime entry point (action.yml `runs.main` is its bundle, dist-action/index.js). */
+import * as core from "@actions/core";
+import { runAction } from "./run-action.js";
+
+try {
+  await runAction();
+} catch (error) {
+  // runAction reports every expected failure itself: this is a bug, kept to one line.
+  core.setFailed(
+    `partoo-links action: internal error: ${String((error as Error)?.message ?? error).split("\n", 1)[0]}`,
+  );
+}

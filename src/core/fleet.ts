@@ -55,8 +55,19 @@ export interface ExpansionProblem {
   readonly message: string;
 }
 
+/** A `TYPE: ~` that stops nothing: the store would not inherit the type anyway. */
+export interface NullNote {
+  readonly type: LinkType;
+  readonly message: string;
+}
+
 export type Expansion =
-  | { readonly store: DesiredStore; readonly origins: LinkOrigins; readonly problems?: never }
+  | {
+      /** With `origins` for the types it inherits. */
+      readonly store: DesiredStore;
+      readonly notes: readonly NullNote[];
+      readonly problems?: never;
+    }
   | {
       readonly store?: never;
       readonly origins?: never;
@@ -165,14 +176,34 @@ export function expandStore(
   fleet: Fleet | undefined,
   checkUrl: (url: string) => string | undefined,
 ): Expansion {
-  const links: Record<LinkType, readonly DesiredLink[]> = Object.create(null);
+  const links: Record<LinkType, readonly DesiredLink[]> = {};
   for (const [type, list] of input.links) if (list !== null) links[type] = list;
-  const origins: Record<LinkType, string> = Object.create(null);
+  const origins: Record<LinkType, string> = {};
   const problems: ExpansionProblem[] = [];
-  const base = (): DesiredStore =>
-    input.businessId === undefined
-      ? { code: input.code, links: { ...links } }
-      : { code: input.code, businessId: input.businessId, links: { ...links } };
+  const base = (): DesiredStore => {
+    const store: DesiredStore =
+      input.businessId === undefined
+        ? { code: input.code, links }
+        : { code: input.code, businessId: input.businessId, links };
+    return Object.keys(origins).length === 0 ? store : { ...store, origins: { ...origins } };
+  };
+
+  const notes = (profile: Profile | undefined): NullNote[] => {
+    const notes: NullNote[] = [];
+    for (const [type, list] of input.links) {
+      if (list !== null) continue;
+      if (fleet !== undefined && inheritedList(type, fleet, profile) !== undefined) continue;
+      const from =
+        fleet === undefined
+          ? "there is no fleet file to inherit it from"
+          : `${fleet.file} gives this store no ${type} list`;
+      notes.push({
+        type,
+        message: `${type}: ~ leaves the type unmanaged, and ${from}; write ${type}: [] to keep it managed and empty, or remove the line`,
+      });
+    }
+    return notes;
+  };
 
   if (fleet === undefined) {
     if (input.profile !== undefined) {
@@ -182,7 +213,7 @@ export function expandStore(
       });
       return { problems };
     }
-    return { store: base(), origins };
+    return { store: base(), notes: notes(undefined) };
   }
 
   let profile: Profile | undefined;
@@ -252,5 +283,5 @@ export function expandStore(
     links[type] = expanded;
     origins[type] = where;
   }
-  return problems.length > 0 ? { problems } : { store: base(), origins };
+  return problems.length > 0 ? { problems } : { store: base(), notes: notes(profile) };
 }

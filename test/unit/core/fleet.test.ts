@@ -57,7 +57,7 @@ describe("fleet expansion", () => {
     expect(result.store?.links).toEqual({
       FOOD_ORDERING: [{ url: "https://order.example.com/paris-01", preferred: true }],
     });
-    expect(result.origins).toEqual({ FOOD_ORDERING: "partoo-links.yaml:3" });
+    expect(result.store?.origins).toEqual({ FOOD_ORDERING: "partoo-links.yaml:3" });
   });
 
   it("lets the profile's list win over the defaults' for a type, never merged", () => {
@@ -73,7 +73,7 @@ describe("fleet expansion", () => {
       FOOD_ORDERING: [{ url: "https://resto.example.com/order?store=paris-01", preferred: false }],
       DINING_RESERVATION: [{ url: "https://book.example.com/paris/paris-01", preferred: false }],
     });
-    expect(result.origins).toEqual({
+    expect(result.store?.origins).toEqual({
       FOOD_ORDERING: "partoo-links.yaml:13",
       DINING_RESERVATION: "partoo-links.yaml:10",
     });
@@ -93,7 +93,7 @@ describe("fleet expansion", () => {
       noProblem,
     );
     expect(result.store?.links).toEqual({ FOOD_ORDERING: own });
-    expect(result.origins).toEqual({});
+    expect(result.store?.origins).toBeUndefined();
   });
 
   it("percent-encodes values in the path and query", () => {

@@ -1,5 +1,6 @@
 import { parseFleetText } from "../../../src/files/parse-fleet.js";
 import { formatIssue } from "../../../src/files/issues.js";
+import { parseStoreText } from "../../../src/files/parse-store.js";
 
 const FILE = "partoo-links.yaml";
 
@@ -104,5 +105,69 @@ describe("the fleet file", () => {
     const found = messages("caps:\n  max_stores: -1\nprofiles:\n  'bad name':\n    links: {}\n");
     expect(found).toHaveLength(2);
     for (const line of found) expect(line).not.toContain("\n");
+  });
+});
+
+describe("store files with a fleet file", () => {
+  const fleetText = [
+    "defaults:",
+    "  links:",
+    "    FOOD_ORDERING:",
+    "      - url: https://order.example.com/{code}",
+    "        preferred: true",
+    "profiles:",
+    "  restaurant:",
+    "    links:",
+    "      DINING_RESERVATION:",
+    "        - https://book.example.com/{city}/{code}",
+    "",
+  ].join("\n");
+  const fleet = parseFleetText(fleetText, FILE).fleet!;
+  const parse = (text: string) => parseStoreText(text, "stores/lyon-01.yaml", "lyon-01", fleet);
+
+  it("expand into the desired links, with where each inherited type comes from", () => {
+    const { store, issues } = parse(
+      "code: lyon-01\nprofile: restaurant\nvars:\n  city: Lyon Centre\nlinks: {}\n",
+    );
+    expect(issues).toEqual([]);
+    expect(store).toEqual({
+      code: "lyon-01",
+      links: {
+        FOOD_ORDERING: [{ url: "https://order.example.com/lyon-01", preferred: true }],
+        DINING_RESERVATION: [
+          { url: "https://book.example.com/Lyon%20Centre/lyon-01", preferred: false },
+        ],
+      },
+      origins: { FOOD_ORDERING: "partoo-links.yaml:3", DINING_RESERVATION: "partoo-links.yaml:9" },
+    });
+  });
+
+  it("report a placeholder the store cannot fill at its profile line, naming the fleet file's line", () => {
+    const { store, issues } = parse("code: lyon-01\nprofile: restaurant\nlinks: {}\n");
+    expect(store).toBeUndefined();
+    expect(issues.map(formatIssue)).toEqual([
+      "stores/lyon-01.yaml:2:10: DINING_RESERVATION from partoo-links.yaml:10:11: this store has no value for {city}; add vars: {city: …} to this file, or give it its own DINING_RESERVATION list",
+    ]);
+  });
+
+  it("report an unknown profile at its line", () => {
+    const { issues } = parse("code: lyon-01\nlinks: {}\nprofile: restaurnt\n");
+    expect(issues.map(formatIssue)).toEqual([
+      'stores/lyon-01.yaml:3:10: profile "restaurnt" is not in partoo-links.yaml (it defines restaurant); fix the name or add the profile there',
+    ]);
+  });
+
+  it("let ~ stop a type that the defaults give", () => {
+    const { store, issues } = parse("code: lyon-01\nlinks:\n  FOOD_ORDERING: ~\n");
+    expect(issues).toEqual([]);
+    expect(store).toEqual({ code: "lyon-01", links: {} });
+  });
+
+  it("refuse vars named after the built-in placeholders, and values that are not text", () => {
+    const { issues } = parse("code: lyon-01\nvars:\n  code: x\n  n: 5\nlinks: {}\n");
+    expect(issues.map(formatIssue)).toEqual([
+      "stores/lyon-01.yaml:3:3: vars.code: {code} is filled from the store's own code; remove it from vars",
+      "stores/lyon-01.yaml:4:6: vars.n must be text, not the number 5; put it in quotes",
+    ]);
   });
 });

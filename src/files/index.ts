@@ -10,3 +10,5 @@ export { parseStoreText } from "./parse-store.js";
 export { compareIssues, formatIssue, hasErrors, type StoreIssue } from "./issues.js";
 export { placeActionTypes } from "./store-schema.js";
 export { MAX_FILE_BYTES, MAX_URL_LENGTH } from "./limits.js";
+export { loadFleet, type FleetLoad, type LoadedFleet } from "./load-fleet.js";
+export { FLEET_FILE } from "./parse-fleet.js";

@@ -4,6 +4,7 @@
  * Every problem of every file is collected; nothing is thrown for bad files.
  */
 import { readFileSync } from "node:fs";
+import { hash } from "node:crypto";
 import path from "node:path";
 import type { DesiredStore } from "../core/model.js";
 import type { UnchangedFiles } from "../core/select.js";
@@ -13,13 +14,17 @@ import { locateField, parseStore } from "./parse-store.js";
 import { listStoreFiles, readBuffer, readStoreFile } from "./store-directory.js";
 import { DeclaredIdentities, type IdentityField } from "./cross-file-rules.js";
 import type { Position } from "./yaml-positions.js";
+import type { LoadedFleet } from "./load-fleet.js";
 
 export interface StoreFile {
   /** Path for messages, relative to displayRoot (default: the cwd). */
   file: string;
   /** The file name without .yaml. */
   code: string;
-  /** sha256 (hex) of the file's bytes. */
+  /**
+   * sha256 (hex) of the file's bytes; with a fleet file, of the fleet file's digest and
+   * that hash, since the store's desired state depends on both.
+   */
   fileHash: string;
 }
 
@@ -46,6 +51,8 @@ export interface LoadOptions {
    * a promise (of the state being read): the directory is listed meanwhile.
    */
   skipUnchanged?: UnchangedFiles | Promise<UnchangedFiles>;
+  /** The fleet file the stores inherit from (SPEC §2a). */
+  fleet?: LoadedFleet;
 }
 
 type Skipped = LoadResult["skipped"][number];
@@ -53,6 +60,7 @@ type Skipped = LoadResult["skipped"][number];
 export async function loadStores(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const displayRoot = options.displayRoot ?? process.cwd();
   const only = options.only === undefined ? undefined : new Set(options.only);
+  const fleet = options.fleet;
   const [listing, skipUnchanged] = await Promise.all([
     listStoreFiles(path.resolve(dir), displayRoot, only),
     options.skipUnchanged,
@@ -71,7 +79,8 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
       continue;
     }
     const { file, code } = entry;
-    const fileHash = read.fileHash;
+    const fileHash =
+      fleet === undefined ? read.fileHash : hash("sha256", `${fleet.digest}:${read.fileHash}`);
     const known = skipUnchanged?.get(code);
     if (known !== undefined && known.fileHash === fileHash) {
       const businessId = known.businessId;
@@ -86,7 +95,7 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
       issues.push(decoded.issue);
       continue;
     }
-    const parsed = parseStore(decoded.text, file, code);
+    const parsed = parseStore(decoded.text, file, code, fleet?.fleet);
     for (const issue of parsed.issues) issues.push(issue);
     if (parsed.store !== undefined) {
       loaded.push({ file, code, fileHash, store: parsed.store });

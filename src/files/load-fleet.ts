@@ -1,0 +1,64 @@
+/**
+ * Reads the fleet file (SPEC §2a): `partoo-links.yaml` in the working directory, or the file
+ * `--config` names. A missing default file means no fleet file; a missing named one is an error.
+ */
+import { readFile } from "node:fs/promises";
+import { hash } from "node:crypto";
+import path from "node:path";
+import type { Fleet } from "../core/fleet.js";
+import { decodeStrictly } from "./decode-text.js";
+import type { StoreIssue } from "./issues.js";
+import { FLEET_FILE, parseFleetText } from "./parse-fleet.js";
+import { displayPath } from "./store-directory.js";
+
+export interface LoadedFleet {
+  readonly fleet: Fleet;
+  /** sha256 of the file's bytes: a store's desired state depends on them. */
+  readonly digest: string;
+  readonly caps?: { readonly maxStores?: number; readonly maxDeletedLinks?: number };
+}
+
+export interface FleetLoad {
+  /** Undefined when there is no fleet file (or it has errors). */
+  readonly loaded?: LoadedFleet;
+  readonly issues: readonly StoreIssue[];
+}
+
+/**
+ * `config`: the --config value (relative to `cwd`), or undefined for the default file.
+ * Paths in messages are relative to `displayRoot`.
+ */
+export async function loadFleet(
+  config: string | undefined,
+  cwd: string,
+  displayRoot = cwd,
+): Promise<FleetLoad> {
+  const file = path.resolve(cwd, config ?? FLEET_FILE);
+  const shown = displayPath(displayRoot, file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && config === undefined) return { issues: [] };
+    const message =
+      code === "ENOENT"
+        ? "no such file; check --config"
+        : code === "EISDIR"
+          ? "is a directory; --config names the fleet file, e.g. --config partoo-links.yaml"
+          : `cannot read the fleet file (${code ?? (error as Error).message}); check its permissions`;
+    return { issues: [{ file: shown, severity: "error", message }] };
+  }
+  const decoded = decodeStrictly(bytes, shown);
+  if ("issue" in decoded) return { issues: [decoded.issue] };
+  const parsed = parseFleetText(decoded.text, shown);
+  if (parsed.fleet === undefined) return { issues: parsed.issues };
+  return {
+    loaded: {
+      fleet: parsed.fleet,
+      digest: hash("sha256", bytes),
+      ...(parsed.caps === undefined ? {} : { caps: parsed.caps }),
+    },
+    issues: parsed.issues,
+  };
+}

@@ -21,6 +21,8 @@ export interface DesiredStore {
   readonly code: string;
   readonly businessId?: string;
   readonly links: Readonly<Record<LinkType, readonly DesiredLink[]>>;
+  /** The types inherited from the fleet file, with where: "partoo-links.yaml:4". Not hashed. */
+  readonly origins?: Readonly<Record<LinkType, string>>;
 }
 
 /** A link as Partoo holds it. */

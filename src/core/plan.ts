@@ -28,6 +28,8 @@ export interface PlanChange {
   readonly origin?: ChangeOrigin;
   /** A delete that removes an extra copy of a URL that is kept once. */
   readonly duplicate?: true;
+  /** The type is inherited from the fleet file: the line of its list, "partoo-links.yaml:4". */
+  readonly source?: string;
 }
 
 /**

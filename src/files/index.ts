@@ -18,3 +18,5 @@ export {
   type Repository,
 } from "./repository.js";
 export { storesRepository } from "./load-stores.js";
+export { loadFleet, type FleetLoad, type LoadedFleet } from "./load-fleet.js";
+export { FLEET_FILE } from "./parse-fleet.js";

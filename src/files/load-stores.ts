@@ -3,6 +3,7 @@
  * checked, then the rules across files (one file per code, one store per business_id).
  * Every problem of every file is collected; nothing is thrown for bad files.
  */
+import { hash } from "node:crypto";
 import path from "node:path";
 import type { DesiredStore } from "../core/model.js";
 import type { UnchangedFiles } from "../core/select.js";
@@ -13,13 +14,17 @@ import { listStoreFiles, readBuffer, readStoreFile, type StoreEntry } from "./st
 import { findRepository, isWithin, repositoryAt, type Repository } from "./repository.js";
 import { DeclaredIdentities, type IdentityField } from "./cross-file-rules.js";
 import type { Position } from "./yaml-positions.js";
+import type { LoadedFleet } from "./load-fleet.js";
 
 export interface StoreFile {
   /** Path for messages, relative to displayRoot (default: the cwd). */
   file: string;
   /** The file name without .yaml. */
   code: string;
-  /** sha256 (hex) of the file's bytes. */
+  /**
+   * sha256 (hex) of the file's bytes; with a fleet file, of the fleet file's digest and
+   * that hash, since the store's desired state depends on both.
+   */
   fileHash: string;
 }
 
@@ -57,6 +62,8 @@ export interface LoadOptions {
    * directory, else the stores directory itself).
    */
   repositoryRoot?: string;
+  /** The fleet file the stores inherit from (SPEC §2a). */
+  fleet?: LoadedFleet;
 }
 
 /** The repository of a stores directory, as LoadOptions.repositoryRoot describes its default. */
@@ -75,6 +82,7 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
     options.repositoryRoot === undefined
       ? storesRepository(dir, displayRoot)
       : repositoryAt(options.repositoryRoot);
+  const fleet = options.fleet;
   const [listing, skipUnchanged] = await Promise.all([
     listStoreFiles(path.resolve(dir), displayRoot, only, repository),
     options.skipUnchanged,
@@ -93,7 +101,8 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
       continue;
     }
     const { file, code } = entry;
-    const fileHash = read.fileHash;
+    const fileHash =
+      fleet === undefined ? read.fileHash : hash("sha256", `${fleet.digest}:${read.fileHash}`);
     const known = skipUnchanged?.get(code);
     if (known !== undefined && known.fileHash === fileHash) {
       const businessId = known.businessId;
@@ -108,7 +117,7 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
       issues.push(decoded.issue);
       continue;
     }
-    const parsed = parseStore(decoded.text, file, code);
+    const parsed = parseStore(decoded.text, file, code, fleet?.fleet);
     for (const issue of parsed.issues) issues.push(issue);
     if (parsed.store !== undefined) {
       loaded.push({ file, code, fileHash, store: parsed.store });

@@ -26,7 +26,9 @@ import { escapeUnsafe } from "../core/excerpt.js";
 import { isPlainObject, type Finding, type SourceLookup } from "./findings.js";
 import { schemaErrors } from "./store-schema.js";
 import { schemaFindings } from "./schema-messages.js";
-import { normalizeStore, storeRuleFindings } from "./store-rules.js";
+import { storeInputOf, storeRuleFindings } from "./store-rules.js";
+import { expandStore, type Fleet } from "../core/fleet.js";
+import { urlProblem } from "../core/link-url.js";
 import { tooLargeIssue } from "./decode-text.js";
 import { LineIndex, offsetOf, positionAt, sourceOf, type Position } from "./yaml-positions.js";
 
@@ -53,14 +55,21 @@ export function parseStoreText(
   text: string,
   file: string,
   expectedCode: string,
+  fleet?: Fleet,
 ): { store?: DesiredStore; issues: StoreIssue[] } {
-  const { store, issues } = parseStore(text, file, expectedCode);
+  const { store, issues } = parseStore(text, file, expectedCode, fleet);
   return store === undefined ? { issues } : { store, issues };
 }
 
-export function parseStore(text: string, file: string, expectedCode: string): ParsedStore {
+/** `fleet`: the fleet file the store inherits from (SPEC §2a), when there is one. */
+export function parseStore(
+  text: string,
+  file: string,
+  expectedCode: string,
+  fleet?: Fleet,
+): ParsedStore {
   try {
-    return checkStore(text, file, expectedCode);
+    return checkStore(text, file, expectedCode, fleet);
   } catch (error) {
     // No input may crash a run: a failure here is a bug, reported on the file it concerns.
     return {
@@ -75,7 +84,12 @@ export function parseStore(text: string, file: string, expectedCode: string): Pa
   }
 }
 
-function checkStore(text: string, file: string, expectedCode: string): ParsedStore {
+function checkStore(
+  text: string,
+  file: string,
+  expectedCode: string,
+  fleet: Fleet | undefined,
+): ParsedStore {
   if (text.length > MAX_FILE_BYTES) return { issues: [tooLargeIssue(file, text.length)] };
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let lines: LineIndex | undefined;
@@ -154,7 +168,39 @@ function checkStore(text: string, file: string, expectedCode: string): ParsedSto
     if (typeof data["code"] === "string") parsed.code = data["code"];
     if (typeof data["business_id"] === "string") parsed.businessId = data["business_id"];
   }
-  if (!hasErrors(issues) && isPlainObject(data)) parsed.store = normalizeStore(data);
+  if (!hasErrors(issues) && isPlainObject(data)) {
+    const profile = data["profile"];
+    const input = {
+      ...storeInputOf(data),
+      ...(typeof profile === "string"
+        ? { profile: { name: profile, ...locate(offsetOf(document, ["profile"], "value")) } }
+        : {}),
+    };
+    const expansion = expandStore(input, fleet, urlProblem);
+    if (expansion.problems !== undefined) {
+      for (const problem of expansion.problems) {
+        // Inherited links have no line in the store file: the profile, else links:, hosts them.
+        const at = problem.at ?? locate(offsetOf(document, ["links"], "key"));
+        issues.push({
+          file,
+          line: at.line,
+          column: at.column,
+          message: oneLine(problem.message),
+          severity: "error",
+        });
+      }
+    } else {
+      for (const note of expansion.notes) {
+        issues.push({
+          file,
+          ...locate(offsetOf(document, ["links", note.type], "key")),
+          message: oneLine(note.message),
+          severity: "warning",
+        });
+      }
+      parsed.store = expansion.store;
+    }
+  }
   return parsed;
 }
 

@@ -11,7 +11,7 @@ import { quoteUrl, urlProblem } from "../core/link-url.js";
 import { quoteExcerpt } from "../core/excerpt.js";
 import type { ValuePath } from "./yaml-positions.js";
 
-const STORE_KEYS = ["code", "business_id", "links"];
+const STORE_KEYS = ["code", "business_id", "profile", "vars", "links"];
 const LINK_KEYS = ["url", "preferred"];
 
 /** The path of an ajv instancePath, with array indexes as numbers, and the value there. */
@@ -73,7 +73,7 @@ function describeError(
     const where = path.length === 0 ? STORE_KEYS : LINK_KEYS;
     const context =
       path.length === 0
-        ? "a store has code, business_id and links"
+        ? "a store has code, business_id, profile, vars and links"
         : `a link has url and preferred`;
     const inLink = path.length === 0 ? "" : ` in ${linkLabel(String(type), Number(index))}`;
     return {
@@ -100,6 +100,7 @@ function describeError(
     );
   }
   if (first === "code" || first === "business_id") return describeIdError(error, first, value);
+  if (first === "profile" || first === "vars") return describeFleetFieldError(error, path, value);
   if (error.keyword === "propertyNames") {
     const name = String((error.params as { propertyName: string }).propertyName);
     const types = placeActionTypes();
@@ -215,4 +216,52 @@ function describeLinkFieldError(
   return urlProblem(value) === undefined
     ? at(`${label}: URL ${quoteUrl(value)} is not a valid https:// URL`)
     : undefined;
+}
+
+/** `profile:` and `vars:`, the store's side of the fleet file (SPEC §2a). */
+function describeFleetFieldError(
+  error: ErrorObject,
+  path: ValuePath,
+  value: unknown,
+): Finding | undefined {
+  const [first, name] = path;
+  if (first === "profile") {
+    return {
+      path,
+      target: "value",
+      message:
+        typeof value === "string"
+          ? `profile ${JSON.stringify(value)} is not a profile name (letters, digits, ".", "_" and "-", starting with a letter or digit)`
+          : `profile must be the name of a profile of the fleet file, not ${describeValue(value)}`,
+    };
+  }
+  if (error.keyword === "propertyNames" || error.propertyName !== undefined) {
+    if (error.keyword !== "propertyNames") return undefined; // said by the propertyNames error
+    const key = String((error.params as { propertyName: string }).propertyName);
+    const builtIn = key === "code" || key === "business_id";
+    return {
+      path: ["vars", key],
+      target: "key",
+      message: builtIn
+        ? `vars.${key}: {${key}} is filled from the store's own ${key}; remove it from vars`
+        : `vars.${key}: a placeholder name is letters, digits and "_", starting with a letter or "_"`,
+    };
+  }
+  if (path.length === 1)
+    return {
+      path,
+      target: "value",
+      message: `vars must be a mapping of names to text, not ${describeValue(value)}`,
+    };
+  if (error.keyword === "maxLength")
+    return {
+      path,
+      target: "value",
+      message: `vars.${String(name)} is over 500 characters; shorten it`,
+    };
+  return {
+    path,
+    target: "value",
+    message: `vars.${String(name)} must be text, not ${describeValue(value)}; put it in quotes`,
+  };
 }

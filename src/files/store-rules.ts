@@ -4,7 +4,8 @@
  * whatever was parsed, even when the schema found problems elsewhere, so that one run
  * reports every error of the file.
  */
-import type { DesiredLink, DesiredStore } from "../core/model.js";
+import type { DesiredLink } from "../core/model.js";
+import type { StoreInput } from "../core/fleet.js";
 import {
   isPlainObject,
   linkLabel,
@@ -106,20 +107,29 @@ function listed(items: readonly number[]): string {
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
-/** The DesiredStore of a valid file: shorthand URLs expanded, `preferred` defaulting to false. */
-export function normalizeStore(data: Record<string, unknown>): DesiredStore {
-  const links: Record<string, DesiredLink[]> = {};
-  for (const [type, list] of Object.entries(data["links"] as Record<string, unknown[]>)) {
-    links[type] = list.map((item) =>
-      typeof item === "string"
-        ? { url: item, preferred: false }
-        : {
-            url: (item as { url: string }).url,
-            preferred: (item as { preferred?: boolean }).preferred === true,
-          },
+/**
+ * What a valid file says, before the fleet file is applied: shorthand URLs expanded,
+ * `preferred` defaulting to false, `TYPE: ~` kept as null (it stops inheriting).
+ */
+export function storeInputOf(data: Record<string, unknown>): Omit<StoreInput, "profile"> {
+  const links = new Map<string, DesiredLink[] | null>();
+  for (const [type, list] of Object.entries(data["links"] as Record<string, unknown[] | null>)) {
+    links.set(
+      type,
+      list === null
+        ? null
+        : list.map((item) =>
+            typeof item === "string"
+              ? { url: item, preferred: false }
+              : {
+                  url: (item as { url: string }).url,
+                  preferred: (item as { preferred?: boolean }).preferred === true,
+                },
+          ),
     );
   }
+  const vars = new Map(Object.entries((data["vars"] as Record<string, string> | undefined) ?? {}));
   const code = data["code"] as string;
   const businessId = data["business_id"];
-  return typeof businessId === "string" ? { code, businessId, links } : { code, links };
+  return typeof businessId === "string" ? { code, businessId, vars, links } : { code, vars, links };
 }

@@ -114,13 +114,15 @@ const invalid: [string, string, string[]][] = [
     "an unknown top-level key, with a suggestion",
     "code: paris-01\nlinks: {}\nbusiness-id: x\n",
     [
-      `${FILE}:3:1: unknown key "business-id" (did you mean "business_id"?); a store has code, business_id and links`,
+      `${FILE}:3:1: unknown key "business-id" (did you mean "business_id"?); a store has code, business_id, profile, vars and links`,
     ],
   ],
   [
     "a __proto__ key",
     "code: paris-01\nlinks: {}\n__proto__: {polluted: true}\n",
-    [`${FILE}:3:1: unknown key "__proto__"; a store has code, business_id and links`],
+    [
+      `${FILE}:3:1: unknown key "__proto__"; a store has code, business_id, profile, vars and links`,
+    ],
   ],
   [
     "a code that is a number",
@@ -189,13 +191,6 @@ const invalid: [string, string, string[]][] = [
     [`${FILE}:3:3: unknown place action type "<<"; use one of ${TYPES}`],
   ],
   [
-    "a type with no list",
-    "code: paris-01\nlinks:\n  FOOD_TAKEOUT:\n",
-    [
-      `${FILE}:3:3: FOOD_TAKEOUT has no list; write FOOD_TAKEOUT: [] to keep the type managed and empty, or remove the line`,
-    ],
-  ],
-  [
     "a type given a bare URL",
     "code: paris-01\nlinks:\n  SHOP_ONLINE: https://a.example.com\n",
     [
@@ -257,8 +252,7 @@ const invalid: [string, string, string[]][] = [
     [
       `${FILE}:1:7: code "paris-02" does not match the file name paris-01.yaml; rename the file to paris-02.yaml or write code: paris-01`,
       `${FILE}:4:7: SHOP_ONLINE link 1: URL "http://a.example.com" uses http://; links must use https://, e.g. "https://a.example.com"`,
-      `${FILE}:5:3: FOOD_TAKEOUT has no list; write FOOD_TAKEOUT: [] to keep the type managed and empty, or remove the line`,
-      `${FILE}:6:1: unknown key "extra"; a store has code, business_id and links`,
+      `${FILE}:6:1: unknown key "extra"; a store has code, business_id, profile, vars and links`,
     ],
   ],
   [
@@ -332,6 +326,18 @@ const invalid: [string, string, string[]][] = [
 ];
 
 describe("parseStoreText reports, with file, line and column,", () => {
+  test("a type with no list is unmanaged, with a warning when nothing would be inherited", () => {
+    const { store, issues } = parseStoreText(
+      "code: paris-01\nlinks:\n  FOOD_TAKEOUT:\n  SHOP_ONLINE: []\n",
+      FILE,
+      "paris-01",
+    );
+    expect(store).toEqual({ code: "paris-01", links: { SHOP_ONLINE: [] } });
+    expect(issues.map(formatIssue)).toEqual([
+      `${FILE}:3:3: warning: FOOD_TAKEOUT: ~ leaves the type unmanaged, and there is no fleet file to inherit it from; write FOOD_TAKEOUT: [] to keep it managed and empty, or remove the line`,
+    ]);
+  });
+
   test.each(invalid)("%s", (_name, text, expected) => {
     const { store, lines } = check(text);
     expect(lines).toEqual(expected);

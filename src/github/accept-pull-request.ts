@@ -7,6 +7,7 @@
 import type { GithubClient } from "./client.js";
 import { callGithub, githubError, requestStatus } from "./errors.js";
 import { GITHUB_BODY_LIMIT, fitMarkdown } from "./limits.js";
+import { sameLogin, tokenLogin } from "./identity.js";
 import { AppError } from "../errors.js";
 
 export const ACCEPT_BRANCH = "partoo-links/accept";
@@ -16,7 +17,6 @@ const CONTENTS_WRITE = "contents: write";
 const PULLS_READ = "pull-requests: read";
 const PULLS_WRITE = "pull-requests: write";
 /** The author of pull requests opened with the token of a workflow run. */
-const ACTIONS_BOT = "github-actions[bot]";
 
 export interface RepositoryFile {
   /** From the repository root, with `/` separators. */
@@ -162,23 +162,12 @@ async function findOpenPull(client: GithubClient, branch: string): Promise<OpenP
   )) as OpenPull[];
   if (pulls.length === 0) return undefined;
   const author = await tokenLogin(client);
-  const ours = pulls.find((pull) => pull.user?.login === author);
+  const ours = pulls.find((pull) => sameLogin(pull.user?.login, author));
   if (ours !== undefined) return ours;
   const other = pulls[0]!;
   throw new AppError(
     `GitHub: pull request #${other.number} from ${branch} was opened by ${other.user?.login ?? "someone else"}, not by ${author}; close it or delete the branch ${branch}, then run accept --pr again`,
   );
-}
-
-/** Who the token acts as; a workflow's token cannot read /user (403) and is GitHub Actions' bot. */
-async function tokenLogin(client: GithubClient): Promise<string> {
-  try {
-    return (await client.octokit.rest.users.getAuthenticated()).data.login;
-  } catch (error) {
-    const status = requestStatus(error);
-    if (status === 403 || status === 404) return ACTIONS_BOT;
-    throw error;
-  }
 }
 
 /** Creates the branch at `sha`, or moves it there: each run starts again from the default head. */

@@ -36,5 +36,6 @@ export async function withLinkIssues(
   // As for any error, a file with a broken link is counted as invalid, not as loaded.
   const broken = new Set(found.filter((f) => f.severity === "error").map((f) => f.file));
   const stores = result.stores.filter((loaded) => !broken.has(loaded.file));
-  return { ...result, stores, issues: issues.sort(compareIssues) };
+  const invalidFiles = new Set([...(result.invalidFiles ?? []), ...broken]);
+  return { ...result, stores, issues: issues.sort(compareIssues), invalidFiles };
 }

@@ -128,7 +128,8 @@ interface Reply {
 
 export class FakeGithub {
   readonly token: string;
-  readonly identity: FakeIdentity;
+  /** Whom the token acts as; a test may switch it (e.g. to a user's personal token). */
+  identity: FakeIdentity;
   readonly owner: string;
   readonly repo: string;
   readonly requests: RecordedRequest[] = [];
@@ -142,8 +143,6 @@ export class FakeGithub {
   beforeRefUpdate: ((ref: string) => Promise<void> | void) | undefined;
   /** Pull requests with a branch, for accept --pr (those of addPullRequest are issues). */
   readonly pulls = new Map<number, FakePull>();
-  /** The login GET /user answers; undefined: 403, as for a workflow's token (the bot). */
-  tokenUser: string | undefined;
   defaultBranch = "main";
   url = "";
   #server = createServer((req, res) => void this.#handle(req, res));
@@ -598,11 +597,6 @@ export class FakeGithub {
         body: { full_name: this.repository, default_branch: this.defaultBranch },
       };
     }
-    if (recorded.method === "GET" && recorded.path === "/user") {
-      return this.tokenUser === undefined
-        ? { status: 403, body: { message: "Resource not accessible by integration" } }
-        : { status: 200, body: { login: this.tokenUser, type: "User" } };
-    }
     return undefined;
   }
 
@@ -649,10 +643,10 @@ export class FakeGithub {
         head,
         base,
         title: String(r.json["title"]),
-        author: this.tokenUser ?? "github-actions[bot]",
+        author: this.identity.login,
       });
       pull.body = String(r.json["body"] ?? "");
-      if (this.tokenUser === undefined) pull.user.type = "Bot";
+      if (this.identity.kind === "installation") pull.user.type = "Bot";
       return { status: 201, body: this.#pullRequestJson(pull) };
     });
     route("PATCH", /^\/pulls\/(\d+)$/, (r) => {

@@ -156,7 +156,7 @@ describe("accept --pr", () => {
 
   test("with a personal token, finds its own pull request by the token's login", async () => {
     await setUp();
-    github.tokenUser = "alice";
+    github.identity = { kind: "user", login: "alice" };
     await driftParis("/sale");
     expect((await runAccept()).code).toBe(0);
     expect([...github.pulls.values()].map((pull) => pull.user.login)).toEqual(["alice"]);

@@ -62,7 +62,7 @@ describe("Google's refusals, passed on by Partoo", () => {
       env: { GITHUB_STEP_SUMMARY: summary },
     });
     for (const text of [markdown.stdout, await readFile(summary, "utf8")]) {
-      expect(text).toMatch(/`lyon-02` \| .* \| .*INVALID_LOCATION_CATEGORY/);
+      expect(text).toMatch(/`lyon-02` \| .* \| .*INVALID\\_LOCATION\\_CATEGORY/);
       expect(text).toContain("remove it from stores/lyon-02.yaml");
     }
   });

@@ -82,7 +82,8 @@ export function renderLinksText(report: LinkReport): string {
 
 export function renderLinksMarkdown(report: LinkReport, maxRows = MARKDOWN_ROWS): string {
   const mark = brokenLinks(report) > 0 ? "❌" : report.findings.length > 0 ? "⚠️" : "✅";
-  const lines = ["#### Links", "", `${mark} **${escapeText(linksSummary(report))}**`];
+  // The summary is counts in this program's own words: nothing to escape.
+  const lines = ["#### Links", "", `${mark} **${linksSummary(report)}**`];
   if (report.findings.length > 0) {
     lines.push("", "| file | line | | problem |", "|---|---:|---|---|");
     for (const finding of report.findings.slice(0, maxRows)) {

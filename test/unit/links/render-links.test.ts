@@ -68,7 +68,7 @@ describe("the Links section", () => {
         "",
         "| file | line | | problem |",
         "|---|---:|---|---|",
-        '| `stores/paris-01.yaml` | 7 | ❌ | SHOP\\_ONLINE link 2 "https://shop.example.com/gone" is broken: answered 404 Not Found |',
+        '| `stores/paris-01.yaml` | 7 | ❌ | SHOP\\_ONLINE link 2 "https\\://shop.example.com/gone" is broken\\: answered 404 Not Found |',
         "| `stores/lyon-01.yaml` | 5 | ⚠️ | redirects \\| to \\*another\\* host |",
         "",
       ].join("\n"),

@@ -51,6 +51,8 @@ ${CHECKOUT}
         with:
           command: plan
           partoo-api-key: \${{ secrets.PARTOO_READONLY_API_KEY }}
+          # New and changed URLs are fetched: a dead link fails the plan at its file:line.
+          args: --check-links
 `;
 }
 
@@ -97,8 +99,9 @@ ${CHECKOUT}
 
 function driftWorkflow(action: string): string {
   return `# Daily: compare the live links of every store with its file; one issue labelled
-# partoo-drift is kept open while there is drift. By hand with self_heal: re-push the
-# drifted stores (apply --repair, in the environment "partoo") and check again.
+# partoo-drift is kept open while there is drift. By hand with accept: open (or update) one
+# pull request that rewrites the drifted store files to match live (accept --drifted --pr);
+# with self_heal: re-push the drifted stores (apply --repair, in the environment "partoo").
 name: Drift
 
 on:
@@ -106,6 +109,10 @@ on:
     - cron: "17 5 * * *"
   workflow_dispatch:
     inputs:
+      accept:
+        description: "Accept what is live into the store files: one pull request (accept --drifted --pr)"
+        type: boolean
+        default: false
       self_heal:
         description: "Re-push the drifted stores after the check (apply --repair)"
         type: boolean
@@ -132,6 +139,22 @@ ${CHECKOUT}
         with:
           command: drift
           partoo-api-key: \${{ secrets.PARTOO_READONLY_API_KEY }}
+
+  accept:
+    needs: drift
+    if: github.event_name == 'workflow_dispatch' && inputs.accept && needs.drift.outputs.exit-code == '2'
+    runs-on: ubuntu-latest
+    timeout-minutes: 60
+    permissions:
+      contents: write # commits the rewritten files to branch partoo-links/accept
+      pull-requests: write # opens or updates the accept pull request
+    steps:
+${CHECKOUT}
+      - uses: ${action}
+        with:
+          command: accept
+          partoo-api-key: \${{ secrets.PARTOO_READONLY_API_KEY }}
+          args: --drifted --pr
 
   repair:
     needs: drift
@@ -227,7 +250,9 @@ changed; a daily check reports drift (changes made in Partoo behind the files' b
 
 - \`plan.yml\` (pull requests): validate with annotations, then the plan comment.
 - \`sync.yml\` (merges to the default branch): apply, then the result comment.
-- \`drift.yml\` (daily, or by hand with **self_heal** to repair): the drift issue.
+- \`drift.yml\` (daily, or by hand with **accept** to turn drift into a pull request, or
+  **self_heal** to repair): the drift issue. Accepting needs "Allow GitHub Actions to create
+  and approve pull requests" (Settings → Actions → General).
 `;
 }
 

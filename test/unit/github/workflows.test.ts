@@ -131,7 +131,11 @@ test("plan validates then plans through the Action, with the read-only key only"
   expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
   expect(actionSteps(job).map((step) => step.with)).toEqual([
     { command: "validate" },
-    { command: "plan", "partoo-api-key": "${{ secrets.PARTOO_READONLY_API_KEY }}" },
+    {
+      command: "plan",
+      "partoo-api-key": "${{ secrets.PARTOO_READONLY_API_KEY }}",
+      args: "--check-links",
+    },
   ]);
   expect(job.environment).toBeUndefined();
 });
@@ -153,12 +157,27 @@ test("sync applies on the default branch only, in a concurrency group that never
   expect(String(apply?.with?.["args"])).toMatch(/^--deadline 300 /);
 });
 
-test("drift keeps the issue daily with the read-only key, and repairs only when asked, in the environment and the sync group", () => {
+test("drift keeps the issue daily with the read-only key, and accepts or repairs only when asked, repairs in the environment and the sync group", () => {
   const drift = workflow("drift.yml");
   expect(drift.on["schedule"]).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
   expect(drift.on["workflow_dispatch"]).toEqual({
-    inputs: { self_heal: expect.objectContaining({ type: "boolean", default: false }) },
+    inputs: {
+      accept: expect.objectContaining({ type: "boolean", default: false }),
+      self_heal: expect.objectContaining({ type: "boolean", default: false }),
+    },
   });
+  const accept = drift.jobs["accept"]!;
+  expect(accept.needs).toBe("drift");
+  expect(accept.if).toContain("inputs.accept");
+  expect(accept.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+  expect(accept.environment).toBeUndefined();
+  expect(actionSteps(accept).map((step) => step.with)).toEqual([
+    {
+      command: "accept",
+      "partoo-api-key": "${{ secrets.PARTOO_READONLY_API_KEY }}",
+      args: "--drifted --pr",
+    },
+  ]);
   const check = drift.jobs["drift"]!;
   expect(check.permissions).toEqual({ contents: "write", issues: "write" });
   expect(actionSteps(check).map((step) => step.with)).toEqual([

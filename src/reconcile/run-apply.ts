@@ -15,7 +15,7 @@ import {
 } from "../partoo/errors.js";
 import { applyStore, ReadBackMismatchError, type StoreJob } from "./apply-store.js";
 import type { StateRecorder } from "./state-recorder.js";
-import type { StopReason, StoreOutcome } from "../core/apply-report.js";
+import type { StopReason, StoreOutcome } from "../core/render/apply.js";
 
 export interface ApplyJob extends StoreJob {
   readonly fileHash?: string;

@@ -38,7 +38,7 @@ import {
   renderApplyMarkdown,
   renderApplyText,
   type ApplyReport,
-} from "../../core/apply-report.js";
+} from "../../core/render/apply.js";
 import type { StateBackend } from "../../state/backend.js";
 import { openStateBackend } from "../../state/open.js";
 import { createPartooClient } from "../../partoo/client.js";

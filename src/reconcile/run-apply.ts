@@ -35,6 +35,8 @@ export interface ApplyRunOptions {
   readonly signal?: AbortSignal;
   readonly commit?: string;
   readonly now: () => Date;
+  /** Milliseconds, compared with `deadlineAt`; default Date.now. */
+  readonly clock?: () => number;
   readonly onStoreDone?: (outcome: StoreOutcome) => void;
 }
 
@@ -61,7 +63,10 @@ export async function runApply(
     if (stoppedBy !== undefined) return true;
     if (options.signal?.aborted === true) stoppedBy = "signal";
     else if (options.recorder.error !== undefined) stoppedBy = "state";
-    else if (options.deadlineAt !== undefined && Date.now() >= options.deadlineAt)
+    else if (
+      options.deadlineAt !== undefined &&
+      (options.clock ?? Date.now)() >= options.deadlineAt
+    )
       stoppedBy = "deadline";
     return stoppedBy !== undefined;
   };
@@ -152,7 +157,7 @@ function confirmedRecord(
 }
 
 /** The error class recorded in the state: stable, short, greppable. */
-export function classify(error: unknown): string {
+function classify(error: unknown): string {
   if (error instanceof PartooHttpError) return `http-${error.status}`;
   if (error instanceof WriteOutcomeUnknownError) return "write-outcome-unknown";
   if (error instanceof PartooNetworkError) return "network";

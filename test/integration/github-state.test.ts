@@ -2,7 +2,7 @@ import { createGithubClient, type GithubClient } from "../../src/github/client.j
 import type { StoreRecord } from "../../src/core/model.js";
 import { AppError, InputError, UsageError } from "../../src/errors.js";
 import { serializeStateDocument } from "../../src/state/document.js";
-import { STATE_FILE, createGithubStateBackend } from "../../src/state/github.js";
+import { STATE_FILE, createGithubStateBackend } from "../../src/github/state-backend.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/fake-github.js";
 
 const BRANCH = "partoo-state";
@@ -38,7 +38,7 @@ function record(code: string, commit = "c0ffee"): StoreRecord {
 
 const backend = (options: { maxAttempts?: number; on?: GithubClient } = {}) =>
   createGithubStateBackend({
-    ...(options.on ?? client),
+    client: options.on ?? client,
     branch: BRANCH,
     sleep: () => new Promise((resolve) => setTimeout(resolve, 1)),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
@@ -244,9 +244,9 @@ test("a write without contents permission names the permission the workflow need
 
 test("an invalid branch name is a usage error", () => {
   for (const branch of ["", "a..b", "with space", "-x", "x.lock", "a:b", "x/", "a\u0001b"]) {
-    expect(() => createGithubStateBackend({ ...client, branch })).toThrow(UsageError);
+    expect(() => createGithubStateBackend({ client, branch })).toThrow(UsageError);
   }
-  expect(createGithubStateBackend({ ...client, branch: "ops/partoo-state" }).description).toBe(
+  expect(createGithubStateBackend({ client, branch: "ops/partoo-state" }).description).toBe(
     "github:ops/partoo-state",
   );
 });

@@ -5,7 +5,7 @@ import { seededRandom, type Faults } from "../../emulator/faults.js";
 import { loadDemoSeed, readSeedFile } from "../../emulator/seed.js";
 import { startEmulator, type Emulator, type RequestLogEntry } from "../../emulator/server.js";
 import type { Command, CommandContext } from "../command.js";
-import { parseNumberOption, stringOption } from "../options.js";
+import { DEFAULT_RATE_LIMIT, parseNumberOption, stringOption } from "../options.js";
 
 export const DEFAULT_EMULATOR_PORT = 4010;
 
@@ -42,7 +42,7 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
     "rate-limit": {
       type: "string",
       valueName: "N",
-      description: "requests per minute per key before 429 (default 300)",
+      description: `requests per minute per key before 429 (default ${DEFAULT_RATE_LIMIT})`,
     },
     latency: {
       type: "string",
@@ -80,7 +80,10 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
         "--api-key: give a non-empty key, or leave the flag out to accept any key",
       );
     }
-    const rateLimitPerMinute = parseNumberOption(options, "rate-limit", { min: 1, fallback: 300 })!;
+    const rateLimitPerMinute = parseNumberOption(options, "rate-limit", {
+      min: 1,
+      fallback: DEFAULT_RATE_LIMIT,
+    })!;
     const seedFile = stringOption(options, "seed");
     const seed =
       seedFile === undefined

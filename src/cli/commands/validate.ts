@@ -1,6 +1,7 @@
 /** `partoo-links validate`: checks every store file, offline. */
 import type { Command } from "../command.js";
-import { formatOption, parseFormat, storesDir, storesOption } from "../options.js";
+import type { OutputFormat } from "../../core/render/formats.js";
+import { formatOption, parseFormat, storesOption } from "../options.js";
 import { loadStores } from "../../files/index.js";
 import {
   isValid,
@@ -12,14 +13,12 @@ import {
   type ValidationReport,
 } from "../../files/render-validation.js";
 
-const FORMATS = ["text", "json", "markdown", "github"] as const;
-
-const renderers = {
+const renderers: Record<OutputFormat, (report: ValidationReport) => string> = {
   text: renderValidationText,
   json: renderValidationJson,
   markdown: (report: ValidationReport) => renderValidationMarkdown(report),
   github: renderValidationGithub,
-} as const;
+};
 
 export const validateCommand: Command = {
   name: "validate",
@@ -32,10 +31,10 @@ export const validateCommand: Command = {
     "",
     "Exit codes: 0 every store file is valid, 1 some file is invalid.",
   ].join("\n"),
-  options: { ...storesOption, ...formatOption(FORMATS) },
-  async run({ options, io }) {
-    const format = parseFormat(options, FORMATS);
-    const result = await loadStores(storesDir(options, io.cwd), { displayRoot: io.cwd });
+  options: { ...storesOption, ...formatOption() },
+  async run({ options, io, services }) {
+    const format = parseFormat(options);
+    const result = await loadStores(services.storesDir, { displayRoot: services.cwd });
     const report = validationReport(result);
     io.stdout.write(renderers[format](report));
     return isValid(report) ? 0 : 1;

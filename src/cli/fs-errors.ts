@@ -23,10 +23,12 @@ interface ErrnoLike {
 
 /** Whether `error` is an error of the file system (it has an errno code and a syscall). */
 export function isFsError(error: unknown): error is Error & ErrnoLike {
+  // Not `instanceof Error`: errors of node:fs may come from another realm (jest's VM).
   const candidate = error as Partial<ErrnoLike> | null;
   return (
-    error instanceof Error &&
-    typeof candidate?.code === "string" &&
+    typeof candidate === "object" &&
+    candidate !== null &&
+    typeof candidate.code === "string" &&
     /^E[A-Z]+$/.test(candidate.code) &&
     typeof candidate.syscall === "string"
   );
@@ -39,7 +41,7 @@ export function isFsError(error: unknown): error is Error & ErrnoLike {
 export function fsError(shown: string, what: string, error: unknown): InputError {
   const code = isFsError(error) ? error.code : undefined;
   const advice = code === undefined ? undefined : ADVICE[code];
-  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  const reason = code ?? String((error as { message?: unknown } | null)?.message ?? error);
   return new InputError(
     `${shown}: cannot ${what} (${reason})${advice === undefined ? "; check the path and its permissions" : `: ${advice}`}`,
     { cause: error },

@@ -164,14 +164,14 @@ export function createServices(
       try {
         await writeFileAtomically(file, text);
       } catch (error) {
-        throw fsError(displayPath(io.cwd, file), what, error);
+        throw fsError(shownPath(io.cwd, file), what, error);
       }
     },
     async makeDirectory(dir, what) {
       try {
         await mkdir(dir, { recursive: true });
       } catch (error) {
-        throw fsError(displayPath(io.cwd, dir), what, error);
+        throw fsError(shownPath(io.cwd, dir), what, error);
       }
     },
     now,
@@ -182,6 +182,12 @@ export function createServices(
     color: io.stdoutIsTTY && !(env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== ""),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
   };
+}
+
+/** A path in a message: relative to the working directory when inside it, else absolute. */
+function shownPath(cwd: string, file: string): string {
+  const shown = displayPath(cwd, file);
+  return shown.startsWith("../") ? path.resolve(file) : shown;
 }
 
 /** The commit being applied: GITHUB_SHA in Actions, else the HEAD of the working copy, if any. */

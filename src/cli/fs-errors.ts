@@ -40,7 +40,12 @@ export function isFsError(error: unknown): error is Error & ErrnoLike {
  */
 export function fsError(shown: string, what: string, error: unknown): InputError {
   const code = isFsError(error) ? error.code : undefined;
-  const advice = code === undefined ? undefined : ADVICE[code];
+  const inTheWay = code === "EEXIST" && isFsError(error) && error.syscall === "mkdir";
+  const advice = inTheWay
+    ? "a file stands where a directory is needed; check the path"
+    : code === undefined
+      ? undefined
+      : ADVICE[code];
   const reason = code ?? String((error as { message?: unknown } | null)?.message ?? error);
   return new InputError(
     `${shown}: cannot ${what} (${reason})${advice === undefined ? "; check the path and its permissions" : `: ${advice}`}`,

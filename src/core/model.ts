@@ -92,7 +92,7 @@ export type AttemptOutcome =
   | {
       readonly status: "failed";
       readonly at: string;
-      /** e.g. "PartooHttpError:400", "WriteOutcomeUnknown", "ReadBackMismatch" */
+      /** e.g. "http-400", "write-outcome-unknown", "network", "read-back-mismatch" (see run-apply.ts). */
       readonly errorClass: string;
       readonly message: string;
     };

@@ -10,6 +10,7 @@ import { unchangedFileCandidates, unknownCodes, type DesiredEntry } from "../cor
 import { formatIssue, hasErrors, loadStores } from "../files/index.js";
 import type { PartooApi } from "../partoo/client.js";
 import { readLiveLinks, type LiveRead } from "../reconcile/read-live.js";
+import { withLinks } from "../state/document.js";
 
 /** The desired state of the fleet against the last-applied state. */
 export interface Fleet {
@@ -87,8 +88,12 @@ export async function loadDesired(services: Services, options: LoadOptions): Pro
   }
   const dir = services.display(services.storesDir);
   const withFile = new Set(entries.map((entry) => entry.code));
+  // The core gets plain records: the links of every store it may plan are loaded here, where
+  // corrupt ones are reported. Files skipped as unchanged are never planned: not loaded.
+  const removed = Object.keys(state.stores).filter((code) => !withFile.has(code));
+  const planned = withLinks(state, [...desired.keys(), ...removed]);
   return {
-    state,
+    state: planned,
     entries,
     desired,
     fileHashes,
@@ -98,7 +103,7 @@ export async function loadDesired(services: Services, options: LoadOptions): Pro
       storeAddress(
         code,
         desired.get(code),
-        Object.hasOwn(state.stores, code) ? state.stores[code] : undefined,
+        Object.hasOwn(planned.stores, code) ? planned.stores[code] : undefined,
       ),
   };
 }

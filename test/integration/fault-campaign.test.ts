@@ -24,7 +24,7 @@ import { seededRandom, type Faults } from "../../src/emulator/faults.js";
 import { EMULATED_TYPES } from "../../src/emulator/store.js";
 import type { SeedBusiness } from "../../src/emulator/seed.js";
 import { isObject, setLinksBodyList, type WireUrl } from "../../src/partoo/wire.js";
-import { parseStateDocument } from "../../src/state/document.js";
+import { parseWholeStateDocument } from "../../src/state/document.js";
 import type { StateDocument } from "../../src/core/model.js";
 
 /** The seed of `npm test`: fixed, so that the suite does not change from run to run. */
@@ -424,7 +424,7 @@ describe(`the fault campaign (seed ${SEED}; replay with CAMPAIGN_SEED=${SEED})`,
     };
 
     const check = async (phase: number, last: Round) => {
-      const state = parseStateDocument(await readFile(statePath), statePath);
+      const state = parseWholeStateDocument(await readFile(statePath), statePath);
       const problems = fleet.flatMap((target) => {
         const live = target.doomed ? new Map() : liveOf(target);
         const found = [...stateProblems(target, state, live)];

@@ -22,7 +22,7 @@ import { annotation } from "../../core/render/annotations.js";
 import { applyExitCode, renderApplyMarkdown, type ApplyReport } from "../../core/render/apply.js";
 import { renderApplyAs } from "../../core/render/apply-formats.js";
 import type { StateBackend } from "../../state/backend.js";
-import { prepareApply } from "../../reconcile/prepare-apply.js";
+import { prepareApply, type ApplyCaps, type PreparedApply } from "../../reconcile/prepare-apply.js";
 import { runApply, type ApplyRunResult } from "../../reconcile/run-apply.js";
 import { StateRecorder } from "../../reconcile/state-recorder.js";
 import type { PartooApi } from "../../partoo/client.js";
@@ -91,18 +91,7 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
   const only = parseOnly(options);
   const repair = options["repair"] === true;
   const prune = options["prune-removed"] === true;
-  const concurrency = parseNumberOption(options, "concurrency", {
-    min: 1,
-    fallback: DEFAULT_APPLY_CONCURRENCY,
-  })!;
-  const caps = {
-    maxStores: parseNumberOption(options, "max-stores", { min: 0 }),
-    maxDeletedLinks: parseNumberOption(options, "max-deleted-links", {
-      min: 0,
-      fallback: DEFAULT_MAX_DELETED_LINKS,
-    })!,
-  };
-  const deadline = parseNumberOption(options, "deadline", { min: 0, integer: false });
+  const run = parseRunOptions(options, started);
   services.partoo.check("apply");
 
   const fleet = await loadDesired(services, { only, parseAll: false, repair, command: "apply" });
@@ -111,38 +100,14 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
     repair,
     prune,
   });
-  const prepared = prepareApply({ ...fleet, selection, prune, caps });
+  const prepared = prepareApply({ ...fleet, selection, prune, caps: run.caps });
   const recorder = new StateRecorder(services.state(), STATE_FLUSH_MS);
   for (const code of prepared.unmanaged) recorder.record(code, null);
   const commit = await services.actions.commit();
   const { result, requests, rateLimited } = await services.partoo.use(
     "apply",
-    async (client) => {
-      const progress = services.progress({
-        label: "apply",
-        total: prepared.jobs.length,
-        requests: () => requestCount(client),
-      });
-      try {
-        const result: ApplyRunResult = await runApply(prepared.jobs, {
-          api: client,
-          recorder,
-          concurrency,
-          maxDeletedLinks: caps.maxDeletedLinks,
-          reservedDeletions: prepared.reservedDeletions,
-          ...(deadline === undefined ? {} : { deadlineAt: started + deadline * 60_000 }),
-          ...(services.signal === undefined ? {} : { signal: services.signal }),
-          ...(commit === undefined ? {} : { commit }),
-          now: services.now,
-          clock: services.clock,
-          onStoreDone: (outcome) => progress.tick(outcome.status === "failed"),
-        });
-        return { result, requests: requestCount(client), rateLimited: client.stats.rateLimited };
-      } finally {
-        progress.stop();
-      }
-    },
-    { concurrency },
+    (client) => applyJobs(services, client, prepared, recorder, { ...run, commit }),
+    { concurrency: run.concurrency },
   );
   await saveState(recorder, services.state());
 
@@ -168,6 +133,64 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
     });
   }
   return applyExitCode(report);
+}
+
+interface RunOptions {
+  readonly concurrency: number;
+  readonly caps: ApplyCaps;
+  /** Epoch ms after which no store is started. */
+  readonly deadlineAt: number | undefined;
+}
+
+function parseRunOptions(options: CommandContext["options"], started: number): RunOptions {
+  const deadline = parseNumberOption(options, "deadline", { min: 0, integer: false });
+  return {
+    concurrency: parseNumberOption(options, "concurrency", {
+      min: 1,
+      fallback: DEFAULT_APPLY_CONCURRENCY,
+    })!,
+    caps: {
+      maxStores: parseNumberOption(options, "max-stores", { min: 0 }),
+      maxDeletedLinks: parseNumberOption(options, "max-deleted-links", {
+        min: 0,
+        fallback: DEFAULT_MAX_DELETED_LINKS,
+      })!,
+    },
+    deadlineAt: deadline === undefined ? undefined : started + deadline * 60_000,
+  };
+}
+
+/** Runs the jobs with a progress line; returns the result and the client's counters. */
+async function applyJobs(
+  services: Services,
+  client: PartooApi,
+  prepared: PreparedApply,
+  recorder: StateRecorder,
+  run: RunOptions & { readonly commit: string | undefined },
+): Promise<{ result: ApplyRunResult; requests: number; rateLimited: number }> {
+  const progress = services.progress({
+    label: "apply",
+    total: prepared.jobs.length,
+    requests: () => requestCount(client),
+  });
+  try {
+    const result = await runApply(prepared.jobs, {
+      api: client,
+      recorder,
+      concurrency: run.concurrency,
+      maxDeletedLinks: run.caps.maxDeletedLinks,
+      reservedDeletions: prepared.reservedDeletions,
+      ...(run.deadlineAt === undefined ? {} : { deadlineAt: run.deadlineAt }),
+      ...(services.signal === undefined ? {} : { signal: services.signal }),
+      ...(run.commit === undefined ? {} : { commit: run.commit }),
+      now: services.now,
+      clock: services.clock,
+      onStoreDone: (outcome) => progress.tick(outcome.status === "failed"),
+    });
+    return { result, requests: requestCount(client), rateLimited: client.stats.rateLimited };
+  } finally {
+    progress.stop();
+  }
 }
 
 function requestCount(client: PartooApi): number {

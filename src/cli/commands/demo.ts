@@ -83,7 +83,7 @@ Exit codes: 0 every step went as expected, 1 otherwise.`,
   run: runDemo,
 };
 
-async function runDemo({ options, io, runCommand }: CommandContext): Promise<number> {
+async function runDemo({ options, io, services, runCommand }: CommandContext): Promise<number> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), "partoo-links-demo-"));
   const emulator = await startEmulator({ port: 0 });
   const env = {
@@ -119,7 +119,7 @@ async function runDemo({ options, io, runCommand }: CommandContext): Promise<num
     );
   } finally {
     await emulator.close();
-    if (options["keep"] === true) io.stderr.write(`Scratch directory kept: ${scratch}\n`);
+    if (options["keep"] === true) services.log(`Scratch directory kept: ${scratch}`);
     else await rm(scratch, { recursive: true, force: true });
   }
   return failed === 0 ? 0 : 1;

@@ -9,7 +9,7 @@ const ADVICE: Readonly<Record<string, string>> = {
   EPERM: "not permitted; check its permissions",
   EROFS: "the file system is read-only; choose a writable path",
   ENOSPC: "the disk is full; free some space",
-  EEXIST: "it already exists",
+  EEXIST: "it already exists; it was kept as it is",
   ELOOP: "too many symbolic links; check the path",
   ENAMETOOLONG: "the path is too long; choose a shorter one",
   EMFILE: "too many open files; raise the limit (ulimit -n)",

@@ -5,7 +5,7 @@
  * entry point (the GitHub Action) or a test substitutes any of them through `factories`.
  */
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile as writeNewFile } from "node:fs/promises";
 import path from "node:path";
 import type { CliIO, OptionValues } from "./io.js";
 import {
@@ -71,8 +71,16 @@ export interface Services {
   /** The state backend of --state, opened on first use. */
   state(): StateBackend;
   readonly actions: ActionsContext;
-  /** Writes a file atomically; any file-system error becomes one line naming the path. */
-  writeFile(file: string, text: string, what: string): Promise<void>;
+  /**
+   * Writes a file atomically; any file-system error becomes one line naming the path. With
+   * `overwrite: false` (init: never overwrite a file) an existing file is that error instead.
+   */
+  writeFile(
+    file: string,
+    text: string,
+    what: string,
+    options?: { readonly overwrite?: boolean },
+  ): Promise<void>;
   /** Creates a directory (and its parents) unless it exists; errors as writeFile's. */
   makeDirectory(dir: string, what: string): Promise<void>;
   now(): Date;
@@ -160,9 +168,13 @@ export function createServices(
       pullRequest: (purpose) => pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose),
       commit: () => currentCommit(env["GITHUB_SHA"], io.cwd),
     },
-    async writeFile(file, text, what) {
+    async writeFile(file, text, what, { overwrite = true } = {}) {
       try {
-        await writeFileAtomically(file, text);
+        if (overwrite) await writeFileAtomically(file, text);
+        else {
+          await mkdir(path.dirname(file), { recursive: true });
+          await writeNewFile(file, text, { flag: "wx" });
+        }
       } catch (error) {
         throw fsError(shownPath(io.cwd, file), what, error);
       }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createServices, type ServiceFactories } from "../../../src/cli/services.js";
@@ -90,6 +90,20 @@ describe("the services of a run", () => {
     expect((error as Error).message).toBe(
       "file/plan.json: cannot write the plan (EEXIST): a file stands where a directory is needed; check the path",
     );
+  });
+
+  test("a file written with overwrite: false is created once, then kept with a one-line error", async () => {
+    const services = createServices(io(), {});
+    const file = path.join(dir, "new", "README.md");
+    await services.writeFile(file, "first", "write the README", { overwrite: false });
+    await expect(
+      services.writeFile(file, "second", "write the README", { overwrite: false }),
+    ).rejects.toThrow(
+      /^new\/README\.md: cannot write the README \(EEXIST\): it already exists; it was kept as it is$/,
+    );
+    expect(await readFile(file, "utf8")).toBe("first");
+    await services.writeFile(file, "third", "write the README");
+    expect(await readFile(file, "utf8")).toBe("third");
   });
 
   test("the clock and the environment come from what the entry point gives", async () => {

@@ -48,7 +48,7 @@ export class LinksSection {
   indexAll(): void {
     if (this.#index !== undefined) return;
     const index = new Map<string, Line>();
-    for (let start = 0; start < this.#bytes.length; ) {
+    for (let start = 0; start < this.#bytes.length;) {
       const line = this.#lineAt(start);
       index.set(line.code, line);
       start = line.next;

@@ -4,7 +4,8 @@
  * 1 MB). Every write is a compare-and-swap on the branch head: a commit whose parent is the
  * head that was read, then a ref update without force. When another run moved the branch in
  * between, the newest document is read again and the same changes merged on top of it, so
- * two runs never lose each other's records.
+ * two runs never lose each other's records. It implements the state port of src/state/ and
+ * uses the run's one GitHub client, which the services pass in.
  */
 import { isUtf8 } from "node:buffer";
 import type { StateDocument, StoreRecord } from "../core/model.js";

@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import { runAction } from "./run-action.js";
 
 try {
-  await runAction();
+  await runAction(process.env, process.cwd());
 } catch (error) {
   // runAction reports every expected failure itself: this is a bug, kept to one line.
   core.setFailed(

@@ -21,7 +21,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const PROGRAM_PREFIX = "partoo-links: ";
 
-export async function runAction(env: Env = process.env): Promise<number> {
+export async function runAction(env: Env, cwdFallback: string): Promise<number> {
   // Masked before anything else can print them.
   const apiKey = core.getInput("partoo-api-key");
   const token = core.getInput("github-token");
@@ -49,7 +49,7 @@ export async function runAction(env: Env = process.env): Promise<number> {
     return 1;
   }
 
-  const workspace = env["GITHUB_WORKSPACE"] || process.cwd();
+  const workspace = env["GITHUB_WORKSPACE"] || cwdFallback;
   const cwd = path.resolve(workspace, core.getInput("working-directory") || ".");
   for (const note of invocation.notes) core.info(`partoo-links action: ${note}`);
   core.info(`partoo-links action: running partoo-links ${invocation.argv.join(" ")}`);

@@ -1,40 +1,18 @@
 /** The frame every command plugs into: its declared options, and what it receives to run. */
+import type { CliIO, OptionSpec, OptionValues } from "./io.js";
+import type { Services } from "./services.js";
 
-export interface OptionSpec {
-  readonly type: "string" | "boolean";
-  readonly description: string;
-  /** Shown in help as `--name VALUE`. */
-  readonly valueName?: string;
-  readonly short?: string;
-  /** A string option that may be given bare (`--check-links`, read as ""): parseArgs has no optional values. */
-  readonly optionalValue?: boolean;
-}
-
-/** Where a command reads and writes: passed in so tests run commands in-process. */
-export interface CliIO {
-  readonly stdout: { write(chunk: string): unknown };
-  readonly stderr: { write(chunk: string): unknown };
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** The directory relative paths (--stores, --state file:, --out) are resolved against. */
-  readonly cwd: string;
-  readonly stdoutIsTTY: boolean;
-  readonly stderrIsTTY: boolean;
-  /** Aborted on SIGINT/SIGTERM: long commands stop starting work and save what they have. */
-  readonly signal?: AbortSignal;
-  /**
-   * Registers what must still happen when a second SIGINT/SIGTERM ends the process at once
-   * (saving the records already confirmed). Returns the function that unregisters it.
-   */
-  readonly beforeForcedExit?: (finish: () => Promise<unknown>) => () => void;
-}
-
-export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
+export type { CliIO, OptionSpec, OptionValues } from "./io.js";
 
 export interface CommandContext {
   readonly options: OptionValues;
   readonly positionals: readonly string[];
+  /** For output (stdout) only: everything else a command needs is in `services`. */
   readonly io: CliIO;
   readonly debug: boolean;
+  readonly services: Services;
+  /** Runs another command of this program with the same services' factories (the demo). */
+  readonly runCommand: (argv: readonly string[], io: CliIO) => Promise<number>;
 }
 
 export interface Command {

@@ -8,6 +8,8 @@ import { AppError, UsageError } from "../errors.js";
 import { didYouMean } from "../core/suggest.js";
 import type { CliIO, Command, OptionSpec } from "./command.js";
 import { commands } from "./commands/index.js";
+import { explainFsError, isFsError } from "./fs-errors.js";
+import { createServices, type ServiceFactories } from "./services.js";
 import { packageVersion } from "../package-info.js";
 import { createRedactor, secretsFromEnv, stripUrlCredentials } from "../redact.js";
 
@@ -61,7 +63,15 @@ export function defaultIO(): CliIO {
   };
 }
 
-export async function main(argv: readonly string[], given: CliIO = defaultIO()): Promise<number> {
+/**
+ * Runs one command line. Every entry point (the bin, the GitHub Action, the demo's steps,
+ * tests) comes through here; `factories` substitutes the clients the services build.
+ */
+export async function main(
+  argv: readonly string[],
+  given: CliIO = defaultIO(),
+  factories: ServiceFactories = {},
+): Promise<number> {
   const debug = argv.includes("--debug");
   // The last line of defence: the key and the token never reach stdout or stderr, in any
   // form, whatever echoed them (a server, a library, a --debug stack).
@@ -72,13 +82,18 @@ export async function main(argv: readonly string[], given: CliIO = defaultIO()):
     stderr: { write: (chunk: string) => given.stderr.write(redact(chunk)) },
   };
   try {
-    return await dispatch(argv, io, debug);
+    return await dispatch(argv, io, debug, factories);
   } catch (error) {
     return reportError(error, io, debug);
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIO, debug: boolean): Promise<number> {
+async function dispatch(
+  argv: readonly string[],
+  io: CliIO,
+  debug: boolean,
+  factories: ServiceFactories,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(generalHelp());
@@ -101,7 +116,14 @@ async function dispatch(argv: readonly string[], io: CliIO, debug: boolean): Pro
     io.stdout.write(commandHelp(command, spec));
     return 0;
   }
-  return command.run({ options: values, positionals, io, debug });
+  return command.run({
+    options: values,
+    positionals,
+    io,
+    debug,
+    services: createServices(io, values, factories),
+    runCommand: (steps, stepIO) => main(steps, stepIO, factories),
+  });
 }
 
 function parseCommandLine(command: Command, spec: Record<string, OptionSpec>, args: string[]) {
@@ -178,7 +200,9 @@ function explainParseError(
   return new UsageError(`${command.name}: ${error.message}; ${help}`, { cause: error });
 }
 
-function reportError(error: unknown, io: CliIO, debug: boolean): number {
+function reportError(thrown: unknown, io: CliIO, debug: boolean): number {
+  // A file-system error no command explained still gets one line naming the path.
+  const error = isFsError(thrown) ? explainFsError(thrown) : thrown;
   // io redacts the secrets by value; URLs in errors may carry other credentials (user:pass@).
   if (error instanceof AppError) {
     io.stderr.write(`${PROGRAM}: ${stripUrlCredentials(error.message)}\n`);

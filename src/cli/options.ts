@@ -3,10 +3,13 @@ import path from "node:path";
 import { UsageError } from "../errors.js";
 import { didYouMean } from "../core/suggest.js";
 import { stripUrlCredentials } from "../redact.js";
-import type { OptionSpec, OptionValues } from "./command.js";
+import { DEFAULT_STATE_SPEC } from "../state/open.js";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../partoo/client.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "../core/render/formats.js";
+import type { OptionSpec, OptionValues } from "./io.js";
 
+export { DEFAULT_STATE_SPEC };
 export const DEFAULT_STORES_DIR = "stores";
-export const DEFAULT_STATE_SPEC = "file:.partoo/state.json";
 export const DEFAULT_API_URL = "https://api.partoo.co/v2";
 
 export const storesOption: Record<string, OptionSpec> = {
@@ -33,7 +36,7 @@ export const apiUrlOption: Record<string, OptionSpec> = {
     description: `Partoo API base URL (default $PARTOO_API_URL, else ${DEFAULT_API_URL})`,
   },
 };
-export const DEFAULT_RATE_LIMIT = 300;
+export const DEFAULT_RATE_LIMIT = DEFAULT_RATE_LIMIT_PER_MINUTE;
 export const rateLimitOption: Record<string, OptionSpec> = {
   "rate-limit": {
     type: "string",
@@ -47,7 +50,9 @@ export function parseRateLimit(options: OptionValues): number {
   return parseNumberOption(options, "rate-limit", { min: 1, fallback: DEFAULT_RATE_LIMIT })!;
 }
 
-export function formatOption(formats: readonly string[]): Record<string, OptionSpec> {
+export function formatOption(
+  formats: readonly string[] = OUTPUT_FORMATS,
+): Record<string, OptionSpec> {
   return {
     format: {
       type: "string",
@@ -66,7 +71,10 @@ export function storesDir(options: OptionValues, cwd: string): string {
   return path.resolve(cwd, stringOption(options, "stores") ?? DEFAULT_STORES_DIR);
 }
 
-export function parseFormat<F extends string>(options: OptionValues, formats: readonly F[]): F {
+export function parseFormat<F extends string = OutputFormat>(
+  options: OptionValues,
+  formats: readonly F[] = OUTPUT_FORMATS as unknown as readonly F[],
+): F {
   const value = stringOption(options, "format") ?? formats[0]!;
   if (!(formats as readonly string[]).includes(value)) {
     throw new UsageError(

@@ -1,5 +1,6 @@
 /** Assembles the plan of a whole fleet from the per-store diffs. */
-import type { DesiredStore, LiveLinks, StateDocument } from "./model.js";
+import { storeAddress, type DesiredStore, type LiveLinks, type StateDocument } from "./model.js";
+import { isDriftChange } from "./drift.js";
 import type {
   Plan,
   PlanChange,
@@ -111,7 +112,7 @@ function assemble(
     const record = input.state.stores[code];
     return {
       code,
-      address: record?.address ?? `c-${code}`,
+      address: storeAddress(code, undefined, record),
       pruned: pruned.has(code),
       managedTypes: Object.keys(record?.links ?? {}).sort(),
     };
@@ -133,8 +134,7 @@ function assemble(
       unchanged: withFile - listedWithFile - failedWithFile,
       removed: removedStores.length,
       failed: failedStores.length,
-      drift: allChanges.filter((change) => change.origin === "drift" || change.origin === "both")
-        .length,
+      drift: allChanges.filter(isDriftChange).length,
     },
   };
 }

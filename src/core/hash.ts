@@ -4,7 +4,7 @@
  * links in the same order) hash the same, whatever their YAML spelling, comments or key order.
  */
 import { createHash } from "node:crypto";
-import type { DesiredLink, DesiredStore, LinkType, StoreRecord } from "./model.js";
+import { isCodeAddress, type DesiredLink, type DesiredStore, type LinkType } from "./model.js";
 
 /**
  * The canonical form of a desired store: types sorted by name, links in file order, every
@@ -31,27 +31,7 @@ export function hashDesiredStore(store: DesiredStore): string {
     .digest("hex");
 }
 
-/**
- * The desired store a state record was applied from, rebuilt from its links, when that is
- * exact (the rebuilt store hashes to the recorded hash). Lets drift and refreshes work on
- * stores whose file bytes did not change without parsing the file again. Undefined when the
- * record cannot tell (never applied, or written by an older normalization).
- */
-export function desiredFromRecord(code: string, record: StoreRecord): DesiredStore | undefined {
-  if (record.hash === undefined || record.links === undefined) return undefined;
-  const links: Record<LinkType, DesiredLink[]> = {};
-  for (const [type, applied] of Object.entries(record.links)) {
-    links[type] = applied.map((link) => ({ url: link.url, preferred: link.preferred }));
-  }
-  const businessId = businessIdFromAddress(code, record.address);
-  const store: DesiredStore =
-    businessId === undefined ? { code, links } : { code, businessId, links };
-  return hashDesiredStore(store) === record.hash ? store : undefined;
-}
-
 /** The `business_id` a file must have set for `address` to be its address (see businessAddress). */
 export function businessIdFromAddress(code: string, address: string): string | undefined {
-  const byCode =
-    address.length === code.length + 2 && address.startsWith("c-") && address.endsWith(code);
-  return byCode ? undefined : address;
+  return isCodeAddress(code, address) ? undefined : address;
 }

@@ -55,7 +55,30 @@ export interface TypeWrite {
  * otherwise `c-{code}`. The client URL-encodes it as one path segment.
  */
 export function businessAddress(store: Pick<DesiredStore, "code" | "businessId">): string {
-  return store.businessId ?? `c-${store.code}`;
+  return store.businessId ?? codeAddress(store.code);
+}
+
+/** Partoo's address of a business by its store code (the one place that spells the rule). */
+export function codeAddress(code: string): string {
+  return `c-${code}`;
+}
+
+/** Whether `address` is the `c-{code}` address of `code`, not a business id. */
+export function isCodeAddress(code: string, address: string): boolean {
+  return address === codeAddress(code);
+}
+
+/**
+ * The address of a store: from its file when it has one, else the one its record was
+ * applied with, else `c-{code}`.
+ */
+export function storeAddress(
+  code: string,
+  desired: Pick<DesiredStore, "code" | "businessId"> | undefined,
+  record: Pick<StoreRecord, "address"> | undefined,
+): string {
+  if (desired !== undefined) return businessAddress(desired);
+  return record?.address ?? codeAddress(code);
 }
 
 /** A link recorded in the state as applied and confirmed. */
@@ -71,7 +94,7 @@ export type AttemptOutcome =
   | {
       readonly status: "failed";
       readonly at: string;
-      /** e.g. "PartooHttpError:400", "WriteOutcomeUnknown", "ReadBackMismatch" */
+      /** e.g. "http-400", "write-outcome-unknown", "network", "read-back-mismatch" (see run-apply.ts). */
       readonly errorClass: string;
       readonly message: string;
     };

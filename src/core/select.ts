@@ -130,3 +130,13 @@ export function unchangedFileCandidates(
 export function compareCodes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The codes of `only` that have neither a store file nor a state entry (a typo, most likely). */
+export function unknownCodes(
+  only: readonly string[],
+  entries: readonly DesiredEntry[],
+  state: StateDocument,
+): string[] {
+  const known = new Set(entries.map((entry) => entry.code));
+  return only.filter((code) => !known.has(code) && !Object.hasOwn(state.stores, code));
+}

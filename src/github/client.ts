@@ -1,7 +1,7 @@
 /**
- * Builds the one octokit client of a run. The entry point calls it with values from the
- * environment and passes the result to the publisher and the github: state backend;
- * nothing else creates a client.
+ * Builds the one octokit client of a run. The run's services (src/cli/services.ts) call it
+ * once, on first use, with values from the environment, and pass the result to both the
+ * publisher and the github: state backend, so that they share one throttling queue.
  */
 import { Octokit } from "octokit";
 import { UsageError } from "../errors.js";

@@ -4,7 +4,7 @@ import type { GithubClient } from "./client.js";
 import { callGithub, requestStatus } from "./errors.js";
 import { sameLogin, tokenLogin } from "./identity.js";
 import { GITHUB_BODY_LIMIT, fitMarkdown } from "./limits.js";
-import type { CommentResult, PullRequestRef } from "./publisher.js";
+import type { CommentResult, PullRequestRef } from "./types.js";
 
 const WRITE = "pull-requests: write";
 const READ = "pull-requests: read";

@@ -7,7 +7,7 @@ import type { GithubClient } from "./client.js";
 import { callGithub, requestStatus } from "./errors.js";
 import { sameLogin, tokenLogin } from "./identity.js";
 import { GITHUB_BODY_LIMIT, fitMarkdown } from "./limits.js";
-import type { DriftIssueReport, DriftIssueResult, IssueRef } from "./publisher.js";
+import type { DriftIssueReport, DriftIssueResult, IssueRef } from "./types.js";
 
 const WRITE = "issues: write";
 const READ = "issues: read";

@@ -9,48 +9,21 @@ import {
   upsertPullRequestComment,
 } from "./comments.js";
 import { syncDriftIssue } from "./drift-issue.js";
+import type { CommentResult, DriftIssueReport, DriftIssueResult, PullRequestRef } from "./types.js";
+
+export type {
+  CommentResult,
+  DriftIssueReport,
+  DriftIssueResult,
+  IssueRef,
+  PullRequestRef,
+} from "./types.js";
 
 /** The hidden marker that identifies the plan comment of a pull request. */
 export const PLAN_COMMENT_MARKER = "<!-- partoo-links:plan -->";
 
 /** The label that identifies the drift issue. */
 export const DRIFT_ISSUE_LABEL = "partoo-drift";
-
-export interface CommentResult {
-  readonly action: "created" | "updated";
-  readonly id: number;
-  readonly url: string;
-  /** Older duplicates of a marked comment that were deleted. */
-  readonly deleted: readonly number[];
-}
-
-export interface PullRequestRef {
-  readonly number: number;
-  readonly title: string;
-  readonly state: string;
-  readonly merged: boolean;
-  readonly url: string;
-}
-
-export interface DriftIssueReport {
-  readonly drifting: boolean;
-  readonly title: string;
-  /** The issue body while drifting (Markdown). */
-  readonly body: string;
-  /** The comment left when the issue is closed; a default one when absent. */
-  readonly resolvedComment?: string;
-}
-
-export interface IssueRef {
-  readonly number: number;
-  readonly url: string;
-}
-
-export interface DriftIssueResult {
-  /** opened: a new issue; updated/unchanged: the open one; closed: drift is gone; none: nothing to do. */
-  readonly action: "opened" | "updated" | "unchanged" | "closed" | "none";
-  readonly issue?: IssueRef;
-}
 
 export interface GithubPublisher {
   /**

@@ -17,6 +17,11 @@ export function quoted(value: string): string {
   return quoteExcerpt(value);
 }
 
+/** A code or id from Partoo as it names a line of the report: quoted when it is not plain. */
+export function quotedWhat(what: string): string {
+  return /^[\x20-\x7e]+$/.test(what) ? what : quoted(what);
+}
+
 export function businessIdProblem(id: string): string | undefined {
   if (BUSINESS_ID.test(id)) return undefined;
   return `Partoo returned the business id ${quoted(id)}, which is not an id (1 to 100 of A-Z a-z 0-9 _ -); nothing written for it: report it to Partoo`;

@@ -4,8 +4,6 @@
  * file:line:col (the files are parsed again only for the URLs with something to say).
  */
 import path from "node:path";
-import type { CliIO, OptionValues } from "../cli/command.js";
-import { storesDir } from "../cli/options.js";
 import type { LinkFinding, LinkReport } from "../core/link-report.js";
 import type { DesiredStore, StateDocument } from "../core/model.js";
 import { compareIssues } from "../files/issues.js";
@@ -14,37 +12,49 @@ import { displayPath } from "../files/store-directory.js";
 import { packageVersion } from "../package-info.js";
 import { createLinkChecker, type LinkCheckerOptions } from "./checker.js";
 import { describeOutcome } from "./describe-outcome.js";
-import { parseCheckLinks } from "./options.js";
 import { selectLinksToCheck, type LinkTarget } from "./select-links.js";
 
 export function linkCheckUserAgent(): string {
   return `partoo-links/${packageVersion()} (link check)`;
 }
 
-/** The link report of --check-links, or undefined when the flag is absent (nothing is sent). */
-export async function checkLinksIfAsked(
-  options: OptionValues,
-  io: CliIO,
+/** What a link check needs of the run: where the store files are, and where to say so. */
+export interface LinkCheckContext {
+  /** The stores directory, absolute. */
+  readonly storesDir: string;
+  /** Paths in findings are relative to it. */
+  readonly cwd: string;
+  log(line: string): void;
+  readonly signal?: AbortSignal;
+}
+
+export interface LinkCheckRequest {
+  readonly scope: "changed" | "all";
+  readonly timeoutMs: number;
+}
+
+/** Checks the URLs of `stores`: those not in the last-applied state, or every one. */
+export async function checkLinks(
+  request: LinkCheckRequest,
+  context: LinkCheckContext,
   stores: Iterable<DesiredStore>,
   readState: () => Promise<StateDocument>,
   checker: Partial<LinkCheckerOptions> = {},
-): Promise<LinkReport | undefined> {
-  const request = parseCheckLinks(options);
-  if (request === undefined) return undefined;
+): Promise<LinkReport> {
   const state = request.scope === "all" ? undefined : await readState();
   const list = [...stores];
   const targets = selectLinksToCheck(list, state);
   const distinct = new Set(targets.map((target) => target.url)).size;
   const which = request.scope === "all" ? "" : " new or changed since the last apply";
-  io.stderr.write(
+  context.log(
     distinct === 0
-      ? `Link check: no URL${which}, nothing to fetch\n`
-      : `Checking ${distinct === 1 ? "1 URL" : `${distinct} URLs`}${which}…\n`,
+      ? `Link check: no URL${which}, nothing to fetch`
+      : `Checking ${distinct === 1 ? "1 URL" : `${distinct} URLs`}${which}…`,
   );
   const links = createLinkChecker({
     timeoutMs: request.timeoutMs,
     userAgent: linkCheckUserAgent(),
-    ...(io.signal === undefined ? {} : { signal: io.signal }),
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
     ...checker,
   });
   let said: { target: LinkTarget; severity: "error" | "warning"; message: string }[];
@@ -58,7 +68,7 @@ export async function checkLinksIfAsked(
     await links.close();
   }
   const linksOf = new Map(list.map((store) => [store.code, store.links]));
-  const findings = placeFindings(said, linksOf, storesDir(options, io.cwd), io.cwd);
+  const findings = placeFindings(said, linksOf, context.storesDir, context.cwd);
   return { scope: request.scope, checked: distinct, findings };
 }
 

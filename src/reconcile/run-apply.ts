@@ -18,7 +18,7 @@ import {
 } from "../partoo/errors.js";
 import { applyStore, ReadBackMismatchError, type StoreJob } from "./apply-store.js";
 import type { StateRecorder } from "./state-recorder.js";
-import type { StopReason, StoreOutcome } from "../core/apply-report.js";
+import type { StopReason, StoreOutcome } from "../core/render/apply.js";
 
 export interface ApplyJob extends StoreJob {
   readonly fileHash?: string;
@@ -38,6 +38,8 @@ export interface ApplyRunOptions {
   readonly signal?: AbortSignal;
   readonly commit?: string;
   readonly now: () => Date;
+  /** Milliseconds, compared with `deadlineAt`; default Date.now. */
+  readonly clock?: () => number;
   readonly onStoreDone?: (outcome: StoreOutcome) => void;
 }
 
@@ -65,7 +67,10 @@ export async function runApply(
     if (stoppedBy !== undefined || unusable !== undefined) return true;
     if (options.signal?.aborted === true) stoppedBy = "signal";
     else if (options.recorder.error !== undefined) stoppedBy = "state";
-    else if (options.deadlineAt !== undefined && Date.now() >= options.deadlineAt)
+    else if (
+      options.deadlineAt !== undefined &&
+      (options.clock ?? Date.now)() >= options.deadlineAt
+    )
       stoppedBy = "deadline";
     return stoppedBy !== undefined;
   };
@@ -162,7 +167,7 @@ function confirmedRecord(
 }
 
 /** The error class recorded in the state: stable, short, greppable. */
-export function classify(error: unknown): string {
+function classify(error: unknown): string {
   if (error instanceof PartooStoppedError) return classify(error.cause);
   if (error instanceof PartooHttpError) return `http-${error.status}`;
   if (error instanceof WriteOutcomeUnknownError) return "write-outcome-unknown";

@@ -1,10 +1,12 @@
 import type { StateDocument, StoreRecord } from "../core/model.js";
 
 /**
- * Where the state document lives. `file:PATH` and `github:BRANCH` implement it.
+ * The state port: where the state document lives. `file:PATH` (src/state/file.ts) and
+ * `github:BRANCH` (src/github/state-backend.ts, given the run's GitHub client) implement it.
  *
  * `read` returns the empty document when none exists yet, and throws an InputError for a
- * corrupt, unreadable or unknown-version one (never treats it as empty).
+ * corrupt, unreadable or unknown-version one (never treats it as empty). Records may come
+ * without their links (the fast path): `withLinks` (document.ts) loads those a command uses.
  *
  * `update` records the given store entries (and removes those mapped to `null`) on top of
  * the latest stored document, atomically. Backends with concurrent writers (github:) re-read

@@ -1,64 +1,80 @@
-/** Turns a `--state SPEC` into a state backend: `file:PATH` or `github:BRANCH`. */
+/**
+ * Turns a `--state SPEC` into a state backend: `file:PATH` here, `github:BRANCH` through the
+ * opener the caller passes in (the GitHub backend lives in src/github/ and needs the run's
+ * one GitHub client, which only the entry point builds).
+ */
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { StateBackend } from "./backend.js";
 import { createFileStateBackend } from "./file.js";
-import { checkStateBranch, createGithubStateBackend } from "./github.js";
-import { createGithubClient, githubClientOptionsFromEnv } from "../github/client.js";
 
-export const DEFAULT_STATE = "file:.partoo/state.json";
+/** The --state of every command that reads or writes the state. */
+export const DEFAULT_STATE_SPEC = "file:.partoo/state.json";
 
 export interface OpenStateContext {
   /** Relative file: paths are resolved against it. */
   readonly cwd: string;
-  /** The environment (github: reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL). */
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Opens `github:BRANCH`, given a branch name already checked; absent: github: is refused. */
+  readonly github?: (branch: string) => StateBackend;
 }
 
-type Opener = (target: string, spec: string, context: OpenStateContext) => StateBackend;
-
-/**
- * The backends by scheme. Extension point: a new backend is one entry here, taking the text
- * after the colon and the context.
- */
-export const stateOpeners: Readonly<Record<string, Opener>> = {
-  file: (target, spec, context) => {
-    if (target === "") {
-      throw new UsageError(`--state ${spec}: give a path, e.g. --state ${DEFAULT_STATE}`);
-    }
-    return createFileStateBackend(path.resolve(context.cwd, target), { description: spec });
-  },
-  github: (target, spec, context) => {
-    const branch = checkStateBranch(target);
-    const client = createGithubClient({
-      ...githubClientOptionsFromEnv(context.env),
-      purpose: `--state ${spec}`,
-    });
-    return createGithubStateBackend({
-      octokit: client.octokit,
-      owner: client.owner,
-      repo: client.repo,
-      branch,
-    });
-  },
-};
-
-/** `spec` undefined: the default. `env` is the process environment (only github: reads it). */
+/** `spec` undefined: the default. */
 export function openStateBackend(
   spec: string | undefined,
-  cwd: string,
-  env: Readonly<Record<string, string | undefined>> = {},
+  context: OpenStateContext,
 ): StateBackend {
-  const context: OpenStateContext = { cwd, env };
-  const value = spec ?? DEFAULT_STATE;
+  const value = spec ?? DEFAULT_STATE_SPEC;
   const colon = value.indexOf(":");
   const scheme = colon > 0 ? value.slice(0, colon) : "";
-  const opener = stateOpeners[scheme];
-  if (opener === undefined || !Object.hasOwn(stateOpeners, scheme)) {
-    const hint = colon > 0 ? `unknown state backend "${scheme}"` : "no backend given";
+  const target = value.slice(colon + 1);
+  if (scheme === "file") {
+    if (target === "") {
+      throw new UsageError(`--state ${value}: give a path, e.g. --state ${DEFAULT_STATE_SPEC}`);
+    }
+    return createFileStateBackend(path.resolve(context.cwd, target), { description: value });
+  }
+  if (scheme === "github") {
+    const branch = checkStateBranch(target);
+    if (context.github === undefined) {
+      throw new UsageError(
+        `--state ${value}: the GitHub backend is not available here; use file:PATH`,
+      );
+    }
+    return context.github(branch);
+  }
+  const hint = colon > 0 ? `unknown state backend "${scheme}"` : "no backend given";
+  throw new UsageError(
+    `--state ${value}: ${hint}; use file:PATH or github:BRANCH (default ${DEFAULT_STATE_SPEC})`,
+  );
+}
+
+/**
+ * Checks a branch name the way `git check-ref-format --branch` would (the common rules).
+ * Throws a UsageError naming the flag.
+ */
+export function checkStateBranch(branch: string): string {
+  if (branch === "") {
+    throw new UsageError("--state github:: give a branch name, e.g. --state github:partoo-state");
+  }
+  const invalid =
+    branch === "" ||
+    branch === "@" ||
+    branch.startsWith("-") ||
+    branch.startsWith("/") ||
+    branch.endsWith("/") ||
+    branch.endsWith(".") ||
+    branch.endsWith(".lock") ||
+    branch.includes("..") ||
+    branch.includes("//") ||
+    branch.includes("@{") ||
+    branch.split("/").some((part) => part.startsWith(".")) ||
+    // Space and the characters git forbids in ref names, then control characters.
+    /[ ~^:?*[\\]/.test(branch) ||
+    [...branch].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+  if (invalid) {
     throw new UsageError(
-      `--state ${value}: ${hint}; use file:PATH or github:BRANCH (default ${DEFAULT_STATE})`,
+      `--state github:${branch}: not a valid branch name; use e.g. github:partoo-state`,
     );
   }
-  return opener(value.slice(colon + 1), value, context);
+  return branch;
 }

@@ -14,7 +14,7 @@ import {
   type TestEmulatorOptions,
 } from "../helpers/emulator.js";
 import type { RequestLogEntry } from "../../src/emulator/server.js";
-import { parseStateDocument } from "../../src/state/document.js";
+import { parseWholeStateDocument } from "../../src/state/document.js";
 import type { StateDocument } from "../../src/core/model.js";
 import type { WireTypeLinks } from "../../src/partoo/wire.js";
 
@@ -108,7 +108,7 @@ export async function startFleet(options: TestEmulatorOptions = {}): Promise<Fle
     },
     async state() {
       const text = await fleet.stateText();
-      return text === "" ? { version: 2, stores: {} } : parseStateDocument(text, statePath);
+      return text === "" ? { version: 2, stores: {} } : parseWholeStateDocument(text, statePath);
     },
     async stateText() {
       try {

@@ -190,6 +190,37 @@ describe("drift", () => {
     expectOnlyReads();
   });
 
+  test("--sample N reads N stores, those checked longest ago first, so samples cover the fleet in turn", async () => {
+    await appliedFleet();
+    const readCodes = () =>
+      fleet
+        .requests()
+        .filter((entry) => entry.method === "GET")
+        .map((entry) => decodeURIComponent(entry.path.split("/")[3] ?? ""))
+        .sort();
+
+    expect((await fleet.run(["drift", "--sample", "2"])).code).toBe(0);
+    // Never checked: the first two by code.
+    expect(readCodes()).toEqual(["c-lille-01", "c-lyon-01"]);
+    fleet.emu.emulator.clearRequests();
+
+    expect((await fleet.run(["drift", "--sample", "2"])).code).toBe(0);
+    // paris-01 was never checked: it comes first, then the one checked longest ago.
+    expect(readCodes()).toContain("c-paris-01");
+    expect(readCodes()).toHaveLength(2);
+    const state = await fleet.state();
+    expect(NAMES.every((code) => state.stores[code]?.drift?.checkedAt !== undefined)).toBe(true);
+  });
+
+  test("--sample larger than the fleet reads every store; --sample 0 is a usage error", async () => {
+    await appliedFleet();
+    expect((await fleet.run(["drift", "--sample", "10"])).code).toBe(0);
+    expect(fleet.requests().filter((entry) => entry.method === "GET")).toHaveLength(3);
+    const zero = await fleet.run(["drift", "--sample", "0"]);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toContain("--sample 0: expected a whole number of at least 1");
+  });
+
   test("never shows the API key in any format", async () => {
     await appliedFleet();
     removeGiftLink();

@@ -8,9 +8,10 @@
  * unmanaged types must be untouched, no create may have been sent for a URL already live,
  * and the state must agree with live.
  *
- * The seed changes with every run and is printed with any failure; CAMPAIGN_SEED=N replays
- * the same fleet, edits, faults and kill points (timing still varies). CAMPAIGN_VERBOSE=1
- * prints a summary of the rounds.
+ * `npm test` runs one fixed seed, so that a failure there is the code's and repeats. Other
+ * seeds explore: `npm run test:campaign` picks a random one and prints it before the run;
+ * CAMPAIGN_SEED=N replays the same fleet, edits, faults and kill points (timing still varies).
+ * The seed is printed with any failure. CAMPAIGN_VERBOSE=1 prints a summary of the rounds.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -23,10 +24,20 @@ import { seededRandom, type Faults } from "../../src/emulator/faults.js";
 import { EMULATED_TYPES } from "../../src/emulator/store.js";
 import type { SeedBusiness } from "../../src/emulator/seed.js";
 import { isObject, setLinksBodyList, type WireUrl } from "../../src/partoo/wire.js";
-import { parseStateDocument } from "../../src/state/document.js";
+import { parseWholeStateDocument } from "../../src/state/document.js";
 import type { StateDocument } from "../../src/core/model.js";
 
-const SEED = Number(process.env["CAMPAIGN_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
+/** The seed of `npm test`: fixed, so that the suite does not change from run to run. */
+const FIXED_SEED = 20_261_201;
+const SEED = campaignSeed(process.env["CAMPAIGN_SEED"]);
+
+function campaignSeed(given: string | undefined): number {
+  if (given === undefined || given === "") return FIXED_SEED;
+  if (given !== "random") return Number(given);
+  const seed = Math.floor(Math.random() * 2 ** 31);
+  process.stderr.write(`fault campaign: seed ${seed} (replay with CAMPAIGN_SEED=${seed})\n`);
+  return seed;
+}
 const VERBOSE = process.env["CAMPAIGN_VERBOSE"] === "1";
 const STORES = 200;
 const DOOMED = 3; // stores without a business: Partoo answers 404, they must be reported failed
@@ -413,7 +424,7 @@ describe(`the fault campaign (seed ${SEED}; replay with CAMPAIGN_SEED=${SEED})`,
     };
 
     const check = async (phase: number, last: Round) => {
-      const state = parseStateDocument(await readFile(statePath), statePath);
+      const state = parseWholeStateDocument(await readFile(statePath), statePath);
       const problems = fleet.flatMap((target) => {
         const live = target.doomed ? new Map() : liveOf(target);
         const found = [...stateProblems(target, state, live)];

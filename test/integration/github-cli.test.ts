@@ -113,6 +113,48 @@ describe("GitHub flags of plan, apply and drift", () => {
     expect(summary).toContain("Partoo links plan (offline)");
   });
 
+  test("apply --comment that cannot comment warns and exits by the apply's own result", async () => {
+    const pr = github.addPullRequest({ merged: true });
+    github.pullsForCommit.set(SHA, [pr]);
+    github.fail({
+      method: "POST",
+      path: /\/issues\/\d+\/comments$/,
+      status: 403,
+      message: "Resource not accessible by integration",
+    });
+
+    const applied = await run(["apply", "--comment", "--format", "github", ...FAST, ...STATE], {
+      GITHUB_SHA: SHA,
+    });
+    expect(applied.code).toBe(0);
+    expect(applied.stderr).toMatch(
+      /warning: apply --comment: the result was not commented \(.*\); the stores were applied and recorded/,
+    );
+    expect(applied.stdout).toMatch(/^::warning::apply --comment: the result was not commented/m);
+    const state = JSON.parse(github.readFile("partoo-state", "state.json")!);
+    expect(Object.keys(state.stores).sort()).toEqual(["lyon-01", "paris-01"]);
+  });
+
+  test("apply --comment without a GitHub token still applies, warns, and exits 0", async () => {
+    const applied = await run(["apply", "--comment", ...FAST, "--state", "file:state.json"], {
+      GITHUB_SHA: SHA,
+      GITHUB_TOKEN: "",
+    });
+    expect(applied.code).toBe(0);
+    expect(applied.stderr).toMatch(/warning: apply --comment: .*set GITHUB_TOKEN/);
+    expect(applied.stdout).toContain("2 applied");
+  });
+
+  test("apply --comment on a failed store still exits 1, with or without the comment", async () => {
+    await writeStore("ghost-01", "  SHOP_ONLINE: []\n");
+    const applied = await run(["apply", "--comment", ...FAST, "--state", "file:state.json"], {
+      GITHUB_SHA: SHA,
+      GITHUB_TOKEN: "",
+    });
+    expect(applied.code).toBe(1);
+    expect(applied.stdout).toMatch(/ghost-01: failed/);
+  });
+
   test("drift --issue opens the issue once, updates it, and closes it when drift is repaired", async () => {
     expect((await run(["apply", ...FAST, ...STATE])).code).toBe(0);
     const clean = await run(["drift", "--issue", ...FAST, ...STATE]);

@@ -10,7 +10,7 @@ import {
   type GithubPublisher,
 } from "../../src/github/publisher.js";
 import { appendStepSummary } from "../../src/github/step-summary.js";
-import { createGithubStateBackend } from "../../src/state/github.js";
+import { createGithubStateBackend } from "../../src/github/state-backend.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/fake-github.js";
 
 /** Recognizable, so that any trace of it in output is found. */
@@ -178,7 +178,7 @@ test("nothing written to GitHub, the state branch or the job summary contains th
   const pr = fake.addPullRequest();
   await publisher.upsertPullRequestComment(pr, PLAN_COMMENT_MARKER, "plan");
   await publisher.syncDriftIssue({ drifting: true, title: "drift", body: "drift" });
-  await createGithubStateBackend({ ...client, branch: "partoo-state" }).update({
+  await createGithubStateBackend({ client, branch: "partoo-state" }).update({
     "paris-01": { address: "c-paris-01" },
   });
   const dir = await mkdtemp(path.join(tmpdir(), "summary-"));

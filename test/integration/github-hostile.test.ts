@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { renderApplyMarkdown } from "../../src/core/apply-report.js";
+import { renderApplyMarkdown } from "../../src/core/render/apply.js";
 import { renderPlanMarkdown } from "../../src/core/render/markdown.js";
 import { createGithubClient } from "../../src/github/client.js";
 import {

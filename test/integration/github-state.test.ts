@@ -1,8 +1,8 @@
 import { createGithubClient, type GithubClient } from "../../src/github/client.js";
 import type { StoreRecord } from "../../src/core/model.js";
 import { AppError, InputError, UsageError } from "../../src/errors.js";
-import { serializeStateDocument } from "../../src/state/document.js";
-import { STATE_FILE, createGithubStateBackend } from "../../src/state/github.js";
+import { serializeStateDocument, withLinks } from "../../src/state/document.js";
+import { STATE_FILE, createGithubStateBackend } from "../../src/github/state-backend.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/fake-github.js";
 
 const BRANCH = "partoo-state";
@@ -38,7 +38,7 @@ function record(code: string, commit = "c0ffee"): StoreRecord {
 
 const backend = (options: { maxAttempts?: number; on?: GithubClient } = {}) =>
   createGithubStateBackend({
-    ...(options.on ?? client),
+    client: options.on ?? client,
     branch: BRANCH,
     sleep: () => new Promise((resolve) => setTimeout(resolve, 1)),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
@@ -67,7 +67,8 @@ test("the first update creates the branch as an orphan commit holding only the s
   expect(tree.entries.map((entry) => entry.path)).toEqual([STATE_FILE]);
   expect(fake.readFile(BRANCH, STATE_FILE)).toBe(serializeStateDocument(written));
   expect(fake.countRequests("POST", /\/git\/refs$/)).toBe(1);
-  expect(await backend().read()).toEqual(written);
+  const read = await backend().read();
+  expect(withLinks(read, Object.keys(read.stores))).toEqual(written);
 });
 
 test("later updates are commits on top of the head, read through the git blobs API", async () => {
@@ -177,7 +178,7 @@ test("the state holds 10,000 stores", async () => {
   const elapsed = Date.now() - started;
 
   expect(Object.keys(read.stores)).toHaveLength(9_999);
-  expect(read.stores["store-09999"]).toEqual(changes["store-09999"]);
+  expect(withLinks(read, ["store-09999"]).stores["store-09999"]).toEqual(changes["store-09999"]);
   expect(Buffer.byteLength(fake.readFile(BRANCH, STATE_FILE)!)).toBeGreaterThan(2_000_000);
   expect(elapsed).toBeLessThan(15_000);
 });
@@ -244,9 +245,9 @@ test("a write without contents permission names the permission the workflow need
 
 test("an invalid branch name is a usage error", () => {
   for (const branch of ["", "a..b", "with space", "-x", "x.lock", "a:b", "x/", "a\u0001b"]) {
-    expect(() => createGithubStateBackend({ ...client, branch })).toThrow(UsageError);
+    expect(() => createGithubStateBackend({ client, branch })).toThrow(UsageError);
   }
-  expect(createGithubStateBackend({ ...client, branch: "ops/partoo-state" }).description).toBe(
+  expect(createGithubStateBackend({ client, branch: "ops/partoo-state" }).description).toBe(
     "github:ops/partoo-state",
   );
 });

@@ -367,4 +367,53 @@ describe("partoo-links import", () => {
     const plan = await run("plan", "--live", "--refresh", "--detailed-exitcode");
     expect(plan.code).toBe(0);
   });
+
+  test("a stores path under a file is one line naming the path, before any request", async () => {
+    await writeFile(path.join(dir, "not-a-dir"), "");
+    const result = await run("import", "--all", "--stores", "not-a-dir/stores");
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^partoo-links: not-a-dir\/stores: cannot create the stores directory \(ENOTDIR\): a part of the path is not a directory; check the path\n$/,
+    );
+    expect(result.stderr).not.toContain("internal error");
+    expect(emu.emulator.requests).toHaveLength(0);
+  });
+
+  test("--stores /dev/null/stores is one line naming the path, not an internal error", async () => {
+    const result = await run("import", "--all", "--stores", "/dev/null/stores");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^partoo-links: \/dev\/null\/stores: cannot create the stores directory \(ENOTDIR\)/,
+    );
+    expect(result.stderr).not.toContain("internal error");
+  });
+
+  test("a corrupt state stops the import before any request to Partoo", async () => {
+    await writeFile(path.join(dir, "state.json"), "{ not json");
+    const result = await run("import", "--all");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/state\.json: the state document is not valid JSON/);
+    expect(emu.emulator.requests).toHaveLength(0);
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  test("live links with a URL repeated in a type are skipped with that reason, not a guess", async () => {
+    await emu.close();
+    emu = await startTestEmulator({
+      seed: seed(
+        seedBusiness("twice-01", {
+          SHOP_ONLINE: ["https://shop.example.com/twice-01", "https://shop.example.com/twice-01"],
+        }),
+        seedBusiness("fine-01", { SHOP_ONLINE: ["https://shop.example.com/fine-01"] }),
+      ),
+    });
+    const result = await run("import", "--all");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      "✗ twice-01: its live links cannot be written as a file that matches them exactly (SHOP_ONLINE https://shop.example.com/twice-01 is repeated in its type)",
+    );
+    expect(result.stdout).toContain("+ stores/fine-01.yaml: 1 link");
+    expect(await readdir(path.join(dir, "stores"))).toEqual(["fine-01.yaml"]);
+  });
 });

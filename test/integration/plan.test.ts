@@ -207,6 +207,37 @@ describe("plan, offline", () => {
     expect(parsed.code).toBe(2);
   });
 
+  test("loads the links of the stores it plans only: corrupt links elsewhere stop nothing", async () => {
+    const niceHash = await writeStore("nice-03", NICE);
+    await writeStore("lyon-02", LYON);
+    await writeState({
+      "nice-03": {
+        address: "c-nice-03",
+        hash: hashDesiredStore(nice),
+        fileHash: niceHash,
+        links: { SHOP_ONLINE: [{ id: 5, url: N, preferred: false }] },
+        lastAttempt: { status: "ok", at: "2024-05-01T10:00:00.000Z" },
+      },
+    });
+    // nice-03's links made invalid behind a recomputed checksum.
+    const file = path.join(dir, ".partoo", "state.json");
+    const text = (await readFile(file, "utf8")).replace('{"id":5,', '{"id":"five",');
+    const body = text.slice(0, text.lastIndexOf(',\n"checksum"'));
+    const sum = createHash("sha256").update(body).digest("hex");
+    await writeFile(file, `${body},\n"checksum":"${sum}"}\n`);
+
+    // nice-03 is unchanged: its links are never loaded, lyon-02 is planned.
+    const offline = await runCli(["plan", "--detailed-exitcode"], { cwd: dir });
+    expect(offline.code).toBe(2);
+    expect(offline.stdout).toContain("lyon-02");
+    // Planning nice-03 loads its links: a one-line error naming the store.
+    const planned = await runCli(["plan", "--only", "nice-03"], { cwd: dir });
+    expect(planned.code).toBe(1);
+    expect(planned.stderr).toBe(
+      "partoo-links: file:.partoo/state.json: the state document is corrupt at /links/nice-03/SHOP_ONLINE/0/id: must be integer; restore it from a backup\n",
+    );
+  });
+
   test("writes the JSON plan with --out and prints Markdown or JSON on request", async () => {
     const test = await startFleet();
     await appliedFleet(test);

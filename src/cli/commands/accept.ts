@@ -4,36 +4,27 @@
  * layout kept), and with `--pr` proposes them as one pull request. Never writes to Partoo.
  * The work is in src/accept; this file wires the clients, the state and the options to it.
  */
-import path from "node:path";
 import type { Command, CommandContext } from "../command.js";
 import {
-  apiKey,
-  apiUrl,
   apiUrlOption,
   formatOption,
   onlyOption,
   parseFormat,
   parseOnly,
-  parseRateLimit,
   rateLimitOption,
   stateOption,
-  storesDir,
   storesOption,
-  stringOption,
 } from "../options.js";
-import { appendSummaryIfSet, readLive } from "../fleet.js";
 import { UsageError } from "../../errors.js";
 import { businessAddress } from "../../core/model.js";
 import { displayPath } from "../../files/store-directory.js";
-import { openStateBackend } from "../../state/open.js";
-import { createPartooClient } from "../../partoo/client.js";
-import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
+import { withLinks } from "../../state/document.js";
+import { readLiveLinks } from "../../reconcile/read-live.js";
 import { publishAcceptPullRequest } from "../../github/accept-pull-request.js";
 import { acceptStores } from "../../accept/accept-stores.js";
 import { readStoreTargets, repositoryRoot, writeAtomically } from "../../accept/store-files.js";
 import { driftedStores, renderAccept, renderAcceptMarkdown } from "../../accept/report.js";
 
-const FORMATS = ["text", "json", "markdown", "github"] as const;
 const PR_TITLE = "Accept the live place action links into the store files";
 
 export const acceptCommand: Command = {
@@ -53,7 +44,7 @@ Exit codes: 0 ok (also: nothing to accept), 1 error (a store was skipped).`,
     ...storesOption,
     ...stateOption,
     ...onlyOption,
-    ...formatOption(FORMATS),
+    ...formatOption(),
     ...apiUrlOption,
     ...rateLimitOption,
     drifted: { type: "boolean", description: "accept the stores the last drift found drifted" },
@@ -66,59 +57,47 @@ Exit codes: 0 ok (also: nothing to accept), 1 error (a store was skipped).`,
   run: runAccept,
 };
 
-async function runAccept({ options, io }: CommandContext): Promise<number> {
-  const format = parseFormat(options, FORMATS);
+async function runAccept({ options, io, services }: CommandContext): Promise<number> {
+  const format = parseFormat(options);
   const only = parseOnly(options);
   if ((only === undefined) === (options["drifted"] !== true)) {
     throw new UsageError(
       "accept: give either --drifted (the stores the last drift found drifted) or --only CODE[,CODE…]",
     );
   }
-  const connection = { apiKey: apiKey(io.env, "accept"), baseUrl: apiUrl(options, io.env) };
+  services.partoo.check("accept");
   // Checked before any file is written, so that a missing token fails the run up front.
-  const github =
-    options["pr"] === true
-      ? createGithubClient({
-          ...githubClientOptionsFromEnv(io.env),
-          purpose: "accept --pr",
-          log: (line) => io.stderr.write(`${line}\n`),
-        })
-      : undefined;
-  const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);
-  const state = await backend.read();
-  const chosen = only === undefined ? driftedStores(state) : { codes: [...new Set(only)] };
+  const github = options["pr"] === true ? services.github("accept --pr") : undefined;
+  const read = await services.state().read();
+  const chosen = only === undefined ? driftedStores(read) : { codes: [...new Set(only)] };
   if ("nothing" in chosen) {
     const nothing = { accepted: [], unchanged: [], skipped: [], nothing: chosen.nothing };
     io.stdout.write(renderAccept(format, nothing));
     return 0;
   }
+  const state = withLinks(read, chosen.codes);
 
-  const dir = storesDir(options, io.cwd);
-  const { targets, skipped } = await readStoreTargets(dir, io.cwd, chosen.codes, (line) =>
-    io.stderr.write(`${line}\n`),
+  const dir = services.storesDir;
+  const { targets, skipped } = await readStoreTargets(
+    dir,
+    services.cwd,
+    chosen.codes,
+    services.log,
   );
-  const client = createPartooClient({
-    ...connection,
-    rateLimitPerMinute: parseRateLimit(options),
-    logger: (line) => io.stderr.write(`${line}\n`),
-  });
-  let read;
-  try {
-    const addresses = targets.map(({ code, desired }) => ({
-      code,
-      address: businessAddress(desired),
-    }));
-    read = await readLive(client, addresses, io);
-  } finally {
-    await client.close();
-  }
-  const failed = read.failures.map(({ code, message }) => ({ code, reason: message }));
-  const outcome = acceptStores(targets, state, read.live, [...skipped, ...failed]);
+  const live = await services.partoo.use("accept", (client) =>
+    readLiveLinks(
+      client,
+      targets.map(({ code, desired }) => ({ code, address: businessAddress(desired) })),
+      services.signal === undefined ? {} : { signal: services.signal },
+    ),
+  );
+  const failed = live.failures.map(({ code, message }) => ({ code, reason: message }));
+  const outcome = acceptStores(targets, state, live.live, [...skipped, ...failed]);
   for (const store of outcome.accepted) await writeAtomically(store.path, store.text);
 
   let report = outcome.report;
   if (github !== undefined && outcome.accepted.length > 0) {
-    const root = await repositoryRoot(dir, path.resolve(io.cwd, io.env["GITHUB_WORKSPACE"] ?? "."));
+    const root = await repositoryRoot(dir, services.actions.workspace);
     const accepted = outcome.accepted.map((store) => store.code);
     // A commit subject stays short: the body of the pull request lists every store.
     const codes = accepted.length <= 5 ? accepted.join(", ") : `${accepted.length} stores`;
@@ -137,6 +116,6 @@ async function runAccept({ options, io }: CommandContext): Promise<number> {
     };
   }
   io.stdout.write(renderAccept(format, report));
-  await appendSummaryIfSet(io, () => renderAcceptMarkdown(report));
+  await services.actions.appendSummary(() => renderAcceptMarkdown(report));
   return report.skipped.length > 0 ? 1 : 0;
 }

@@ -2,58 +2,35 @@
  * `partoo-links apply`: pushes the stores to push (SPEC §3, §6) and records each store that
  * Partoo confirmed. The caps are checked on the offline plan before any request.
  */
-import type { Command, CommandContext, CliIO } from "../command.js";
+import type { Command, CommandContext } from "../command.js";
+import type { Services } from "../services.js";
 import {
-  apiKey,
-  apiUrl,
   apiUrlOption,
   formatOption,
   onlyOption,
   parseFormat,
   parseNumberOption,
   parseOnly,
-  parseRateLimit,
   rateLimitOption,
   stateOption,
   storesOption,
-  stringOption,
 } from "../options.js";
-import {
-  addressOf,
-  appendSummaryIfSet,
-  checkOnly,
-  currentCommit,
-  loadDesired,
-  storeFileOf,
-} from "../fleet.js";
-import { annotation } from "../../core/render/annotations.js";
-import { startProgress } from "../progress.js";
+import { loadDesired } from "../desired.js";
 import { AppError } from "../../errors.js";
 import { selectStoresToPush } from "../../core/select.js";
-import { buildOfflinePlan } from "../../core/build-plan.js";
-import { countChanges } from "../../core/plan.js";
-import {
-  applyExitCode,
-  renderApplyJson,
-  renderApplyMarkdown,
-  renderApplyText,
-  type ApplyReport,
-} from "../../core/apply-report.js";
+import { annotation } from "../../core/render/annotations.js";
+import { applyExitCode, renderApplyMarkdown, type ApplyReport } from "../../core/render/apply.js";
+import { renderApplyAs } from "../../core/render/apply-formats.js";
 import type { StateBackend } from "../../state/backend.js";
-import { openStateBackend } from "../../state/open.js";
-import { createPartooClient } from "../../partoo/client.js";
-import { runApply, type ApplyJob } from "../../reconcile/run-apply.js";
+import { prepareApply, type ApplyCaps, type PreparedApply } from "../../reconcile/prepare-apply.js";
+import { runApply, type ApplyRunResult } from "../../reconcile/run-apply.js";
 import { StateRecorder } from "../../reconcile/state-recorder.js";
-import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
-import { createGithubPublisher } from "../../github/publisher.js";
+import type { PartooApi } from "../../partoo/client.js";
 
-const FORMATS = ["text", "json", "markdown", "github"] as const;
 export const DEFAULT_APPLY_CONCURRENCY = 4;
 export const DEFAULT_MAX_DELETED_LINKS = 100;
 /** Completed stores are saved at least this often, so a killed run loses little. */
 const STATE_FLUSH_MS = 2000;
-
-export class CapExceededError extends AppError {}
 
 export const applyCommand: Command = {
   name: "apply",
@@ -69,7 +46,7 @@ Exit codes: 0 all applied, 1 any store failed or refused (or a cap was reached),
     ...storesOption,
     ...stateOption,
     ...onlyOption,
-    ...formatOption(FORMATS),
+    ...formatOption(),
     ...apiUrlOption,
     concurrency: {
       type: "string",
@@ -108,129 +85,119 @@ Exit codes: 0 all applied, 1 any store failed or refused (or a cap was reached),
   run: runApplyCommand,
 };
 
-async function runApplyCommand({ options, io }: CommandContext): Promise<number> {
-  const started = Date.now();
-  const format = parseFormat(options, FORMATS);
+async function runApplyCommand({ options, io, services }: CommandContext): Promise<number> {
+  const started = services.clock();
+  const format = parseFormat(options);
   const only = parseOnly(options);
   const repair = options["repair"] === true;
   const prune = options["prune-removed"] === true;
-  const concurrency = parseNumberOption(options, "concurrency", {
-    min: 1,
-    fallback: DEFAULT_APPLY_CONCURRENCY,
-  })!;
-  const rateLimit = parseRateLimit(options);
-  const maxStores = parseNumberOption(options, "max-stores", { min: 0 });
-  const maxDeletedLinks = parseNumberOption(options, "max-deleted-links", {
-    min: 0,
-    fallback: DEFAULT_MAX_DELETED_LINKS,
-  })!;
-  const deadline = parseNumberOption(options, "deadline", { min: 0, integer: false });
-  const connection = { apiKey: apiKey(io.env, "apply"), baseUrl: apiUrl(options, io.env) };
+  const run = parseRunOptions(options, started);
+  services.partoo.check("apply");
 
-  const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);
-  const { state, entries, desired, fileHashes } = await loadDesired(options, io, backend.read(), {
-    only,
-    parseAll: false,
-    repair,
-    command: "apply",
-  });
-  checkOnly(only, entries, state);
-  const selection = selectStoresToPush(entries, state, {
+  const fleet = await loadDesired(services, { only, parseAll: false, repair, command: "apply" });
+  const selection = selectStoresToPush(fleet.entries, fleet.state, {
     ...(only ? { only } : {}),
     repair,
     prune,
   });
-
-  // The caps, on what the files show against the last apply: past one, nothing is sent.
-  const offline = buildOfflinePlan({ state, selection, desired });
-  const expected = new Map(
-    offline.stores.map((store) => [store.code, countChanges(store.changes).delete]),
-  );
-  const reserved = [...expected.values()].reduce((sum, count) => sum + count, 0);
-  if (maxStores !== undefined && selection.push.length > maxStores) {
-    throw new CapExceededError(
-      `${selection.push.length} stores to push, more than --max-stores ${maxStores}; nothing was sent. Review "partoo-links plan" and raise --max-stores to go on`,
-    );
-  }
-  if (reserved > maxDeletedLinks) {
-    throw new CapExceededError(
-      `the store files delete ${reserved} links, more than --max-deleted-links ${maxDeletedLinks}; nothing was sent. Review "partoo-links plan" and raise --max-deleted-links to go on`,
-    );
-  }
-
-  const fileOf = storeFileOf(options, io, entries);
-  const jobs: ApplyJob[] = selection.push.map(({ code }) => {
-    const store = desired.get(code);
-    const previous = state.stores[code];
-    const fileHash = fileHashes.get(code);
-    const file = fileOf(code);
-    return {
-      ...(file === undefined ? {} : { file }),
-      code,
-      address: addressOf(code, desired, state),
-      desired: store,
-      previous,
-      expectedDeletions: expected.get(code) ?? 0,
-      ...(fileHash === undefined ? {} : { fileHash }),
-    };
-  });
-
-  const recorder = new StateRecorder(backend, STATE_FLUSH_MS);
+  const prepared = prepareApply({ ...fleet, selection, prune, caps: run.caps });
+  const recorder = new StateRecorder(services.state(), STATE_FLUSH_MS);
+  // A second SIGINT/SIGTERM ends the process at once: what Partoo confirmed is saved first.
   const unregister = io.beforeForcedExit?.(() => recorder.flush());
-  // A removed store becomes unmanaged: nothing is sent, its entry is dropped (unless pruned).
-  const unmanaged = prune ? [] : [...selection.removed];
-  for (const code of unmanaged) recorder.record(code, null);
-
-  const commit = await currentCommit(io);
-  const client = createPartooClient({
-    ...connection,
-    rateLimitPerMinute: rateLimit,
-    concurrency,
-    logger: (line) => io.stderr.write(`${line}\n`),
-  });
-  const progress = startProgress({
-    stream: io.stderr,
-    isTTY: io.stderrIsTTY,
-    label: "apply",
-    total: jobs.length,
-    requests: () => Object.values(client.stats.requests).reduce((sum, n) => sum + n, 0),
-  });
-  let result;
-  try {
-    result = await runApply(jobs, {
-      api: client,
-      recorder,
-      concurrency,
-      maxDeletedLinks,
-      reservedDeletions: reserved,
-      ...(deadline === undefined ? {} : { deadlineAt: started + deadline * 60_000 }),
-      ...(io.signal === undefined ? {} : { signal: io.signal }),
-      ...(commit === undefined ? {} : { commit }),
-      now: () => new Date(),
-      onStoreDone: (outcome) => progress.tick(outcome.status === "failed"),
-    });
-  } finally {
-    progress.stop();
-    await client.close();
-  }
-  await saveState(recorder, backend);
+  for (const code of prepared.unmanaged) recorder.record(code, null);
+  const commit = await services.actions.commit();
+  const { result, requests, rateLimited } = await services.partoo.use(
+    "apply",
+    (client) => applyJobs(services, client, prepared, recorder, { ...run, commit }),
+    { concurrency: run.concurrency },
+  );
+  await saveState(recorder, services.state());
   unregister?.();
 
-  const stats = client.stats;
   const report: ApplyReport = {
     outcomes: result.outcomes,
-    unmanaged,
+    unmanaged: prepared.unmanaged,
     ...(result.stoppedBy === undefined ? {} : { stoppedBy: result.stoppedBy }),
     ...(result.capMessage === undefined ? {} : { stopMessage: result.capMessage }),
-    requests: Object.values(stats.requests).reduce((sum, n) => sum + n, 0),
-    rateLimited: stats.rateLimited,
-    durationMs: Date.now() - started,
+    requests,
+    rateLimited,
+    durationMs: services.clock() - started,
     ...(commit === undefined ? {} : { commit }),
   };
-  io.stdout.write(render(report, format, storeFileOf(options, io, entries)));
-  await appendSummaryIfSet(io, () => renderApplyMarkdown(report));
-  if (options["comment"] === true) await commentResult(io, report);
+  io.stdout.write(renderApplyAs(format, report, fleet.fileOf));
+  await services.actions.appendSummary(() => renderApplyMarkdown(report));
+  if (options["comment"] === true) {
+    // The stores are applied and recorded: a comment that fails is a warning, not the result.
+    await commentResult(services, report).catch((error: unknown) => {
+      if (!(error instanceof AppError)) throw error;
+      const message = `apply --comment: the result was not commented (${error.message}); the stores were applied and recorded`;
+      services.log(`warning: ${message}`);
+      if (format === "github") io.stdout.write(annotation("warning", message));
+    });
+  }
   return applyExitCode(report);
+}
+
+interface RunOptions {
+  readonly concurrency: number;
+  readonly caps: ApplyCaps;
+  /** Epoch ms after which no store is started. */
+  readonly deadlineAt: number | undefined;
+}
+
+function parseRunOptions(options: CommandContext["options"], started: number): RunOptions {
+  const deadline = parseNumberOption(options, "deadline", { min: 0, integer: false });
+  return {
+    concurrency: parseNumberOption(options, "concurrency", {
+      min: 1,
+      fallback: DEFAULT_APPLY_CONCURRENCY,
+    })!,
+    caps: {
+      maxStores: parseNumberOption(options, "max-stores", { min: 0 }),
+      maxDeletedLinks: parseNumberOption(options, "max-deleted-links", {
+        min: 0,
+        fallback: DEFAULT_MAX_DELETED_LINKS,
+      })!,
+    },
+    deadlineAt: deadline === undefined ? undefined : started + deadline * 60_000,
+  };
+}
+
+/** Runs the jobs with a progress line; returns the result and the client's counters. */
+async function applyJobs(
+  services: Services,
+  client: PartooApi,
+  prepared: PreparedApply,
+  recorder: StateRecorder,
+  run: RunOptions & { readonly commit: string | undefined },
+): Promise<{ result: ApplyRunResult; requests: number; rateLimited: number }> {
+  const progress = services.progress({
+    label: "apply",
+    total: prepared.jobs.length,
+    requests: () => requestCount(client),
+  });
+  try {
+    const result = await runApply(prepared.jobs, {
+      api: client,
+      recorder,
+      concurrency: run.concurrency,
+      maxDeletedLinks: run.caps.maxDeletedLinks,
+      reservedDeletions: prepared.reservedDeletions,
+      ...(run.deadlineAt === undefined ? {} : { deadlineAt: run.deadlineAt }),
+      ...(services.signal === undefined ? {} : { signal: services.signal }),
+      ...(run.commit === undefined ? {} : { commit: run.commit }),
+      now: services.now,
+      clock: services.clock,
+      onStoreDone: (outcome) => progress.tick(outcome.status === "failed"),
+    });
+    return { result, requests: requestCount(client), rateLimited: client.stats.rateLimited };
+  } finally {
+    progress.stop();
+  }
+}
+
+function requestCount(client: PartooApi): number {
+  return Object.values(client.stats.requests).reduce((sum, n) => sum + n, 0);
 }
 
 /** Saves what is left to save; a state that cannot be saved is an error of its own. */
@@ -246,58 +213,22 @@ async function saveState(recorder: StateRecorder, backend: StateBackend): Promis
   }
 }
 
-function render(
-  report: ApplyReport,
-  format: (typeof FORMATS)[number],
-  fileOf: (code: string) => string | undefined,
-): string {
-  switch (format) {
-    case "json":
-      return renderApplyJson(report);
-    case "markdown":
-      return renderApplyMarkdown(report);
-    case "text":
-      return renderApplyText(report);
-    case "github":
-      return renderApplyText(report) + githubAnnotations(report, fileOf);
-  }
-}
-
-/** Failed stores as workflow error annotations, so they show on the run's page. */
-function githubAnnotations(
-  report: ApplyReport,
-  fileOf: (code: string) => string | undefined,
-): string {
-  return report.outcomes
-    .filter((outcome) => outcome.status === "failed" || outcome.status === "refused")
-    .map((outcome) => {
-      const file = fileOf(outcome.code);
-      return annotation("error", `${outcome.code}: ${outcome.message ?? outcome.status}`, {
-        ...(file === undefined ? {} : { file }),
-        title: "partoo-links apply",
-      });
-    })
-    .join("");
-}
-
 /** The per-store result on the pull request(s) merged by GITHUB_SHA (SPEC §8). */
-async function commentResult(io: CliIO, report: ApplyReport): Promise<void> {
+async function commentResult(services: Services, report: ApplyReport): Promise<void> {
   const sha = report.commit;
   if (sha === undefined) {
-    io.stderr.write("apply --comment: no commit known (GITHUB_SHA unset): no comment written\n");
+    services.log("apply --comment: no commit known (GITHUB_SHA unset): no comment written");
     return;
   }
-  const publisher = createGithubPublisher(
-    createGithubClient({ ...githubClientOptionsFromEnv(io.env), purpose: "apply --comment" }),
-  );
+  const publisher = services.publisher("apply --comment");
   const pulls = await publisher.pullRequestsForCommit(sha);
   const merged = pulls.filter((pull) => pull.merged);
   const targets = merged.length > 0 ? merged : pulls;
   if (targets.length === 0) {
-    io.stderr.write(`apply --comment: no pull request is associated with ${sha.slice(0, 12)}\n`);
+    services.log(`apply --comment: no pull request is associated with ${sha.slice(0, 12)}`);
   }
   for (const pull of targets) {
     await publisher.commentOnPullRequest(pull.number, renderApplyMarkdown(report));
-    io.stderr.write(`Result commented on pull request #${pull.number}\n`);
+    services.log(`Result commented on pull request #${pull.number}`);
   }
 }

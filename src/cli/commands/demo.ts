@@ -83,8 +83,7 @@ Exit codes: 0 every step went as expected, 1 otherwise.`,
   run: runDemo,
 };
 
-async function runDemo({ options, io }: CommandContext): Promise<number> {
-  const { main } = await import("../main.js");
+async function runDemo({ options, io, services, runCommand }: CommandContext): Promise<number> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), "partoo-links-demo-"));
   const emulator = await startEmulator({ port: 0 });
   const env = {
@@ -108,7 +107,7 @@ async function runDemo({ options, io }: CommandContext): Promise<number> {
         continue;
       }
       say(`$ partoo-links ${step.argv!.join(" ")}\n`);
-      const code = await main(step.argv!, stepIO);
+      const code = await runCommand(step.argv!, stepIO);
       const ok = step.expect?.includes(code) ?? code === 0;
       if (!ok) failed++;
       say(`(exit ${code}${ok ? "" : `, expected ${step.expect?.join(" or ")}`})\n`);
@@ -120,7 +119,7 @@ async function runDemo({ options, io }: CommandContext): Promise<number> {
     );
   } finally {
     await emulator.close();
-    if (options["keep"] === true) io.stderr.write(`Scratch directory kept: ${scratch}\n`);
+    if (options["keep"] === true) services.log(`Scratch directory kept: ${scratch}`);
     else await rm(scratch, { recursive: true, force: true });
   }
   return failed === 0 ? 0 : 1;

@@ -4,19 +4,11 @@
  * role, one business and its links, the search's pages and its status filter. GET only.
  */
 import type { Command } from "../command.js";
-import {
-  apiKey,
-  apiUrl,
-  apiUrlOption,
-  formatOption,
-  parseFormat,
-  parseRateLimit,
-  rateLimitOption,
-} from "../options.js";
+import { apiUrlOption, formatOption, parseFormat, rateLimitOption } from "../options.js";
 import { AppError } from "../../errors.js";
 import { placeActionTypes } from "../../files/index.js";
 import { quoted } from "../../importer/partoo-values.js";
-import { createPartooClient, PartooHttpError, type PartooApi } from "../../partoo/client.js";
+import { PartooHttpError, type PartooApi } from "../../partoo/client.js";
 import { BUSINESS_STATUSES } from "../../partoo/wire.js";
 
 const FORMATS = ["text", "json"] as const;
@@ -36,20 +28,9 @@ its links, every page of the business search against its count, and the status f
 
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed.`,
   options: { ...formatOption(FORMATS), ...apiUrlOption, ...rateLimitOption },
-  async run({ options, io }) {
+  async run({ options, io, services }) {
     const format = parseFormat(options, FORMATS);
-    const client = createPartooClient({
-      apiKey: apiKey(io.env, "doctor"),
-      baseUrl: apiUrl(options, io.env),
-      rateLimitPerMinute: parseRateLimit(options),
-      logger: (line) => io.stderr.write(`${line}\n`),
-    });
-    let checks: Check[];
-    try {
-      checks = await runChecks(client);
-    } finally {
-      await client.close();
-    }
+    const checks = await services.partoo.use("doctor", runChecks);
     io.stdout.write(
       format === "json"
         ? `${JSON.stringify({ checks }, null, 2)}\n`

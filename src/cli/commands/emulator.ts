@@ -1,11 +1,10 @@
 /** `partoo-links emulator`: the local Partoo emulator (SPEC §7), until SIGINT or SIGTERM. */
-import path from "node:path";
 import { UsageError } from "../../errors.js";
 import { seededRandom, type Faults } from "../../emulator/faults.js";
 import { loadDemoSeed, readSeedFile } from "../../emulator/seed.js";
 import { startEmulator, type Emulator, type RequestLogEntry } from "../../emulator/server.js";
 import type { Command, CommandContext } from "../command.js";
-import { parseNumberOption, stringOption } from "../options.js";
+import { DEFAULT_RATE_LIMIT, parseNumberOption, stringOption } from "../options.js";
 
 export const DEFAULT_EMULATOR_PORT = 4010;
 
@@ -42,7 +41,7 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
     "rate-limit": {
       type: "string",
       valueName: "N",
-      description: "requests per minute per key before 429 (default 300)",
+      description: `requests per minute per key before 429 (default ${DEFAULT_RATE_LIMIT})`,
     },
     latency: {
       type: "string",
@@ -71,7 +70,7 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
       description: "seed of the random faults, to repeat a run exactly (default: random)",
     },
   },
-  async run({ options, io }: CommandContext): Promise<number> {
+  async run({ options, io, services }: CommandContext): Promise<number> {
     const port = parseNumberOption(options, "port", { min: 0, fallback: DEFAULT_EMULATOR_PORT })!;
     if (port > 65535) throw new UsageError(`--port ${port}: expected a port from 0 to 65535`);
     const apiKey = stringOption(options, "api-key");
@@ -80,12 +79,15 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
         "--api-key: give a non-empty key, or leave the flag out to accept any key",
       );
     }
-    const rateLimitPerMinute = parseNumberOption(options, "rate-limit", { min: 1, fallback: 300 })!;
+    const rateLimitPerMinute = parseNumberOption(options, "rate-limit", {
+      min: 1,
+      fallback: DEFAULT_RATE_LIMIT,
+    })!;
     const seedFile = stringOption(options, "seed");
     const seed =
       seedFile === undefined
         ? await loadDemoSeed()
-        : await readSeedFile(path.resolve(io.cwd, seedFile), seedFile);
+        : await readSeedFile(services.resolve(seedFile), seedFile);
     const faultSeed = parseNumberOption(options, "fault-seed", { min: 0 });
     const faults = parseFaults(options);
 
@@ -98,18 +100,18 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
         faults,
         ...(apiKey === undefined ? {} : { apiKey: apiKey.trim() }),
         ...(faultSeed === undefined ? {} : { random: seededRandom(faultSeed) }),
-        onRequest: (entry) => io.stderr.write(`${describeRequest(entry)}\n`),
+        onRequest: (entry) => services.log(describeRequest(entry)),
       });
     } catch (error) {
       throw listenError(port, error);
     }
     io.stdout.write(`${emulator.baseUrl}\n`);
-    io.stderr.write(
-      `Partoo emulator: ${seed.businesses.length} businesses, ${apiKey === undefined ? "any non-empty API key" : "one API key"}, ${rateLimitPerMinute} requests/min; stop with Ctrl-C\n`,
+    services.log(
+      `Partoo emulator: ${seed.businesses.length} businesses, ${apiKey === undefined ? "any non-empty API key" : "one API key"}, ${rateLimitPerMinute} requests/min; stop with Ctrl-C`,
     );
-    await stopped(io.signal);
+    await stopped(services.signal);
     await emulator.close();
-    io.stderr.write("Partoo emulator stopped\n");
+    services.log("Partoo emulator stopped");
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 /** `partoo-links init [DIR]`: writes a new stores repository that uses the Action. */
 import { readFileSync } from "node:fs";
-import { lstat, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { lstat, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "../command.js";
 import { stringOption } from "../options.js";
@@ -34,7 +34,7 @@ export const initCommand: Command = {
       description: "the Action the workflows use (default: this package's repository @vMAJOR)",
     },
   },
-  async run({ options, positionals, io }) {
+  async run({ options, positionals, io, services }) {
     const action = stringOption(options, "action") ?? defaultActionRef();
     if (!ACTION_REF.test(action)) {
       throw new UsageError(
@@ -42,7 +42,7 @@ export const initCommand: Command = {
       );
     }
     const shown = positionals[0] ?? ".";
-    const target = path.resolve(io.cwd, shown);
+    const target = services.resolve(shown);
     const files = new Map(initFiles(action));
     for (const [name, text] of await packageSchemas()) files.set(`schemas/${name}`, text);
 
@@ -58,18 +58,10 @@ export const initCommand: Command = {
       );
     }
     for (const [name, text] of files) {
-      const file = path.join(target, name);
-      try {
-        await mkdir(path.dirname(file), { recursive: true });
-        // wx: a file created meanwhile by someone else is an error, never overwritten.
-        await writeFile(file, text, { flag: "wx" });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        throw new InputError(
-          `init ${shown}: cannot write ${name} (${code}); check that ${shown} is a writable directory`,
-          { cause: error },
-        );
-      }
+      // overwrite: false: a file created meanwhile by someone else is an error, never replaced.
+      await services.writeFile(path.join(target, name), text, `write ${name}`, {
+        overwrite: false,
+      });
     }
     io.stdout.write(
       [

@@ -3,52 +3,34 @@
  * against the last-applied state: no key, no network); `--live` also reads the live links
  * (GET only) and shows the exact operations and any drift.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
-import type { CliIO, Command, CommandContext } from "../command.js";
+import type { Command, CommandContext } from "../command.js";
+import type { Services } from "../services.js";
 import {
-  apiKey,
-  apiUrl,
   apiUrlOption,
-  parseRateLimit,
-  rateLimitOption,
   formatOption,
   onlyOption,
   parseFormat,
   parseOnly,
+  rateLimitOption,
   stateOption,
   storesOption,
   stringOption,
 } from "../options.js";
-import {
-  addressOf,
-  appendSummaryIfSet,
-  checkOnly,
-  loadDesired,
-  readLive,
-  storeFileOf,
-  useColor,
-} from "../fleet.js";
-import { InputError, UsageError } from "../../errors.js";
+import { loadDesired, readLive } from "../desired.js";
+import { UsageError } from "../../errors.js";
 import { selectStoresToPush } from "../../core/select.js";
 import { buildLivePlan, buildOfflinePlan } from "../../core/build-plan.js";
 import { planHasChanges, type Plan } from "../../core/plan.js";
 import { renderPlanJson, SUMMARY_MARKDOWN_MAX_LENGTH } from "../../core/render/index.js";
-import { openStateBackend } from "../../state/open.js";
-import { createPartooClient } from "../../partoo/client.js";
-import { createGithubClient, githubClientOptionsFromEnv } from "../../github/client.js";
-import { createGithubPublisher, PLAN_COMMENT_MARKER } from "../../github/publisher.js";
-import { pullRequestFromEvent } from "../../github/event.js";
-import { checkLinksOptions, checksAllLinks } from "../../links/options.js";
-import { checkLinksIfAsked } from "../../links/run-link-check.js";
+import { PLAN_COMMENT_MARKER } from "../../github/publisher.js";
+import { checkLinksOptions, checksAllLinks } from "../link-options.js";
+import { checkLinksIfAsked } from "../link-issues.js";
 import { brokenLinks, type LinkReport } from "../../core/link-report.js";
 import {
   renderPlanMarkdownWithLinks,
   renderPlanWithLinks,
   withLinkReport,
 } from "../../core/render/links.js";
-
-const FORMATS = ["text", "json", "markdown", "github"] as const;
 
 export const planCommand: Command = {
   name: "plan",
@@ -72,7 +54,7 @@ warning. The results follow the plan (a "Links" section in Markdown).`,
     ...storesOption,
     ...stateOption,
     ...onlyOption,
-    ...formatOption(FORMATS),
+    ...formatOption(),
     live: {
       type: "boolean",
       description: "also read the live links (GET only; needs PARTOO_API_KEY)",
@@ -103,95 +85,63 @@ warning. The results follow the plan (a "Links" section in Markdown).`,
   run: runPlan,
 };
 
-async function runPlan({ options, io }: CommandContext): Promise<number> {
-  const format = parseFormat(options, FORMATS);
+async function runPlan({ options, io, services }: CommandContext): Promise<number> {
+  const format = parseFormat(options);
   const only = parseOnly(options);
   const live = options["live"] === true;
   const refresh = options["refresh"] === true;
-  const prune = options["prune-removed"] === true;
   if (refresh && !live) throw new UsageError("plan --refresh reads live links: add --live");
   // Check the key and URL before any work, so a live plan fails fast and says why.
-  const connection = live
-    ? { apiKey: apiKey(io.env, "plan --live"), baseUrl: apiUrl(options, io.env) }
-    : undefined;
-
-  const backend = openStateBackend(stringOption(options, "state"), io.cwd, io.env);
-  const { state, entries, desired } = await loadDesired(options, io, backend.read(), {
+  if (live) services.partoo.check("plan --live");
+  const fleet = await loadDesired(services, {
     only,
     parseAll: refresh || checksAllLinks(options),
     command: "plan",
   });
-  const selection = selectStoresToPush(entries, state, { ...(only ? { only } : {}), prune });
-  checkOnly(only, entries, state);
+  const { state, desired, entries } = fleet;
+  const selection = selectStoresToPush(entries, state, {
+    ...(only ? { only } : {}),
+    prune: options["prune-removed"] === true,
+  });
+  const plan: Plan = !live
+    ? buildOfflinePlan({ state, selection, desired })
+    : await services.partoo.use("plan --live", async (client) => {
+        const codes = new Set(refresh ? entries.map((entry) => entry.code) : []);
+        for (const { code } of selection.push) codes.add(code);
+        const read = await readLive(services, client, fleet, codes);
+        return buildLivePlan({ state, selection, desired, ...read });
+      });
 
-  let plan: Plan;
-  if (connection === undefined) {
-    plan = buildOfflinePlan({ state, selection, desired });
-  } else {
-    const client = createPartooClient({
-      ...connection,
-      rateLimitPerMinute: parseRateLimit(options),
-      logger: (line) => io.stderr.write(`${line}\n`),
-    });
-    try {
-      const codes = new Set(refresh ? entries.map((entry) => entry.code) : []);
-      for (const { code } of selection.push) codes.add(code);
-      const targets = [...codes].map((code) => ({
-        code,
-        address: addressOf(code, desired, state),
-      }));
-      const read = await readLive(client, targets, io);
-      plan = buildLivePlan({ state, selection, desired, live: read.live, failures: read.failures });
-    } finally {
-      await client.close();
-    }
-  }
-
-  const links = await checkLinksIfAsked(options, io, desired.values(), () =>
+  const links = await checkLinksIfAsked(options, services, desired.values(), () =>
     Promise.resolve(state),
   );
   const outFile = stringOption(options, "out");
   if (outFile !== undefined) {
-    await writeOut(path.resolve(io.cwd, outFile), outFile, withLinkReport(plan, links));
+    await services.writeFile(
+      services.resolve(outFile),
+      renderPlanJson(withLinkReport(plan, links)),
+      "write the plan",
+    );
   }
-  const fileOf = storeFileOf(options, io, entries);
-  io.stdout.write(renderPlanWithLinks(format, plan, links, { color: useColor(io), fileOf }));
-  await appendSummaryIfSet(io, () =>
+  const fileOf = fleet.fileOf;
+  io.stdout.write(renderPlanWithLinks(format, plan, links, { color: services.color, fileOf }));
+  await services.actions.appendSummary(() =>
     renderPlanMarkdownWithLinks(plan, links, { maxLength: SUMMARY_MARKDOWN_MAX_LENGTH }),
   );
-  if (options["comment"] === true) await commentPlan(io, plan, links);
+  if (options["comment"] === true) await commentPlan(services, plan, links);
   if (plan.failedStores.length > 0 || (links !== undefined && brokenLinks(links) > 0)) return 1;
   return options["detailed-exitcode"] === true && planHasChanges(plan) ? 2 : 0;
 }
 
-async function writeOut(file: string, shown: string, plan: Plan): Promise<void> {
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, renderPlanJson(plan));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InputError(
-      `--out ${shown}: cannot write the plan (${reason}); choose a writable path`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
 /** One plan comment per pull request, updated in place (SPEC §8). */
-async function commentPlan(io: CliIO, plan: Plan, links: LinkReport | undefined): Promise<void> {
-  const pr = await pullRequestFromEvent(io.env["GITHUB_EVENT_PATH"], "plan --comment");
-  const client = createGithubClient({
-    ...githubClientOptionsFromEnv(io.env),
-    purpose: "plan --comment",
-    log: (line) => io.stderr.write(`${line}\n`),
-  });
-  const publisher = createGithubPublisher(client);
-  const result = await publisher.upsertPullRequestComment(
-    pr,
-    PLAN_COMMENT_MARKER,
-    renderPlanMarkdownWithLinks(plan, links),
-  );
-  io.stderr.write(`Plan comment ${result.action} on pull request #${pr}\n`);
+async function commentPlan(
+  services: Services,
+  plan: Plan,
+  links: LinkReport | undefined,
+): Promise<void> {
+  const pr = await services.actions.pullRequest("plan --comment");
+  const result = await services
+    .publisher("plan --comment")
+    .upsertPullRequestComment(pr, PLAN_COMMENT_MARKER, renderPlanMarkdownWithLinks(plan, links));
+  services.log(`Plan comment ${result.action} on pull request #${pr}`);
 }

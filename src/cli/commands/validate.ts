@@ -1,6 +1,7 @@
 /** `partoo-links validate`: checks every store file, offline. */
 import type { Command } from "../command.js";
-import { formatOption, parseFormat, stateOption, storesDir, storesOption } from "../options.js";
+import type { OutputFormat } from "../../core/render/formats.js";
+import { formatOption, parseFormat, stateOption, storesOption } from "../options.js";
 import { loadStores } from "../../files/index.js";
 import {
   isValid,
@@ -11,17 +12,15 @@ import {
   validationReport,
   type ValidationReport,
 } from "../../files/render-validation.js";
-import { checkLinksOptions } from "../../links/options.js";
-import { withLinkIssues } from "../../links/validate-hook.js";
+import { checkLinksOptions } from "../link-options.js";
+import { withLinkIssues } from "../link-issues.js";
 
-const FORMATS = ["text", "json", "markdown", "github"] as const;
-
-const renderers = {
+const renderers: Record<OutputFormat, (report: ValidationReport) => string> = {
   text: renderValidationText,
   json: renderValidationJson,
   markdown: (report: ValidationReport) => renderValidationMarkdown(report),
   github: renderValidationGithub,
-} as const;
+};
 
 export const validateCommand: Command = {
   name: "validate",
@@ -41,15 +40,15 @@ export const validateCommand: Command = {
   ].join("\n"),
   options: {
     ...storesOption,
-    ...formatOption(FORMATS),
+    ...formatOption(),
     ...stateOption,
     ...checkLinksOptions,
     strict: { type: "boolean", description: "warnings fail too (exit 1)" },
   },
-  async run({ options, io }) {
-    const format = parseFormat(options, FORMATS);
-    const result = await loadStores(storesDir(options, io.cwd), { displayRoot: io.cwd });
-    const report = validationReport(await withLinkIssues(result, options, io));
+  async run({ options, io, services }) {
+    const format = parseFormat(options);
+    const result = await loadStores(services.storesDir, { displayRoot: services.cwd });
+    const report = validationReport(await withLinkIssues(result, options, services));
     io.stdout.write(renderers[format](report));
     const strict = options["strict"] === true && report.issues.length > 0;
     return isValid(report) && !strict ? 0 : 1;

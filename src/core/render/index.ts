@@ -10,12 +10,14 @@ export { summaryLine } from "./describe.js";
 export { renderPlanGithub, type GithubOptions } from "./github.js";
 
 import type { Plan } from "../plan.js";
+import type { OutputFormat } from "./formats.js";
 import { renderPlanGithub, type GithubOptions } from "./github.js";
 import { renderPlanJson } from "./json.js";
 import { renderPlanMarkdown } from "./markdown.js";
 import { renderPlanText } from "./text.js";
 
-export type PlanFormat = "text" | "json" | "markdown" | "github";
+/** The formats of --format, as plan and drift know them. */
+export type PlanFormat = OutputFormat;
 
 /** What plan and drift print for `--format`: one plan, four renderings. */
 export function renderPlanAs(

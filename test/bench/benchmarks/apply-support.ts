@@ -8,7 +8,7 @@
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Emulator, RequestLogEntry } from "../../../src/emulator/server.js";
-import type { ApplyTotals } from "../../../src/core/apply-report.js";
+import type { ApplyTotals } from "../../../src/core/render/apply.js";
 import { runCli } from "../../helpers/cli.js";
 import type { ProcessUsage } from "./memory-probe.js";
 

@@ -1,9 +1,10 @@
 import {
+  businessIdFromAddress,
   canonicalDesiredStore,
-  desiredFromRecord,
   hashDesiredStore,
 } from "../../../src/core/hash.js";
-import { A, B, applied, recordOf, store, want } from "./plan-fixtures.js";
+import { businessAddress, storeAddress } from "../../../src/core/model.js";
+import { A, B, store, want } from "./plan-fixtures.js";
 
 describe("the desired store hash", () => {
   test("is a sha256 hex digest", () => {
@@ -40,17 +41,22 @@ describe("the desired store hash", () => {
   });
 });
 
-describe("the desired store rebuilt from a state record", () => {
-  test("is the store that was applied when the record hashes to it", () => {
-    const desired = store({ SHOP_ONLINE: want(`${A}*`, B) }, { businessId: "abc" });
-    const record = recordOf(desired, { SHOP_ONLINE: applied(`1:${A}*`, `2:${B}`) });
-    expect(desiredFromRecord("paris-01", record)).toEqual(desired);
+describe("the c-{code} address rule", () => {
+  test("a store without business_id is addressed as c-{code}, one with it by its id", () => {
+    expect(businessAddress({ code: "paris-01" })).toBe("c-paris-01");
+    expect(businessAddress({ code: "paris-01", businessId: "abc" })).toBe("abc");
   });
 
-  test("is unknown when the record's links do not hash to its hash", () => {
-    const desired = store({ SHOP_ONLINE: want(`${A}*`, B) });
-    const record = recordOf(desired, { SHOP_ONLINE: applied(`1:${A}*`) });
-    expect(desiredFromRecord("paris-01", record)).toBeUndefined();
-    expect(desiredFromRecord("paris-01", { address: "c-paris-01" })).toBeUndefined();
+  test("an address is read back as a business id only when it is not the c-{code} of the store", () => {
+    expect(businessIdFromAddress("paris-01", "c-paris-01")).toBeUndefined();
+    expect(businessIdFromAddress("paris-01", "c-paris-011")).toBe("c-paris-011");
+    expect(businessIdFromAddress("paris-01", "xc-paris-01")).toBe("xc-paris-01");
+    expect(businessIdFromAddress("paris-01", "c-lyon-01")).toBe("c-lyon-01");
+  });
+
+  test("a store without a file is addressed as its record says, else by code", () => {
+    expect(storeAddress("paris-01", undefined, { address: "abc" })).toBe("abc");
+    expect(storeAddress("paris-01", undefined, undefined)).toBe("c-paris-01");
+    expect(storeAddress("paris-01", { code: "paris-01" }, { address: "abc" })).toBe("c-paris-01");
   });
 });

@@ -4,7 +4,9 @@ import { InputError } from "../../../src/errors.js";
 import {
   mergeStoreChanges,
   parseStateDocument,
+  parseWholeStateDocument,
   serializeStateDocument,
+  withLinks,
 } from "../../../src/state/document.js";
 import type { StateDocument, StoreRecord } from "../../../src/core/model.js";
 
@@ -35,9 +37,11 @@ function failedAttempt() {
   };
 }
 
-/** Whether a record's links are still unread text (the fast path's deferral). */
+/** Whether a record came without its links (the fast path), as plain data: no accessor anywhere. */
 function deferred(record: StoreRecord | undefined): boolean {
-  return Object.getOwnPropertyDescriptor(record, "links")?.get !== undefined;
+  const descriptors = Object.values(Object.getOwnPropertyDescriptors(record));
+  expect(descriptors.every((descriptor) => descriptor.get === undefined)).toBe(true);
+  return !Object.hasOwn(record!, "links");
 }
 
 /** The text with its checksum recomputed, as if partoo-links had written it. */
@@ -68,20 +72,24 @@ describe("the state document", () => {
 
   test("reads back what it wrote, as text or as bytes", () => {
     const text = serializeStateDocument(document);
-    expect(parseStateDocument(text, "state.json")).toEqual(document);
-    expect(parseStateDocument(Buffer.from(text), "state.json")).toEqual(document);
+    expect(parseWholeStateDocument(text, "state.json")).toEqual(document);
+    expect(parseWholeStateDocument(Buffer.from(text), "state.json")).toEqual(document);
   });
 
-  test("reads the links of a store only when they are used, and writes unread ones back as they were", () => {
+  test("reads the links of a store only when loaded, and writes unloaded ones back as they were", () => {
     const text = serializeStateDocument(document);
     const read = parseStateDocument(Buffer.from(text), "state.json");
     expect(Object.values(read.stores).map(deferred)).toEqual([true, true, true]);
-    expect(read.stores["nice-01"]!.links).toBeUndefined();
+    expect(read.stores["paris-01"]!.links).toBeUndefined();
     expect(serializeStateDocument(read)).toBe(text);
-    expect(read.stores["paris-01"]!.links).toEqual(document.stores["paris-01"]!.links);
-    expect(deferred(read.stores["paris-01"])).toBe(false);
-    expect(deferred(read.stores["lyon-01"])).toBe(true);
-    expect(serializeStateDocument(read)).toBe(text);
+    const loaded = withLinks(read, ["paris-01", "nice-01", "unknown-01"]);
+    expect(loaded.stores["paris-01"]!.links).toEqual(document.stores["paris-01"]!.links);
+    expect(loaded.stores["nice-01"]!.links).toBeUndefined();
+    expect(deferred(loaded.stores["lyon-01"])).toBe(true);
+    // Plain data: the document read is left as it was.
+    expect(deferred(read.stores["paris-01"])).toBe(true);
+    expect(serializeStateDocument(loaded)).toBe(text);
+    expect(withLinks(loaded, ["paris-01"])).toBe(loaded);
   });
 
   test("finds the links of every store, whatever the order of their codes", () => {
@@ -106,18 +114,17 @@ describe("the state document", () => {
     // One at a time, in an order unrelated to the file's: each read is a fresh search.
     for (const code of [...codes].reverse()) {
       expect(deferred(read.stores[code])).toBe(true);
-      expect(read.stores[code]!.links).toEqual(stores[code]!.links);
+      expect(withLinks(read, [code]).stores[code]!.links).toEqual(stores[code]!.links);
     }
   });
 
   test("a record copied, spread or given new links keeps the right links", () => {
     const read = parseStateDocument(serializeStateDocument(document), "state.json");
+    // Spread without its links loaded (a drift check record): its stored links are kept.
     const spread = { ...read.stores["paris-01"]!, hash: "h9" };
-    expect(spread.links).toEqual(document.stores["paris-01"]!.links);
-    const replaced = read.stores["lyon-01"] as { links?: unknown };
-    replaced.links = { SHOP_ONLINE: [] };
-    const next = mergeStoreChanges(read, { "paris-01": spread });
-    expect(parseStateDocument(serializeStateDocument(next), "s")).toEqual({
+    const replaced = { ...read.stores["lyon-01"]!, links: { SHOP_ONLINE: [] } };
+    const next = mergeStoreChanges(read, { "paris-01": spread, "lyon-01": replaced });
+    expect(parseWholeStateDocument(serializeStateDocument(next), "s")).toEqual({
       version: 2,
       stores: {
         "lyon-01": { address: "c-lyon-01", hash: "h2", links: { SHOP_ONLINE: [] } },
@@ -132,7 +139,9 @@ describe("the state document", () => {
     const reformatted = JSON.stringify(JSON.parse(text), null, 2);
     const read = parseStateDocument(reformatted, "state.json");
     expect(read).toEqual(document);
-    expect(Object.values(read.stores).some(deferred)).toBe(false);
+    // Read in full: every record already holds its links.
+    expect(read.stores["paris-01"]!.links).toEqual(document.stores["paris-01"]!.links);
+    expect(withLinks(read, ["paris-01"])).toBe(read);
     const edited = text.replace('"hash":"h2"', '"hash":"h3"');
     expect(parseStateDocument(edited, "state.json").stores["lyon-01"]!.hash).toBe("h3");
     const minimal = '{"version":2,"stores":{"a":{"address":"c-a"}},"links":{"a":{}}}';
@@ -207,7 +216,9 @@ describe("the state document", () => {
     );
     const read = parseStateDocument(text, "file:state.json");
     expect(deferred(read.stores["paris-01"])).toBe(true);
-    expect(() => read.stores["paris-01"]!.links).toThrow(
+    expect(withLinks(read, ["lyon-01"]).stores["lyon-01"]!.links).toEqual({});
+    expect(() => withLinks(read, ["paris-01"])).toThrow(InputError);
+    expect(() => withLinks(read, ["paris-01"])).toThrow(
       /^file:state\.json: the state document is corrupt at \/links\/paris-01\/SHOP_ONLINE\/0\/id: must be integer; restore it from a backup$/,
     );
   });
@@ -231,6 +242,63 @@ describe("the state document", () => {
     expect(() => serializeStateDocument(badCode)).toThrow(/store \.\.\/x: the code does not match/);
   });
 
+  test.each([
+    [
+      "an address that is not a string",
+      '"address":"c-paris-01"',
+      '"address":42',
+      /\/stores\/paris-01\/address: must be string/,
+    ],
+    [
+      "a field the schema does not know",
+      '"address":"c-paris-01"',
+      '"address":"c-paris-01","admin":true',
+      /\/stores\/paris-01: must NOT have additional properties/,
+    ],
+    [
+      "links smuggled into a record",
+      '"address":"c-paris-01"',
+      '"address":"c-paris-01","links":{}',
+      /\/stores\/paris-01: must NOT have additional properties/,
+    ],
+    [
+      "a failed attempt without its message",
+      ',"message":"HTTP 500',
+      ',"note":"HTTP 500',
+      /\/stores\/nice-01\/lastAttempt/,
+    ],
+    [
+      "a code that is not a store code",
+      '"nice-01":{',
+      '"__proto__":{',
+      /the code "__proto__" does not match/,
+    ],
+  ])(
+    "a record with %s is refused on the fast path too, checksum or not",
+    (_name, from, to, message) => {
+      const text = withChecksum(serializeStateDocument(document).replace(from, to));
+      expect(() => parseStateDocument(text, "file:state.json")).toThrow(InputError);
+      expect(() => parseStateDocument(text, "file:state.json")).toThrow(message);
+    },
+  );
+
+  test("documents read apart keep apart: loading links of one never touches the other", () => {
+    const text = serializeStateDocument(document);
+    const one = parseStateDocument(text, "one");
+    const other = parseStateDocument(
+      serializeStateDocument(
+        mergeStoreChanges(document, {
+          "paris-01": { address: "c-paris-01", hash: "h7", links: {} },
+        }),
+      ),
+      "other",
+    );
+    expect(withLinks(one, ["paris-01"]).stores["paris-01"]!.links).toEqual(
+      document.stores["paris-01"]!.links,
+    );
+    expect(withLinks(other, ["paris-01"]).stores["paris-01"]!.links).toEqual({});
+  });
+
   test("writes every field of a record that the schema knows", () => {
     const full: StoreRecord = {
       address: "5409c35a97bbc544d8e26737",
@@ -248,7 +316,7 @@ describe("the state document", () => {
     );
     const state: StateDocument = { version: 2, stores: { "x-1": full } };
     const text = serializeStateDocument(state);
-    expect(parseStateDocument(text, "s")).toEqual(state);
+    expect(parseWholeStateDocument(text, "s")).toEqual(state);
     expect(parseStateDocument(JSON.stringify(JSON.parse(text)), "s")).toEqual(state);
   });
 

@@ -3,6 +3,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { UsageError } from "../../../src/errors.js";
 import { openStateBackend } from "../../../src/state/open.js";
+import { createServices } from "../../../src/cli/services.js";
+import type { CliIO } from "../../../src/cli/io.js";
+
+const io = (cwd: string): CliIO => ({
+  stdout: { write: () => true },
+  stderr: { write: () => true },
+  env: {},
+  cwd,
+  stdoutIsTTY: false,
+  stderrIsTTY: false,
+});
 
 describe("opening the state backend from --state", () => {
   let dir: string;
@@ -14,14 +25,14 @@ describe("opening the state backend from --state", () => {
   });
 
   test("defaults to file:.partoo/state.json under the working directory", async () => {
-    const backend = openStateBackend(undefined, dir);
+    const backend = openStateBackend(undefined, { cwd: dir });
     expect(backend.description).toBe("file:.partoo/state.json");
     await backend.update({ a: { address: "c-a" } });
     expect(await readFile(path.join(dir, ".partoo", "state.json"), "utf8")).toContain('"c-a"');
   });
 
   test("resolves a relative file: path against the working directory", async () => {
-    const backend = openStateBackend("file:custom/state.json", dir);
+    const backend = openStateBackend("file:custom/state.json", { cwd: dir });
     await backend.update({ b: { address: "c-b" } });
     expect(await readFile(path.join(dir, "custom", "state.json"), "utf8")).toContain('"c-b"');
   });
@@ -39,12 +50,19 @@ describe("opening the state backend from --state", () => {
   ])("rejects %s with a one-line usage error", (spec, message) => {
     let error: unknown;
     try {
-      openStateBackend(spec, dir);
+      // Through the services, as a command opens it: github: gets the run's GitHub client.
+      createServices(io(dir), { state: spec }).state();
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message.startsWith(message)).toBe(true);
     expect((error as Error).message).not.toContain("\n");
+  });
+
+  test("github: is refused where no GitHub opener is given, instead of building a client", () => {
+    expect(() => openStateBackend("github:partoo-state", { cwd: dir })).toThrow(
+      /the GitHub backend is not available here/,
+    );
   });
 });

@@ -14,7 +14,7 @@ import { annotation, escapeData, escapeProperty } from "../../../../src/core/ren
 import { renderPlanGithub } from "../../../../src/core/render/github.js";
 import { renderPlanMarkdown } from "../../../../src/core/render/markdown.js";
 import { renderPlanText } from "../../../../src/core/render/text.js";
-import { renderApplyMarkdown } from "../../../../src/core/apply-report.js";
+import { renderApplyMarkdown } from "../../../../src/core/render/apply.js";
 import {
   HOSTILE_VALUES,
   cellBoundaries,

@@ -1,24 +1,41 @@
-/** What validate adds to the store files' problems: the offline lints, and --check-links. */
-import type { CliIO, OptionValues } from "../cli/command.js";
-import { stringOption } from "../cli/options.js";
+/**
+ * The link check as validate and plan run it: --check-links parsed, the URLs fetched only
+ * when it is given (nothing is sent otherwise), and for validate, the offline lints and the
+ * findings among the store files' issues.
+ */
+import type { OptionValues } from "./io.js";
+import type { Services } from "./services.js";
+import type { LinkReport } from "../core/link-report.js";
+import type { DesiredStore, StateDocument } from "../core/model.js";
 import { compareIssues } from "../files/issues.js";
 import type { LoadResult } from "../files/load-stores.js";
 import { lintStoreLinks } from "../files/lints.js";
-import { openStateBackend } from "../state/open.js";
-import { checkLinksIfAsked } from "./run-link-check.js";
+import { checkLinks } from "../links/run-link-check.js";
+import { parseCheckLinks } from "./link-options.js";
+
+/** The link report of --check-links, or undefined when the flag is absent. */
+export async function checkLinksIfAsked(
+  options: OptionValues,
+  services: Services,
+  stores: Iterable<DesiredStore>,
+  readState: () => Promise<StateDocument>,
+): Promise<LinkReport | undefined> {
+  const request = parseCheckLinks(options);
+  return request === undefined ? undefined : checkLinks(request, services, stores, readState);
+}
 
 /** `result` with the lints' warnings and the link check's findings among its issues. */
 export async function withLinkIssues(
   result: LoadResult,
   options: OptionValues,
-  io: CliIO,
+  services: Services,
 ): Promise<LoadResult> {
-  const lints = lintStoreLinks(result.stores, io.cwd);
+  const lints = lintStoreLinks(result.stores, services.cwd);
   const report = await checkLinksIfAsked(
     options,
-    io,
+    services,
     result.stores.map((loaded) => loaded.store),
-    () => openStateBackend(stringOption(options, "state"), io.cwd, io.env).read(),
+    () => services.state().read(),
   );
   const found = report?.findings ?? [];
   if (lints.length === 0 && found.length === 0) return result;

@@ -1,5 +1,5 @@
 /** The flags of the link check (SPEC §5, `--check-links`), shared by validate and plan. */
-import type { OptionSpec, OptionValues } from "../cli/command.js";
+import type { OptionSpec, OptionValues } from "./io.js";
 import { UsageError } from "../errors.js";
 
 /** Which URLs a run fetches: those not in the last-applied state, or every one. */

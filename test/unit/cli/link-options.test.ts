@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runCli } from "../../helpers/cli.js";
-import { parseCheckLinks } from "../../../src/links/options.js";
+import { parseCheckLinks } from "../../../src/cli/link-options.js";
 
 let root: string;
 

@@ -7,7 +7,7 @@ import {
   type ApplyReport,
   type StopReason,
   type StoreOutcome,
-} from "../../../src/core/apply-report.js";
+} from "../../../../src/core/render/apply.js";
 
 const applied: StoreOutcome = {
   code: "paris-01",

@@ -4,16 +4,22 @@
  * 1 MB). Every write is a compare-and-swap on the branch head: a commit whose parent is the
  * head that was read, then a ref update without force. When another run moved the branch in
  * between, the newest document is read again and the same changes merged on top of it, so
- * two runs never lose each other's records.
+ * two runs never lose each other's records. It implements the state port of src/state/ and
+ * uses the run's one GitHub client, which the services pass in.
  */
 import { isUtf8 } from "node:buffer";
-import type { Octokit } from "octokit";
 import type { StateDocument, StoreRecord } from "../core/model.js";
 import { emptyState } from "../core/model.js";
-import { AppError, InputError, UsageError } from "../errors.js";
-import { callGithub, requestStatus, type GithubAction } from "../github/errors.js";
-import type { StateBackend } from "./backend.js";
-import { mergeStoreChanges, parseStateDocument, serializeStateDocument } from "./document.js";
+import { AppError, InputError } from "../errors.js";
+import type { StateBackend } from "../state/backend.js";
+import { checkStateBranch } from "../state/open.js";
+import {
+  mergeStoreChanges,
+  parseStateDocument,
+  serializeStateDocument,
+} from "../state/document.js";
+import type { GithubClient } from "./client.js";
+import { callGithub, requestStatus, type GithubAction } from "./errors.js";
 
 export const STATE_FILE = "state.json";
 const READ = "contents: read";
@@ -23,9 +29,8 @@ const DEFAULT_MAX_ATTEMPTS = 10;
 type Changes = Readonly<Record<string, StoreRecord | null>>;
 
 export interface GithubStateBackendOptions {
-  readonly octokit: Octokit;
-  readonly owner: string;
-  readonly repo: string;
+  /** The run's one GitHub client, shared with the publisher (one throttling queue). */
+  readonly client: GithubClient;
   readonly branch: string;
   /** Compare-and-swap attempts before giving up; default 10. */
   readonly maxAttempts?: number;
@@ -49,37 +54,6 @@ interface Pending {
   readonly changes: Changes;
   resolve(document: StateDocument): void;
   reject(error: unknown): void;
-}
-
-/**
- * Checks a branch name the way `git check-ref-format --branch` would (the common rules).
- * Throws a UsageError naming the flag.
- */
-export function checkStateBranch(branch: string): string {
-  if (branch === "") {
-    throw new UsageError("--state github:: give a branch name, e.g. --state github:partoo-state");
-  }
-  const invalid =
-    branch === "" ||
-    branch === "@" ||
-    branch.startsWith("-") ||
-    branch.startsWith("/") ||
-    branch.endsWith("/") ||
-    branch.endsWith(".") ||
-    branch.endsWith(".lock") ||
-    branch.includes("..") ||
-    branch.includes("//") ||
-    branch.includes("@{") ||
-    branch.split("/").some((part) => part.startsWith(".")) ||
-    // Space and the characters git forbids in ref names, then control characters.
-    /[ ~^:?*[\\]/.test(branch) ||
-    [...branch].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
-  if (invalid) {
-    throw new UsageError(
-      `--state github:${branch}: not a valid branch name; use e.g. github:partoo-state`,
-    );
-  }
-  return branch;
 }
 
 export function createGithubStateBackend(options: GithubStateBackendOptions): StateBackend {
@@ -164,7 +138,8 @@ class GithubStateBackend implements StateBackend {
     const commit = await this.#readHeadCommit();
     if (commit === undefined) return { head: undefined, document: emptyState() };
     if (this.#latest?.head?.commit === commit) return this.#latest;
-    const { octokit, owner, repo, branch } = this.#options;
+    const { client, branch } = this.#options;
+    const { octokit, owner, repo } = client;
     const { data } = await this.#call(
       { what: `reading commit ${commit.slice(0, 7)} of branch ${branch}`, permission: READ },
       () => octokit.rest.git.getCommit({ owner, repo, commit_sha: commit }),
@@ -176,7 +151,8 @@ class GithubStateBackend implements StateBackend {
   }
 
   async #readHeadCommit(): Promise<string | undefined> {
-    const { octokit, owner, repo, branch } = this.#options;
+    const { client, branch } = this.#options;
+    const { octokit, owner, repo } = client;
     return this.#call({ what: `reading branch ${branch}`, permission: READ }, async () => {
       try {
         const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
@@ -189,7 +165,8 @@ class GithubStateBackend implements StateBackend {
   }
 
   async #readDocument(head: Head): Promise<StateDocument> {
-    const { octokit, owner, repo, branch } = this.#options;
+    const { client, branch } = this.#options;
+    const { octokit, owner, repo } = client;
     const source = `${this.description} (${STATE_FILE} at ${head.commit.slice(0, 7)})`;
     const { data: tree } = await this.#call(
       { what: `reading the tree of branch ${branch}`, permission: READ },
@@ -227,7 +204,8 @@ class GithubStateBackend implements StateBackend {
 
   /** Creates blob, tree and commit on top of `head` and moves the branch; undefined on a lost race. */
   async #commit(head: Head | undefined, text: string, codes: string[]): Promise<Head | undefined> {
-    const { octokit, owner, repo, branch } = this.#options;
+    const { client, branch } = this.#options;
+    const { octokit, owner, repo } = client;
     const action = { what: `writing ${STATE_FILE} to branch ${branch}`, permission: WRITE };
     const { data: blob } = await this.#call(action, () =>
       octokit.rest.git.createBlob({ owner, repo, content: text, encoding: "utf-8" }),

@@ -2,7 +2,7 @@
  * The result of an apply run, as plain data, and its renderers (text for the terminal,
  * JSON for machines, Markdown for the pull-request comment and the job summary).
  */
-import { escapeMarkdown } from "./render/escape.js";
+import { escapeMarkdown, escapeTextValue } from "./escape.js";
 
 export type StoreStatus = "applied" | "unchanged" | "failed" | "refused" | "not-started";
 
@@ -130,7 +130,8 @@ export function renderApplyText(report: ApplyReport): string {
     lines.push(report.stopMessage ?? STOP_TEXT[report.stoppedBy]);
   }
   lines.push(summaryLine(report));
-  return `${lines.join("\n")}\n`;
+  // Messages quote Partoo and URLs: each line is made safe for a terminal and a workflow log.
+  return `${lines.map(escapeTextValue).join("\n")}\n`;
 }
 
 export function renderApplyJson(report: ApplyReport): string {

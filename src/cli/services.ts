@@ -1,0 +1,218 @@
+/**
+ * The services of one run, built once by the entry point from the environment and the
+ * options, and handed to every command in its context. Nothing else reads the environment,
+ * the clock or builds a client: a command is glue over these and the pure core, and a new
+ * entry point (the GitHub Action) or a test substitutes any of them through `factories`.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, writeFile as writeNewFile } from "node:fs/promises";
+import path from "node:path";
+import type { CliIO, OptionValues } from "./io.js";
+import {
+  apiKey,
+  apiUrl,
+  parseRateLimit,
+  storesDir,
+  stringOption,
+  DEFAULT_STATE_SPEC,
+} from "./options.js";
+import { fsError } from "./fs-errors.js";
+import { startProgress, type Progress, type ProgressOptions } from "./progress.js";
+import { displayPath } from "../files/store-directory.js";
+import { createPartooClient, type PartooApi, type PartooClientOptions } from "../partoo/client.js";
+import {
+  createGithubClient,
+  githubClientOptionsFromEnv,
+  type GithubClient,
+  type GithubClientOptions,
+} from "../github/client.js";
+import { createGithubPublisher, type GithubPublisher } from "../github/publisher.js";
+import { pullRequestFromEvent } from "../github/event.js";
+import { appendStepSummary } from "../github/step-summary.js";
+import { createGithubStateBackend } from "../github/state-backend.js";
+import type { StateBackend } from "../state/backend.js";
+import { openStateBackend } from "../state/open.js";
+import { writeFileAtomically } from "../state/atomic-write.js";
+
+export interface PartooAccess {
+  /** Checks PARTOO_API_KEY and the API URL now, so that a command fails before any work. */
+  check(purpose: string): void;
+  /** Opens a client, runs `work` with it and closes it, whatever happens. */
+  use<T>(
+    purpose: string,
+    work: (client: PartooApi) => Promise<T>,
+    options?: { readonly concurrency?: number },
+  ): Promise<T>;
+}
+
+/** Where GitHub Actions tells a run about itself. */
+export interface ActionsContext {
+  /** Appends a report to the job summary when GITHUB_STEP_SUMMARY is set (SPEC §8). */
+  appendSummary(markdown: () => string): Promise<void>;
+  /** The pull request of GITHUB_EVENT_PATH. */
+  pullRequest(purpose: string): Promise<number>;
+  /** GITHUB_SHA, else the HEAD of the working copy, if any. */
+  commit(): Promise<string | undefined>;
+  /** The checkout of the repository: GITHUB_WORKSPACE, else the working directory. */
+  readonly workspace: string;
+}
+
+export interface Services {
+  /** The working directory: relative paths in options are resolved against it. */
+  readonly cwd: string;
+  /** The stores directory of --stores, absolute. */
+  readonly storesDir: string;
+  /** A path given in an option, resolved against the working directory. */
+  resolve(file: string): string;
+  /** A path as messages show it: relative to the working directory. */
+  display(file: string): string;
+  readonly partoo: PartooAccess;
+  /** The one GitHub client of the run, created on first use; the github: state and the publisher share it. */
+  github(purpose: string): GithubClient;
+  publisher(purpose: string): GithubPublisher;
+  /** The state backend of --state, opened on first use. */
+  state(): StateBackend;
+  readonly actions: ActionsContext;
+  /**
+   * Writes a file atomically; any file-system error becomes one line naming the path. With
+   * `overwrite: false` (init: never overwrite a file) an existing file is that error instead.
+   */
+  writeFile(
+    file: string,
+    text: string,
+    what: string,
+    options?: { readonly overwrite?: boolean },
+  ): Promise<void>;
+  /** Creates a directory (and its parents) unless it exists; errors as writeFile's. */
+  makeDirectory(dir: string, what: string): Promise<void>;
+  now(): Date;
+  /** Milliseconds, for durations and deadlines. */
+  clock(): number;
+  /** A line on stderr: progress, retries, notices. */
+  log(line: string): void;
+  /** A progress line on stderr for a long run (see progress.ts). */
+  progress(options: Omit<ProgressOptions, "stream" | "isTTY">): Progress;
+  /** Whether stdout may be coloured: a terminal, and NO_COLOR unset. */
+  readonly color: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** What a test or another entry point may substitute. */
+export interface ServiceFactories {
+  readonly partooClient?: (options: PartooClientOptions) => PartooApi;
+  readonly githubClient?: (options: GithubClientOptions) => GithubClient;
+  readonly now?: () => Date;
+  readonly clock?: () => number;
+}
+
+export function createServices(
+  io: CliIO,
+  options: OptionValues,
+  factories: ServiceFactories = {},
+): Services {
+  const env = io.env;
+  const log = (line: string): void => void io.stderr.write(`${line}\n`);
+  const now = factories.now ?? (() => new Date());
+  const clock = factories.clock ?? Date.now;
+  let github: GithubClient | undefined;
+  let state: StateBackend | undefined;
+
+  const partooOptions = (purpose: string): PartooClientOptions => ({
+    apiKey: apiKey(env, purpose),
+    baseUrl: apiUrl(options, env),
+    rateLimitPerMinute: parseRateLimit(options),
+    logger: log,
+  });
+  const sharedGithub = (purpose: string): GithubClient => {
+    github ??= (factories.githubClient ?? createGithubClient)({
+      ...githubClientOptionsFromEnv(env),
+      purpose,
+      log,
+    });
+    return github;
+  };
+
+  return {
+    cwd: io.cwd,
+    storesDir: storesDir(options, io.cwd),
+    resolve: (file) => path.resolve(io.cwd, file),
+    display: (file) => displayPath(io.cwd, file),
+    partoo: {
+      check: (purpose) => void partooOptions(purpose),
+      async use(purpose, work, extra = {}) {
+        const client = (factories.partooClient ?? createPartooClient)({
+          ...partooOptions(purpose),
+          ...(extra.concurrency === undefined ? {} : { concurrency: extra.concurrency }),
+        });
+        try {
+          return await work(client);
+        } finally {
+          await client.close();
+        }
+      },
+    },
+    github: sharedGithub,
+    publisher: (purpose) => createGithubPublisher(sharedGithub(purpose)),
+    state() {
+      const spec = stringOption(options, "state") ?? DEFAULT_STATE_SPEC;
+      state ??= openStateBackend(spec, {
+        cwd: io.cwd,
+        github: (branch) =>
+          createGithubStateBackend({ client: sharedGithub(`--state ${spec}`), branch }),
+      });
+      return state;
+    },
+    actions: {
+      async appendSummary(markdown) {
+        const file = env["GITHUB_STEP_SUMMARY"];
+        if (file !== undefined && file !== "") await appendStepSummary(file, markdown());
+      },
+      pullRequest: (purpose) => pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose),
+      commit: () => currentCommit(env["GITHUB_SHA"], io.cwd),
+      workspace: path.resolve(io.cwd, env["GITHUB_WORKSPACE"] ?? "."),
+    },
+    async writeFile(file, text, what, { overwrite = true } = {}) {
+      try {
+        if (overwrite) await writeFileAtomically(file, text);
+        else {
+          await mkdir(path.dirname(file), { recursive: true });
+          await writeNewFile(file, text, { flag: "wx" });
+        }
+      } catch (error) {
+        throw fsError(shownPath(io.cwd, file), what, error);
+      }
+    },
+    async makeDirectory(dir, what) {
+      try {
+        await mkdir(dir, { recursive: true });
+      } catch (error) {
+        throw fsError(shownPath(io.cwd, dir), what, error);
+      }
+    },
+    now,
+    clock,
+    log,
+    progress: (progress) =>
+      startProgress({ ...progress, stream: io.stderr, isTTY: io.stderrIsTTY }),
+    color: io.stdoutIsTTY && !(env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== ""),
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+  };
+}
+
+/** A path in a message: relative to the working directory when inside it, else absolute. */
+function shownPath(cwd: string, file: string): string {
+  const shown = displayPath(cwd, file);
+  return shown.startsWith("../") ? path.resolve(file) : shown;
+}
+
+/** The commit being applied: GITHUB_SHA in Actions, else the HEAD of the working copy, if any. */
+function currentCommit(fromEnv: string | undefined, cwd: string): Promise<string | undefined> {
+  const sha = fromEnv?.trim();
+  if (sha) return Promise.resolve(sha);
+  return new Promise((resolve) => {
+    execFile("git", ["rev-parse", "HEAD"], { cwd, timeout: 5000 }, (error, stdout) => {
+      const head = stdout.trim();
+      resolve(error === null && /^[0-9a-f]{40}$/.test(head) ? head : undefined);
+    });
+  });
+}

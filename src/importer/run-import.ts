@@ -1,0 +1,102 @@
+/** The import flow over the Partoo client: find the businesses, read each one's links, build its store. */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { AppError } from "../errors.js";
+import { codeAddress } from "../core/model.js";
+import type { ImportedStore, ImportSkip } from "../core/render/import.js";
+import { PartooStoppedError, type PartooApi } from "../partoo/client.js";
+import { buildImportedStore, importCode, unusableCode } from "./build-store.js";
+import {
+  selectAllBusinesses,
+  selectCodeBusinesses,
+  type BusinessSelection,
+} from "./select-businesses.js";
+
+/** `--all` (codes undefined) or `--code A,B`. */
+export async function findBusinesses(
+  client: PartooApi,
+  codes: readonly string[] | undefined,
+  byId: boolean,
+): Promise<BusinessSelection> {
+  if (codes === undefined) return selectAllBusinesses(await client.searchBusinesses(), byId);
+  const found: BusinessSelection[] = [];
+  for (const code of [...new Set(codes)]) {
+    found.push(selectCodeBusinesses(code, await client.searchBusinesses({ code }), byId));
+  }
+  return {
+    businesses: found.flatMap((selection) => selection.businesses),
+    skips: found.flatMap((selection) => selection.skips),
+  };
+}
+
+export interface ImportStoresOptions {
+  /** The stores directory, absolute. */
+  readonly dir: string;
+  /** A path as messages show it. */
+  readonly display: (file: string) => string;
+  readonly force: boolean;
+  readonly byId: boolean;
+  readonly now: () => Date;
+  readonly signal?: AbortSignal;
+  readonly onStore?: (failed: boolean) => void;
+}
+
+/** Reads and builds each business's store, one by one; stops early on a signal. */
+export async function importStores(
+  client: PartooApi,
+  businesses: readonly BusinessSelection["businesses"][number][],
+  options: ImportStoresOptions,
+): Promise<{ imported: ImportedStore[]; skips: ImportSkip[] }> {
+  const imported: ImportedStore[] = [];
+  const skips: ImportSkip[] = [];
+  for (const business of businesses) {
+    const result = await importOne(client, business, options);
+    if ("reason" in result) skips.push(result);
+    else imported.push(result);
+    options.onStore?.("reason" in result);
+    if (options.signal?.aborted) break;
+  }
+  return { imported, skips };
+}
+
+async function importOne(
+  client: PartooApi,
+  business: BusinessSelection["businesses"][number],
+  options: ImportStoresOptions,
+): Promise<ImportedStore | ImportSkip> {
+  const code = importCode(business, options.byId);
+  const what = options.byId ? `business ${business.id}` : code;
+  const unusable = unusableCode(business, code, what);
+  if (unusable !== undefined) return unusable;
+  const filePath = path.join(options.dir, `${code}.yaml`);
+  const file = options.display(filePath);
+  if (!options.force && (await exists(filePath))) {
+    return {
+      what,
+      reason: `${file} already exists; kept (use --force to overwrite)`,
+      error: false,
+    };
+  }
+  const businessId = options.byId ? business.id : undefined;
+  let live;
+  try {
+    live = await client.getLinks(businessId ?? codeAddress(code));
+  } catch (error) {
+    // A stopped client (rejected key, unreachable, wrong URL) concerns every store; any
+    // other Partoo error, this one.
+    if (error instanceof PartooStoppedError) throw error;
+    if (!(error instanceof AppError)) throw error;
+    return { what, reason: error.message, error: true };
+  }
+  return buildImportedStore({ business, code, businessId, live, file, now: options.now() });
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}

@@ -15,6 +15,7 @@ import {
 } from "../files/store-directory.js";
 import { storesRepository } from "../files/load-stores.js";
 import type { StoreFileTarget } from "./accept-stores.js";
+import type { Fleet } from "../core/fleet.js";
 import type { AcceptSkip } from "./report.js";
 
 export async function readStoreTargets(
@@ -22,6 +23,8 @@ export async function readStoreTargets(
   displayRoot: string,
   codes: readonly string[],
   log: (line: string) => void,
+  /** The fleet file the stores inherit from: an inherited type is accepted into the file. */
+  fleet?: Fleet,
 ): Promise<{ targets: StoreFileTarget[]; skipped: AcceptSkip[] }> {
   // Listing the directory (never joining a code to a path) keeps hostile codes inside it.
   // The same confinement as every other reader: no link out of the repository is followed.
@@ -44,7 +47,7 @@ export async function readStoreTargets(
       skipped.push({ code: entry.code, reason: formatIssue(decoded.issue) });
       continue;
     }
-    const parsed = parseStoreText(decoded.text, entry.file, entry.code);
+    const parsed = parseStoreText(decoded.text, entry.file, entry.code, fleet);
     if (parsed.store === undefined || parsed.issues.some((issue) => issue.severity === "error")) {
       for (const issue of parsed.issues) log(formatIssue(issue));
       skipped.push({

@@ -44,8 +44,10 @@ export interface LoadOptions {
 export async function loadDesired(services: Services, options: LoadOptions): Promise<Fleet> {
   const { only, repair = false } = options;
   const readState = services.state().read();
+  const fleet = await services.fleet();
   const loading = loadStores(services.storesDir, {
     displayRoot: services.cwd,
+    ...(fleet === undefined ? {} : { fleet }),
     ...(only === undefined ? {} : { only }),
     ...(options.parseAll
       ? {}

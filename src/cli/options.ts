@@ -13,6 +13,12 @@ export const DEFAULT_STORES_DIR = "stores";
 export const DEFAULT_API_URL = "https://api.partoo.co/v2";
 
 export const storesOption: Record<string, OptionSpec> = {
+  // Every command that reads store files reads the fleet file they inherit from.
+  config: {
+    type: "string",
+    valueName: "FILE",
+    description: "the fleet file of shared link templates (default partoo-links.yaml, if present)",
+  },
   stores: {
     type: "string",
     valueName: "DIR",

@@ -19,6 +19,8 @@ import {
 import { fsError } from "./fs-errors.js";
 import { startProgress, type Progress, type ProgressOptions } from "./progress.js";
 import { displayPath } from "../files/store-directory.js";
+import { formatIssue, hasErrors, loadFleet, type LoadedFleet } from "../files/index.js";
+import { InputError } from "../errors.js";
 import { createPartooClient, type PartooApi, type PartooClientOptions } from "../partoo/client.js";
 import {
   createGithubClient,
@@ -72,6 +74,11 @@ export interface Services {
   publisher(purpose: string): GithubPublisher;
   /** The state backend of --state, opened on first use. */
   state(): StateBackend;
+  /**
+   * The fleet file of --config (default partoo-links.yaml, when present), read once; an
+   * invalid one is an error after its problems are logged. Undefined: no fleet file.
+   */
+  fleet(): Promise<LoadedFleet | undefined>;
   readonly actions: ActionsContext;
   /**
    * Writes a file atomically; any file-system error becomes one line naming the path. With
@@ -116,6 +123,7 @@ export function createServices(
   const clock = factories.clock ?? Date.now;
   let github: GithubClient | undefined;
   let state: StateBackend | undefined;
+  let fleet: Promise<LoadedFleet | undefined> | undefined;
 
   const partooOptions = (purpose: string): PartooClientOptions => ({
     apiKey: apiKey(env, purpose),
@@ -161,6 +169,18 @@ export function createServices(
           createGithubStateBackend({ client: sharedGithub(`--state ${spec}`), branch }),
       });
       return state;
+    },
+    fleet() {
+      fleet ??= loadFleet(stringOption(options, "config"), io.cwd).then(({ loaded, issues }) => {
+        for (const issue of issues) log(formatIssue(issue));
+        if (hasErrors(issues)) {
+          throw new InputError(
+            `${issues[0]?.file ?? "the fleet file"} is invalid (errors above); fix it and run again`,
+          );
+        }
+        return loaded;
+      });
+      return fleet;
     },
     actions: {
       async appendSummary(markdown) {

@@ -1,6 +1,6 @@
 /** Reading the live links of many stores against the emulator: one failure is one store's. */
 import { readLiveLinks } from "../../src/reconcile/read-live.js";
-import { PartooHttpError } from "../../src/partoo/client.js";
+import { PartooStoppedError } from "../../src/partoo/client.js";
 import { seed, seedBusiness, startTestEmulator, type TestEmulator } from "../helpers/emulator.js";
 
 let emu: TestEmulator;
@@ -34,7 +34,7 @@ test("a store that cannot be read is a failure of its own; the others are read",
 
 test("a rejected key stops every read", async () => {
   const client = emu.client({ apiKey: "not-the-key-of-this-emulator" });
-  await expect(readLiveLinks(client, targets)).rejects.toBeInstanceOf(PartooHttpError);
+  await expect(readLiveLinks(client, targets)).rejects.toBeInstanceOf(PartooStoppedError);
 });
 
 test("no targets, no request", async () => {

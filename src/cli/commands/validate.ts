@@ -1,8 +1,14 @@
 /** `partoo-links validate`: checks every store file, offline. */
 import type { Command } from "../command.js";
 import type { OutputFormat } from "../../core/render/formats.js";
-import { formatOption, parseFormat, stateOption, storesOption } from "../options.js";
-import { loadStores } from "../../files/index.js";
+import { formatOption, parseFormat, stateOption, storesOption, stringOption } from "../options.js";
+import {
+  compareIssues,
+  hasErrors,
+  loadFleet,
+  loadStores,
+  type StoreIssue,
+} from "../../files/index.js";
 import {
   isValid,
   renderValidationGithub,
@@ -47,10 +53,31 @@ export const validateCommand: Command = {
   },
   async run({ options, io, services }) {
     const format = parseFormat(options);
-    const result = await loadStores(services.storesDir, { displayRoot: services.cwd });
-    const report = validationReport(await withLinkIssues(result, options, services));
+    // The fleet file's problems are reported like the store files', in the chosen format.
+    const fleet = await loadFleet(stringOption(options, "config"), services.cwd);
+    const report = hasErrors(fleet.issues)
+      ? { files: 1, issues: fleet.issues, invalidFiles: 1 }
+      : withFleetIssues(
+          validationReport(
+            await withLinkIssues(
+              await loadStores(services.storesDir, {
+                displayRoot: services.cwd,
+                ...(fleet.loaded === undefined ? {} : { fleet: fleet.loaded }),
+              }),
+              options,
+              services,
+            ),
+          ),
+          fleet.issues,
+        );
     io.stdout.write(renderers[format](report));
     const strict = options["strict"] === true && report.issues.length > 0;
     return isValid(report) && !strict ? 0 : 1;
   },
 };
+
+/** The fleet file's warnings among the report's issues. */
+function withFleetIssues(report: ValidationReport, fleet: readonly StoreIssue[]): ValidationReport {
+  if (fleet.length === 0) return report;
+  return { ...report, issues: [...report.issues, ...fleet].sort(compareIssues) };
+}

@@ -71135,9 +71135,14 @@ var initCommand = {
       );
     }
     for (const [name, text] of files) {
-      await services.writeFile(path14.join(target, name), text, `write ${name}`, {
-        overwrite: false
-      });
+      await services.writeFile(
+        path14.join(target, name),
+        text,
+        "write a file of the new repository",
+        {
+          overwrite: false
+        }
+      );
     }
     io.stdout.write(
       [

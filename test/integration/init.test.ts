@@ -147,7 +147,7 @@ describe("init writes a new stores repository", () => {
     const result = await runCli(["init", "file"], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^partoo-links: init file: cannot write .* \((ENOTDIR|EEXIST)\); check that file is a writable directory\n$/,
+      /^partoo-links: file\/[^:]+: cannot write a file of the new repository \((ENOTDIR|EEXIST)\)[^\n]*\n$/,
     );
   });
 

@@ -59,9 +59,14 @@ export const initCommand: Command = {
     }
     for (const [name, text] of files) {
       // overwrite: false: a file created meanwhile by someone else is an error, never replaced.
-      await services.writeFile(path.join(target, name), text, `write ${name}`, {
-        overwrite: false,
-      });
+      await services.writeFile(
+        path.join(target, name),
+        text,
+        "write a file of the new repository",
+        {
+          overwrite: false,
+        },
+      );
     }
     io.stdout.write(
       [

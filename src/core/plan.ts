@@ -22,6 +22,11 @@ export interface PlanChange {
   readonly preferred: boolean;
   /** update: whether it was preferred before. */
   readonly wasPreferred?: boolean;
+  /**
+   * update: the URL this link had, when the update changes it (Partoo keeps the id and
+   * takes the new value; see pair-links.ts for which removed URL an added one replaces).
+   */
+  readonly fromUrl?: string;
   /** update/delete: the Partoo id of the link (live plans: read live; offline: last applied). */
   readonly id?: number;
   /** Live plans only. */

@@ -98,14 +98,20 @@ function storeBlock(store: StorePlan, live: boolean, fold: boolean): string {
 function changeRow(change: PlanChange, store: StorePlan, live: boolean): string {
   const cleared = store.clearedTypes?.includes(change.type) === true ? " (cleared)" : "";
   const preferred =
-    change.op === "update"
+    change.op === "update" &&
+    (change.fromUrl === undefined || change.wasPreferred !== change.preferred)
       ? `${yesNo(change.wasPreferred === true)} → ${yesNo(change.preferred)}`
       : yesNo(change.preferred);
+  // A changed URL is updated in place: the old URL, then the new one.
+  const url =
+    change.fromUrl === undefined
+      ? escapeText(change.url)
+      : `${escapeText(change.fromUrl)} → ${escapeText(change.url)}`;
   const op = { create: "➕ create", update: "✏️ update", delete: "➖ delete" }[change.op];
   const cells = [
     op + (change.duplicate === true ? " (extra copy)" : ""),
     `${code(change.type)}${cleared}`,
-    escapeText(change.url),
+    url,
     preferred,
   ];
   if (live) cells.push(change.origin === undefined ? "" : describeOrigin(change.origin));

@@ -119,8 +119,19 @@ function changeLine(change: PlanChange, live: boolean, paint: Palette): string {
   switch (change.op) {
     case "create":
       return `${paint.create("+")} ${v(change.url)}${suffix}`;
-    case "update":
-      return `${paint.update("~")} ${v(change.url)}: ${preferredWord(change.wasPreferred === true)} → ${preferredWord(change.preferred)}${paint.dim(suffix)}`;
+    case "update": {
+      const was = change.wasPreferred === true;
+      // A changed URL: the link is updated in place, from its old URL to the new one.
+      const url =
+        change.fromUrl === undefined ? v(change.url) : `${v(change.fromUrl)} → ${v(change.url)}`;
+      const flag =
+        change.fromUrl !== undefined && was === change.preferred
+          ? change.preferred
+            ? " (preferred)"
+            : ""
+          : `: ${preferredWord(was)} → ${preferredWord(change.preferred)}`;
+      return `${paint.update("~")} ${url}${flag}${paint.dim(suffix)}`;
+    }
     case "delete":
       return `${paint.delete("-")} ${v(change.url)}${paint.dim(suffix)}`;
   }

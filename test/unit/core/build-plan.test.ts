@@ -110,14 +110,13 @@ describe("the live plan", () => {
       "bordeaux-06": ["delete FOOD_TAKEOUT https://shop.example.com/c #9 pending"],
       "lyon-02": [
         "delete FOOD_TAKEOUT https://shop.example.com/d #32 pending",
-        "create SHOP_ONLINE https://shop.example.com/a pending",
-        "delete SHOP_ONLINE https://shop.example.com/b #30 pending",
+        "update SHOP_ONLINE https://shop.example.com/a #30 was https://shop.example.com/b pending",
       ],
       "paris-01": [
         "update SHOP_ONLINE https://shop.example.com/a #1 pending",
         "update SHOP_ONLINE https://shop.example.com/b* #2 pending",
         "create SHOP_ONLINE https://shop.example.com/c pending",
-        "delete SHOP_ONLINE https://shop.example.com/d #20 drift",
+        "delete SHOP_ONLINE https://shop.example.com/b #20 duplicate drift",
       ],
     });
   });

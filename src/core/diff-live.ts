@@ -34,7 +34,7 @@ import {
   type TypeWrite,
   type UrlWrite,
 } from "./model.js";
-import type { ChangeOrigin, PlanChange } from "./plan.js";
+import type { ChangeOrigin, KeptLink, PlanChange } from "./plan.js";
 import { comparableAppliedLinks, recordWarnings, type StoreDiff } from "./diff-offline.js";
 import { comparableUrl } from "./url-compare.js";
 import { own } from "./own-key.js";
@@ -45,6 +45,8 @@ export interface LiveStoreDiff extends StoreDiff {
   readonly writes: readonly TypeWrite[];
   /** Types with live links that the file never listed and the last apply did not manage. */
   readonly unmanagedTypes: readonly LinkType[];
+  /** The non-editable live links of the managed types, kept as they are. */
+  readonly notEditable: readonly KeptLink[];
 }
 
 /**
@@ -63,6 +65,7 @@ export function planStoreLive(
   const changes: PlanChange[] = [];
   const writes: TypeWrite[] = [];
   const clearedTypes: LinkType[] = [];
+  const notEditable: KeptLink[] = [];
   const managed = [...new Set([...Object.keys(wanted), ...Object.keys(applied ?? {})])].sort();
   for (const type of managed) {
     const links = own(wanted, type);
@@ -76,12 +79,16 @@ export function planStoreLive(
     );
     changes.push(...result.changes);
     if (result.write !== undefined) writes.push(result.write);
+    for (const link of own(live, type) ?? []) {
+      if (!link.editable)
+        notEditable.push({ type, url: link.url, preferred: link.preferred, id: link.id });
+    }
   }
   const managedSet = new Set(managed);
   const unmanagedTypes = Object.keys(live)
     .filter((type) => !managedSet.has(type) && (own(live, type)?.length ?? 0) > 0)
     .sort();
-  return { address, changes, writes, clearedTypes, unmanagedTypes, warnings };
+  return { address, changes, writes, clearedTypes, unmanagedTypes, notEditable, warnings };
 }
 
 /** One managed type: the changes, and the write that makes live match (when anything differs). */

@@ -1,5 +1,6 @@
 /** Which stores the last `drift` found drifted that a plan or an apply leaves as they are. */
 import type { StateDocument } from "./model.js";
+import type { Plan } from "./plan.js";
 import type { Selection } from "./select.js";
 
 /**
@@ -11,4 +12,9 @@ export function driftedNotPushed(state: StateDocument, selection: Selection): st
   return selection.unchanged.filter(
     (code) => Object.hasOwn(state.stores, code) && state.stores[code]?.drift?.drifted === true,
   );
+}
+
+/** The plan with its drifted stores noted (left as it is when there are none). */
+export function withDriftedStores(plan: Plan, drifted: readonly string[]): Plan {
+  return drifted.length === 0 ? plan : { ...plan, driftedStores: drifted };
 }

@@ -86,6 +86,10 @@ export function driftedHint(codes: readonly string[]): string {
   return `${plural(codes.length, "store")} drifted since the last apply (${firstFew(codes)}): run apply --repair to restore the files' links, or accept --drifted to keep live's`;
 }
 
+/** Before the non-editable links a plan keeps: why a reviewer should care. */
+export const NOT_EDITABLE_NOTE =
+  "kept, not editable (owned by someone else; Google shows them too)";
+
 /** "2 to create, 1 to delete" for one store. */
 export function storeCounts(store: StorePlan): string {
   const counts = countChanges(store.changes);

@@ -138,6 +138,14 @@ describe("the live plan", () => {
     expect(lyon.warnings).toEqual([expect.stringContaining("is kept not preferred")]);
   });
 
+  test("lists the non-editable links kept in the managed types", () => {
+    const lyon = plan.stores.find((store) => store.code === "lyon-02")!;
+    expect(lyon.notEditable).toEqual([
+      { type: "SHOP_ONLINE", url: "https://shop.example.com/c", preferred: true, id: 31 },
+    ]);
+    expect(plan.stores.find((store) => store.code === "paris-01")!.notEditable).toBeUndefined();
+  });
+
   test("lists stores that could not be read, and counts drift", () => {
     expect(plan.failedStores.map((failure) => failure.code)).toEqual(["lille-04"]);
     expect(plan.summary).toMatchObject({ storesToChange: 3, failed: 1, unchanged: 1, drift: 1 });

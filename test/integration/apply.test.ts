@@ -310,7 +310,7 @@ describe("apply caps", () => {
     expect(result.stdout).toContain(
       `✗ ${names[1]}: refused: live reads show 1 links to delete, which would take this run past --max-deleted-links 1`,
     );
-    expect(result.stdout).toContain(`… ${names[2]}: not started`);
+    expect(result.stdout).toContain(`… 1 store not started: ${names[2]}`);
     expect(fleet.postedCodes()).toEqual([names[0]]);
     expect(fleet.requests().some((entry) => entry.path.includes(names[2]!))).toBe(false);
     const state = await fleet.state();

@@ -110,3 +110,83 @@ describe("a URL changed in a file", () => {
     }
   });
 });
+
+describe("links kept because they are not editable", () => {
+  test("plan --live shows them in text and Markdown, so a reviewer knows Google shows them", async () => {
+    fleet = await startFleet();
+    const partner = "https://partner.example.org/paris-01";
+    addBusinesses(fleet, ["paris-01"], () => ({
+      SHOP_ONLINE: [{ value: partner, is_editable: false }],
+    }));
+    await fleet.writeStore("paris-01", { SHOP_ONLINE: [oldUrl("paris-01", "/a")] });
+    const text = await fleet.run(["plan", "--live"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      `kept, not editable (owned by someone else; Google shows them too): SHOP_ONLINE ${partner}`,
+    );
+    const markdown = await fleet.run(["plan", "--live", "--format", "markdown"]);
+    expect(markdown.stdout).toContain("Kept, not editable");
+    expect(markdown.stdout).toContain("partner.example.org/paris-01");
+  });
+});
+
+describe("what the last runs left behind", () => {
+  test("plan and apply hint at the stores the last drift found drifted, until they are repaired", async () => {
+    fleet = await startFleet();
+    const names = codes(3);
+    addBusinesses(fleet, names);
+    for (const code of names) await fleet.writeStore(code, { SHOP_ONLINE: [oldUrl(code, "/a")] });
+    expect((await fleet.run(["apply"])).code).toBe(0);
+    for (const code of names.slice(0, 2)) {
+      fleet.emu.emulator.store.addLink(`c-${code}`, "SHOP_ONLINE", {
+        value: oldUrl(code, "/spam"),
+      });
+    }
+    expect((await fleet.run(["drift"])).code).toBe(2);
+    const hint = `2 stores drifted since the last apply (${names[0]}, ${names[1]}): run apply --repair`;
+    const plan = await fleet.run(["plan"]);
+    expect(plan.stdout).toContain(hint);
+    expect(plan.stdout.split("\n").filter((line) => line.includes("drifted since"))).toHaveLength(
+      1,
+    );
+    const apply = await fleet.run(["apply"]);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain(hint);
+    const repair = await fleet.run(["apply", "--repair"]);
+    expect(repair.code).toBe(0);
+    expect(repair.stdout).not.toContain("drifted since");
+    expect((await fleet.run(["plan"])).stdout).not.toContain("drifted since");
+  });
+
+  test("a store applied after a failed attempt shows no stale 'the last apply failed' line", async () => {
+    fleet = await startFleet();
+    await fleet.writeStore("late-1", { SHOP_ONLINE: [oldUrl("late-1", "/a")] });
+    const failed = await fleet.run(["apply"]);
+    expect(failed.code).toBe(1);
+    addBusinesses(fleet, ["late-1"]);
+    // The plan before the retry says it failed: that is true then.
+    expect((await fleet.run(["plan"])).stdout).toContain("the last apply failed");
+    const retry = await fleet.run(["apply"]);
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toContain("✓ late-1: applied (1 created)");
+    expect(retry.stdout).not.toContain("the last apply failed");
+  });
+
+  test("an interrupted apply lists the stores not started as a count and the first few", async () => {
+    const controller = new AbortController();
+    fleet = await startFleet({
+      onRequest: (entry) => {
+        if (entry.method === "POST") controller.abort(new Error("SIGINT"));
+      },
+    });
+    const names = codes(20);
+    addBusinesses(fleet, names);
+    for (const code of names) await fleet.writeStore(code, { SHOP_ONLINE: [oldUrl(code, "/a")] });
+    const result = await fleet.run(["apply", "--concurrency", "1"], { signal: controller.signal });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      new RegExp(`… 19 stores not started: ${names.slice(1, 6).join(", ")} and 14 more\n`),
+    );
+    expect(result.stdout).not.toContain(names[6]!);
+  });
+});

@@ -68,6 +68,7 @@ export function buildLivePlan(input: BuildLivePlanInput): Plan {
       ...storePlan(code, reason, diff),
       writes: diff.writes,
       ...(diff.unmanagedTypes.length > 0 ? { unmanagedTypes: diff.unmanagedTypes } : {}),
+      ...(diff.notEditable.length > 0 ? { notEditable: diff.notEditable } : {}),
     });
   }
   const failures = [...(input.failures ?? [])].sort((a, b) => compareCodes(a.code, b.code));

@@ -5,8 +5,13 @@
  * Decisions beyond the spec's words:
  * - Links are matched by URL once normalized (url-compare.ts: a server may rewrite host case,
  *   percent-encoding, a trailing slash…), so a kept link keeps its id and a preferred swap is
- *   two updates. A changed URL is a delete and a create. Live differing from the file only by
- *   normalization counts as present, with a warning that says so.
+ *   two updates. Live differing from the file only by normalization counts as present, with a
+ *   warning that says so.
+ * - A URL changed in the file is an update of the link it replaces, in place: the POST carries
+ *   the old link's id with the new value (pair-links.ts says which link an added URL
+ *   replaces). Only links that really go away are deletes. An update never creates, so a POST
+ *   whose response is lost and is re-planned from a fresh read cannot duplicate a link: either
+ *   the link holds the new value (nothing left to send) or the same update is planned again.
  * - Type names come from outside (live, the state): records are read through `own`, so
  *   `__proto__` or `constructor` is only ever a type, never a property of Object.prototype.
  * - A URL present twice live in one type is kept once (the copy already in the wanted
@@ -29,16 +34,19 @@ import {
   type TypeWrite,
   type UrlWrite,
 } from "./model.js";
-import type { ChangeOrigin, PlanChange } from "./plan.js";
+import type { ChangeOrigin, KeptLink, PlanChange } from "./plan.js";
 import { comparableAppliedLinks, recordWarnings, type StoreDiff } from "./diff-offline.js";
 import { comparableUrl } from "./url-compare.js";
 import { own } from "./own-key.js";
+import { pairReplacedLinks } from "./pair-links.js";
 
 export interface LiveStoreDiff extends StoreDiff {
   /** The exact body to POST: only the types that differ, each with its complete list. */
   readonly writes: readonly TypeWrite[];
   /** Types with live links that the file never listed and the last apply did not manage. */
   readonly unmanagedTypes: readonly LinkType[];
+  /** The non-editable live links of the managed types, kept as they are. */
+  readonly notEditable: readonly KeptLink[];
 }
 
 /**
@@ -57,6 +65,7 @@ export function planStoreLive(
   const changes: PlanChange[] = [];
   const writes: TypeWrite[] = [];
   const clearedTypes: LinkType[] = [];
+  const notEditable: KeptLink[] = [];
   const managed = [...new Set([...Object.keys(wanted), ...Object.keys(applied ?? {})])].sort();
   for (const type of managed) {
     const links = own(wanted, type);
@@ -70,12 +79,16 @@ export function planStoreLive(
     );
     changes.push(...result.changes);
     if (result.write !== undefined) writes.push(result.write);
+    for (const link of own(live, type) ?? []) {
+      if (!link.editable)
+        notEditable.push({ type, url: link.url, preferred: link.preferred, id: link.id });
+    }
   }
   const managedSet = new Set(managed);
   const unmanagedTypes = Object.keys(live)
     .filter((type) => !managedSet.has(type) && (own(live, type)?.length ?? 0) > 0)
     .sort();
-  return { address, changes, writes, clearedTypes, unmanagedTypes, warnings };
+  return { address, changes, writes, clearedTypes, unmanagedTypes, notEditable, warnings };
 }
 
 /** One managed type: the changes, and the write that makes live match (when anything differs). */
@@ -111,6 +124,8 @@ export function planTypeLive(
   }));
   const kept = new Set<LiveLink>();
   const seen = new Set<string>();
+  // The file's links in order: a kept live link, or one to add (created, or replacing one).
+  const planned: { link: DesiredLink; preferred: boolean; keep?: LiveLink }[] = [];
   for (const link of wanted) {
     // Store files never list a URL twice in a type (validation); other callers might.
     const key = comparableUrl(link.url);
@@ -127,6 +142,42 @@ export function planTypeLive(
       copies.find((copy) => copy.url === link.url && copy.preferred === preferred) ??
       copies.find((copy) => copy.preferred === preferred) ??
       copies[0];
+    if (keep !== undefined) kept.add(keep);
+    planned.push(keep === undefined ? { link, preferred } : { link, preferred, keep });
+  }
+  const wantedUrls = new Set(wanted.map((link) => comparableUrl(link.url)));
+  // Live links that leave, except extra copies of a kept URL: each may be replaced in place.
+  const leaving = live.filter(
+    (link) => link.editable && !kept.has(link) && !wantedUrls.has(comparableUrl(link.url)),
+  );
+  const replaced = pairReplacedLinks(
+    leaving,
+    planned.filter((entry) => entry.keep === undefined),
+    (link) => link.url,
+    (entry) => entry.link.url,
+  );
+  const replacing = new Set(replaced.values());
+  for (const entry of planned) {
+    const { link, preferred, keep } = entry;
+    const old = replaced.get(entry);
+    if (old !== undefined) {
+      changes.push({
+        type,
+        op: "update",
+        url: link.url,
+        fromUrl: old.url,
+        preferred,
+        wasPreferred: old.preferred,
+        id: old.id,
+        origin: bothOrigins(
+          origin(old.url, undefined, old.preferred),
+          origin(link.url, link.preferred, undefined),
+        ),
+      });
+      // The id kept, the new value: Partoo updates the link in place.
+      urls.push({ id: old.id, value: link.url, is_preferred: preferred });
+      continue;
+    }
     if (keep === undefined) {
       changes.push({
         type,
@@ -138,7 +189,6 @@ export function planTypeLive(
       urls.push({ value: link.url, is_preferred: preferred });
       continue;
     }
-    kept.add(keep);
     if (keep.url !== link.url) warnings.push(normalizedWarning(type, link.url, keep.url));
     if (keep.preferred !== preferred) {
       changes.push({
@@ -154,9 +204,8 @@ export function planTypeLive(
     // Partoo's spelling of the URL: re-sending ours would only be rewritten again.
     urls.push({ id: keep.id, value: keep.url, is_preferred: preferred });
   }
-  const wantedUrls = new Set(wanted.map((link) => comparableUrl(link.url)));
   for (const link of live) {
-    if (!link.editable || kept.has(link)) continue;
+    if (!link.editable || kept.has(link) || replacing.has(link)) continue;
     const duplicate = wantedUrls.has(comparableUrl(link.url));
     changes.push({
       type,
@@ -201,6 +250,11 @@ function nonEditableWarning(type: LinkType, link: DesiredLink, owner: LiveLink):
   const base = `${type}: ${link.url} is a non-editable link (owned by someone else): it counts as present and is left as it is`;
   if (owner.preferred === link.preferred) return base;
   return `${base} (${owner.preferred ? "preferred" : "not preferred"}, where the file says ${link.preferred ? "preferred" : "not preferred"})`;
+}
+
+/** The origin of an update that replaces one URL by another: the two URLs' origins together. */
+function bothOrigins(removed: ChangeOrigin, added: ChangeOrigin): ChangeOrigin {
+  return removed === added ? removed : "both";
 }
 
 /**

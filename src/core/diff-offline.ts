@@ -1,7 +1,8 @@
 /**
  * The offline diff: desired (the file) against last-applied (the state), per store. It shows
  * what the files changed since the last confirmed apply; it cannot know live drift, nor
- * links someone else added, nor the ids of links still to be created.
+ * links someone else added, nor the ids of links still to be created. A URL changed in the
+ * file is an update of the link it replaces, as in the live diff (pair-links.ts).
  */
 import {
   businessAddress,
@@ -12,6 +13,7 @@ import {
 } from "./model.js";
 import type { PlanChange } from "./plan.js";
 import { own } from "./own-key.js";
+import { pairReplacedLinks } from "./pair-links.js";
 
 export interface StoreDiff {
   readonly address: string;
@@ -42,13 +44,19 @@ export function recordWarnings(record: StoreRecord | undefined, address: string)
       `now addressed as ${address} (was ${record.address} at the last apply): compared as never applied; the links of ${record.address} are left as they are`,
     );
   }
-  if (record?.lastAttempt?.status === "failed") {
-    const attempt = record.lastAttempt;
-    warnings.push(
-      `the last apply failed (${attempt.at}): ${attempt.errorClass}: ${attempt.message}`,
-    );
-  }
+  const failed = lastFailureWarning(record);
+  if (failed !== undefined) warnings.push(failed);
   return warnings;
+}
+
+/**
+ * "the last apply failed (…)": true of the record the run started from, stale once the store
+ * is applied, so apply leaves it out of a store it confirmed.
+ */
+export function lastFailureWarning(record: StoreRecord | undefined): string | undefined {
+  if (record?.lastAttempt?.status !== "failed") return undefined;
+  const attempt = record.lastAttempt;
+  return `the last apply failed (${attempt.at}): ${attempt.errorClass}: ${attempt.message}`;
 }
 
 /**
@@ -70,17 +78,25 @@ export function planStoreOffline(
     const links = own(wanted, type);
     if (links === undefined) clearedTypes.push(type);
     const lastByUrl = new Map(last.map((link) => [link.url, link]));
-    const wantedUrls = new Set<string>();
+    const wantedUrls = new Set((links ?? []).map((link) => link.url));
+    // A URL changed in the file replaces a link that leaves: an update that keeps its id.
+    const replaced = pairReplacedLinks(
+      last.filter((link) => !wantedUrls.has(link.url)),
+      (links ?? []).filter((link) => !lastByUrl.has(link.url)),
+      (link) => link.url,
+      (link) => link.url,
+    );
+    const replacing = new Set(replaced.values());
     for (const link of links ?? []) {
-      wantedUrls.add(link.url);
-      const before = lastByUrl.get(link.url);
+      const before = lastByUrl.get(link.url) ?? replaced.get(link);
       if (before === undefined) {
         changes.push({ type, op: "create", url: link.url, preferred: link.preferred });
-      } else if (before.preferred !== link.preferred) {
+      } else if (before.url !== link.url || before.preferred !== link.preferred) {
         changes.push({
           type,
           op: "update",
           url: link.url,
+          ...(before.url === link.url ? {} : { fromUrl: before.url }),
           preferred: link.preferred,
           wasPreferred: before.preferred,
           id: before.id,
@@ -88,7 +104,7 @@ export function planStoreOffline(
       }
     }
     for (const link of last) {
-      if (!wantedUrls.has(link.url)) {
+      if (!wantedUrls.has(link.url) && !replacing.has(link)) {
         changes.push({ type, op: "delete", url: link.url, preferred: link.preferred, id: link.id });
       }
     }

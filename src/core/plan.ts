@@ -22,6 +22,11 @@ export interface PlanChange {
   readonly preferred: boolean;
   /** update: whether it was preferred before. */
   readonly wasPreferred?: boolean;
+  /**
+   * update: the URL this link had, when the update changes it (Partoo keeps the id and
+   * takes the new value; see pair-links.ts for which removed URL an added one replaces).
+   */
+  readonly fromUrl?: string;
   /** update/delete: the Partoo id of the link (live plans: read live; offline: last applied). */
   readonly id?: number;
   /** Live plans only. */
@@ -60,7 +65,20 @@ export interface StorePlan {
   readonly clearedTypes?: readonly LinkType[];
   /** Live plans: types with live links that the file never listed (never touched). */
   readonly unmanagedTypes?: readonly LinkType[];
+  /**
+   * Live plans: the links Partoo marks not editable in the managed types, kept as they are
+   * (and re-sent unchanged when their type is sent): Google shows them next to the file's.
+   */
+  readonly notEditable?: readonly KeptLink[];
   readonly warnings: readonly string[];
+}
+
+/** A live link kept as it is. */
+export interface KeptLink {
+  readonly type: LinkType;
+  readonly url: string;
+  readonly preferred: boolean;
+  readonly id: number;
 }
 
 /** A store that has a state entry but no file any more. */
@@ -103,6 +121,11 @@ export interface Plan {
   /** Warnings about stores that are not listed in `stores` (live plans: stores already in sync). */
   readonly warnings: readonly StoreWarning[];
   readonly summary: PlanSummary;
+  /**
+   * plan: stores the last `drift` found drifted that this plan leaves as they are (sorted);
+   * apply --repair re-pushes them, accept --drifted takes live's links into the files.
+   */
+  readonly driftedStores?: readonly string[];
 }
 
 export interface StoreWarning {

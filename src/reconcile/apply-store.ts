@@ -5,6 +5,7 @@
  */
 import type { DesiredStore, LiveLinks, StoreRecord } from "../core/model.js";
 import { planStoreLive } from "../core/diff-live.js";
+import { lastFailureWarning } from "../core/diff-offline.js";
 import { countChanges } from "../core/plan.js";
 import type { PartooApi, RequestOptions } from "../partoo/client.js";
 import { WriteOutcomeUnknownError } from "../partoo/errors.js";
@@ -68,9 +69,11 @@ export async function applyStore(
   const totals = { writes: 0, created: 0, updated: 0, deleted: 0, unknownOutcomes: 0 };
   let warnings: readonly string[] = [];
   let lastUnknown: WriteOutcomeUnknownError | undefined;
+  const staleFailure = lastFailureWarning(job.previous);
   for (let round = 0; ; round++) {
     const diff = planStoreLive(job.desired, job.previous, live);
-    if (round === 0) warnings = diff.warnings;
+    // The store is being applied: the warning that its last apply failed is no news then.
+    if (round === 0) warnings = diff.warnings.filter((warning) => warning !== staleFailure);
     if (diff.writes.length === 0) return { live, ...totals, warnings };
     if (round === MAX_WRITE_ROUNDS) {
       throw new ReadBackMismatchError(job.code, diff.changes.length, lastUnknown);

@@ -244,7 +244,8 @@ describe("apply --only and --repair", () => {
     expect(fleet.requests()).toEqual([]);
     const result = await fleet.run(["apply", "--only", target]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`✓ ${target}: applied (1 created, 1 deleted)`);
+    // The link added by hand is changed back in place to the file's URL.
+    expect(result.stdout).toContain(`✓ ${target}: applied (1 updated)`);
     expect(fleet.postedCodes()).toEqual([target]);
     expect(fleet.requests().every((entry) => entry.path.includes(`c-${target}/`))).toBe(true);
     expect(liveMismatches(fleet)).toEqual([]);
@@ -298,23 +299,24 @@ describe("apply caps", () => {
   test("deletions only live reveals stop the run before the store that would pass the cap", async () => {
     fleet = await startFleet();
     const names = codes(3);
-    // Never applied, each with two links the files do not want.
+    // Never applied, each with two links the files do not want: one becomes the file's
+    // link (an update in place), the other is deleted.
     addBusinesses(fleet, names, (code) => ({
       SHOP_ONLINE: [{ value: url(code, "/old-1") }, { value: url(code, "/old-2") }],
     }));
     for (const code of names) await fleet.writeStore(code, { SHOP_ONLINE: [url(code)] });
-    const result = await fleet.run(["apply", "--max-deleted-links", "3", "--concurrency", "1"]);
+    const result = await fleet.run(["apply", "--max-deleted-links", "1", "--concurrency", "1"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `✗ ${names[1]}: refused: live reads show 2 links to delete, which would take this run past --max-deleted-links 3`,
+      `✗ ${names[1]}: refused: live reads show 1 links to delete, which would take this run past --max-deleted-links 1`,
     );
-    expect(result.stdout).toContain(`… ${names[2]}: not started`);
+    expect(result.stdout).toContain(`… 1 store not started: ${names[2]}`);
     expect(fleet.postedCodes()).toEqual([names[0]]);
     expect(fleet.requests().some((entry) => entry.path.includes(names[2]!))).toBe(false);
     const state = await fleet.state();
     expect(Object.keys(state.stores)).toEqual([names[0]]);
     // Raising the cap goes on with the others.
-    const next = await fleet.run(["apply", "--max-deleted-links", "4"]);
+    const next = await fleet.run(["apply", "--max-deleted-links", "2"]);
     expect(next.code).toBe(0);
     expect(liveMismatches(fleet)).toEqual([]);
   });

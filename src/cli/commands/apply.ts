@@ -18,6 +18,7 @@ import {
 import { loadDesired } from "../desired.js";
 import { AppError } from "../../errors.js";
 import { selectStoresToPush } from "../../core/select.js";
+import { driftedNotPushed } from "../../core/drift-hint.js";
 import { annotation } from "../../core/render/annotations.js";
 import { applyExitCode, renderApplyMarkdown, type ApplyReport } from "../../core/render/apply.js";
 import { renderApplyAs } from "../../core/render/apply-formats.js";
@@ -101,6 +102,7 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
     prune,
   });
   const prepared = prepareApply({ ...fleet, selection, prune, caps: run.caps });
+  const drifted = driftedNotPushed(fleet.state, selection);
   const recorder = new StateRecorder(services.state(), STATE_FLUSH_MS);
   // A second SIGINT/SIGTERM ends the process at once: what Partoo confirmed is saved first.
   const unregister = io.beforeForcedExit?.(() => recorder.flush());
@@ -123,6 +125,7 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
     rateLimited,
     durationMs: services.clock() - started,
     ...(commit === undefined ? {} : { commit }),
+    ...(drifted.length === 0 ? {} : { drifted }),
   };
   io.stdout.write(renderApplyAs(format, report, fleet.fileOf));
   await services.actions.appendSummary(() => renderApplyMarkdown(report));

@@ -21,6 +21,7 @@ import { UsageError } from "../../errors.js";
 import { selectStoresToPush } from "../../core/select.js";
 import { buildLivePlan, buildOfflinePlan } from "../../core/build-plan.js";
 import { planHasChanges, type Plan } from "../../core/plan.js";
+import { driftedNotPushed, withDriftedStores } from "../../core/drift-hint.js";
 import { renderPlanJson, SUMMARY_MARKDOWN_MAX_LENGTH } from "../../core/render/index.js";
 import { PLAN_COMMENT_MARKER } from "../../github/publisher.js";
 import { checkLinksOptions, checksAllLinks } from "../link-options.js";
@@ -103,7 +104,7 @@ async function runPlan({ options, io, services }: CommandContext): Promise<numbe
     ...(only ? { only } : {}),
     prune: options["prune-removed"] === true,
   });
-  const plan: Plan = !live
+  const built: Plan = !live
     ? buildOfflinePlan({ state, selection, desired })
     : await services.partoo.use("plan --live", async (client) => {
         const codes = new Set(refresh ? entries.map((entry) => entry.code) : []);
@@ -111,6 +112,7 @@ async function runPlan({ options, io, services }: CommandContext): Promise<numbe
         const read = await readLive(services, client, fleet, codes);
         return buildLivePlan({ state, selection, desired, ...read });
       });
+  const plan = withDriftedStores(built, driftedNotPushed(state, selection));
 
   const links = await checkLinksIfAsked(options, services, desired.values(), () =>
     Promise.resolve(state),

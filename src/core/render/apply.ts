@@ -3,6 +3,7 @@
  * JSON for machines, Markdown for the pull-request comment and the job summary).
  */
 import { escapeMarkdown, escapeTextValue } from "./escape.js";
+import { driftedHint, firstFew, plural } from "./describe.js";
 
 export type StoreStatus = "applied" | "unchanged" | "failed" | "refused" | "not-started";
 
@@ -33,6 +34,8 @@ export interface ApplyReport {
   readonly rateLimited: number;
   readonly durationMs: number;
   readonly commit?: string;
+  /** Stores the last `drift` found drifted that this run did not push (apply --repair does). */
+  readonly drifted?: readonly string[];
 }
 
 export interface ApplyTotals {
@@ -116,11 +119,13 @@ export function renderApplyText(report: ApplyReport): string {
         );
         break;
       case "not-started":
-        lines.push(`… ${outcome.code}: not started`);
+        // Listed once below: after an interrupt they may be most of the fleet.
         break;
     }
     for (const warning of outcome.warnings ?? []) lines.push(`  ! ${warning}`);
   }
+  const notStarted = notStartedCodes(report);
+  if (notStarted.length > 0) lines.push(`… ${notStartedLine(notStarted)}`);
   for (const code of report.unmanaged) {
     lines.push(
       `- ${code}: store file removed; no longer managed (nothing sent, state entry dropped)`,
@@ -129,6 +134,7 @@ export function renderApplyText(report: ApplyReport): string {
   if (report.stoppedBy !== undefined) {
     lines.push(report.stopMessage ?? STOP_TEXT[report.stoppedBy]);
   }
+  if ((report.drifted?.length ?? 0) > 0) lines.push(`! ${driftedHint(report.drifted!)}`);
   lines.push(summaryLine(report));
   // Messages quote Partoo and URLs: each line is made safe for a terminal and a workflow log.
   return `${lines.map(escapeTextValue).join("\n")}\n`;
@@ -155,9 +161,9 @@ export function renderApplyMarkdown(report: ApplyReport, maxRows = 300): string 
     lines.push(`> ${escapeCell(report.stopMessage ?? STOP_TEXT[report.stoppedBy])}`, "");
   }
   // Failures first: they are what a reader needs to act on.
-  const order: StoreStatus[] = ["failed", "refused", "not-started", "applied", "unchanged"];
+  const order: StoreStatus[] = ["failed", "refused", "applied"];
   const rows = order.flatMap((status) => report.outcomes.filter((o) => o.status === status));
-  const shown = rows.filter((o) => o.status !== "unchanged").slice(0, maxRows);
+  const shown = rows.slice(0, maxRows);
   if (shown.length > 0) {
     lines.push("| store | result | details |", "| --- | --- | --- |");
     for (const outcome of shown) {
@@ -169,8 +175,15 @@ export function renderApplyMarkdown(report: ApplyReport, maxRows = 300): string 
         `| \`${outcome.code}\` | ${MARKDOWN_STATUS[outcome.status]} | ${escapeCell(details)} |`,
       );
     }
-    const hidden = rows.filter((o) => o.status !== "unchanged").length - shown.length;
+    const hidden = rows.length - shown.length;
     if (hidden > 0) lines.push("", `…and ${hidden} more stores (see the job log).`);
+  }
+  const notStarted = notStartedCodes(report);
+  if (notStarted.length > 0) {
+    lines.push("", `⏸️ ${escapeCell(notStartedLine(notStarted))}`);
+  }
+  if ((report.drifted?.length ?? 0) > 0) {
+    lines.push("", `> ℹ️ ${escapeCell(driftedHint(report.drifted!))}`);
   }
   if (report.unmanaged.length > 0) {
     lines.push(
@@ -179,6 +192,17 @@ export function renderApplyMarkdown(report: ApplyReport, maxRows = 300): string 
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+function notStartedCodes(report: ApplyReport): string[] {
+  return report.outcomes
+    .filter((outcome) => outcome.status === "not-started")
+    .map((outcome) => outcome.code);
+}
+
+/** "119 stores not started: a, b, c, d, e and 114 more". */
+function notStartedLine(codes: readonly string[]): string {
+  return `${plural(codes.length, "store")} not started: ${firstFew(codes)}`;
 }
 
 /** Messages that start with the store's code already stand on the store's line. */

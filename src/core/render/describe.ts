@@ -69,6 +69,27 @@ export function summaryLine(plan: Plan, label = "Plan"): string {
   return `${parts.join("; ")}.`;
 }
 
+/** How many names a one-line list shows before "and N more". */
+export const FIRST_FEW = 5;
+
+/** "a, b, c, d, e and 114 more": a long list of names kept to one line. */
+export function firstFew(names: readonly string[], max = FIRST_FEW): string {
+  const shown = names.slice(0, max).join(", ");
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+/**
+ * "2 stores drifted since the last apply (a, b): …": the stores the last `drift` found
+ * drifted and that this run does not repair.
+ */
+export function driftedHint(codes: readonly string[]): string {
+  return `${plural(codes.length, "store")} drifted since the last apply (${firstFew(codes)}): run apply --repair to restore the files' links, or accept --drifted to keep live's`;
+}
+
+/** Before the non-editable links a plan keeps: why a reviewer should care. */
+export const NOT_EDITABLE_NOTE =
+  "kept, not editable (owned by someone else; Google shows them too)";
+
 /** "2 to create, 1 to delete" for one store. */
 export function storeCounts(store: StorePlan): string {
   const counts = countChanges(store.changes);

@@ -7,7 +7,9 @@ import type { Plan, PlanChange, StorePlan } from "../plan.js";
 import {
   describeOrigin,
   describeReason,
+  driftedHint,
   NO_LINK_CHANGES,
+  NOT_EDITABLE_NOTE,
   OFFLINE_NOTE,
   plural,
   REMOVED_NOTE,
@@ -45,6 +47,9 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   const head: string[] = [`### ${escapeText(title)} (${plan.mode})`, ""];
   if (plan.mode === "offline") head.push(`> ${escapeText(OFFLINE_NOTE)}`, "");
   head.push(`**${escapeText(summaryLine(plan, options.label))}**`, "");
+  if (plan.driftedStores !== undefined && plan.driftedStores.length > 0) {
+    head.push(`> ℹ️ ${escapeText(driftedHint(plan.driftedStores))}`, "");
+  }
   const totalChanges = plan.stores.reduce((sum, store) => sum + store.changes.length, 0);
   const fold = plan.stores.length > FOLD_STORES || totalChanges > FOLD_CHANGES;
   const blocks: { text: string; store?: StorePlan }[] = plan.stores.map((store) => ({
@@ -83,6 +88,12 @@ function storeBlock(store: StorePlan, live: boolean, fold: boolean): string {
   if (store.unmanagedTypes !== undefined && store.unmanagedTypes.length > 0) {
     body.push("", `Unmanaged, left as they are: ${store.unmanagedTypes.map(code).join(", ")}`);
   }
+  if (store.notEditable !== undefined && store.notEditable.length > 0) {
+    const links = store.notEditable.map(
+      (link) => `${code(link.type)} ${escapeText(link.url)}${link.preferred ? " (preferred)" : ""}`,
+    );
+    body.push("", `${escapeText(capitalize(NOT_EDITABLE_NOTE))}: ${links.join(", ")}`);
+  }
   if (store.warnings.length > 0) {
     body.push("", ...store.warnings.map((warning) => `> ⚠️ ${escapeText(warning)}  `));
   }
@@ -98,14 +109,20 @@ function storeBlock(store: StorePlan, live: boolean, fold: boolean): string {
 function changeRow(change: PlanChange, store: StorePlan, live: boolean): string {
   const cleared = store.clearedTypes?.includes(change.type) === true ? " (cleared)" : "";
   const preferred =
-    change.op === "update"
+    change.op === "update" &&
+    (change.fromUrl === undefined || change.wasPreferred !== change.preferred)
       ? `${yesNo(change.wasPreferred === true)} → ${yesNo(change.preferred)}`
       : yesNo(change.preferred);
+  // A changed URL is updated in place: the old URL, then the new one.
+  const url =
+    change.fromUrl === undefined
+      ? escapeText(change.url)
+      : `${escapeText(change.fromUrl)} → ${escapeText(change.url)}`;
   const op = { create: "➕ create", update: "✏️ update", delete: "➖ delete" }[change.op];
   const cells = [
     op + (change.duplicate === true ? " (extra copy)" : ""),
     `${code(change.type)}${cleared}`,
-    escapeText(change.url),
+    url,
     preferred,
   ];
   if (live) cells.push(change.origin === undefined ? "" : describeOrigin(change.origin));
@@ -147,6 +164,10 @@ function cutNote(rest: readonly { store?: StorePlan }[], hint: string): string {
       ? `${plural(stores.length, "more store")} (${plural(changes, "change")})`
       : "the rest of the plan";
   return `> ✂️ **Cut here:** ${what} not shown, to stay under GitHub's comment size limit. ${hint}\n`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function yesNo(value: boolean): string {

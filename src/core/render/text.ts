@@ -6,7 +6,9 @@ import type { Plan, PlanChange, StorePlan } from "../plan.js";
 import {
   describeOrigin,
   describeReason,
+  driftedHint,
   NO_LINK_CHANGES,
+  NOT_EDITABLE_NOTE,
   OFFLINE_NOTE,
   preferredWord,
   REMOVED_NOTE,
@@ -80,6 +82,9 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
     }
     lines.push("");
   }
+  if (plan.driftedStores !== undefined && plan.driftedStores.length > 0) {
+    lines.push(`${paint.warn("!")} ${v(driftedHint(plan.driftedStores))}`, "");
+  }
   lines.push(paint.bold(summaryLine(plan, options.label)));
   // Values are escaped already; this keeps any line from ever being a workflow command.
   return guardCommands(`${lines.join("\n")}\n`);
@@ -105,6 +110,12 @@ function storeLines(store: StorePlan, live: boolean, paint: Palette): string[] {
       `    ${paint.dim(`unmanaged, left as they are: ${store.unmanagedTypes.map(v).join(", ")}`)}`,
     );
   }
+  if (store.notEditable !== undefined && store.notEditable.length > 0) {
+    const links = store.notEditable.map(
+      (link) => `${v(link.type)} ${v(link.url)}${link.preferred ? " (preferred)" : ""}`,
+    );
+    lines.push(`    ${paint.dim(`${NOT_EDITABLE_NOTE}: ${links.join(", ")}`)}`);
+  }
   for (const warning of store.warnings) lines.push(`    ${paint.warn("!")} ${v(warning)}`);
   return lines;
 }
@@ -119,8 +130,19 @@ function changeLine(change: PlanChange, live: boolean, paint: Palette): string {
   switch (change.op) {
     case "create":
       return `${paint.create("+")} ${v(change.url)}${suffix}`;
-    case "update":
-      return `${paint.update("~")} ${v(change.url)}: ${preferredWord(change.wasPreferred === true)} → ${preferredWord(change.preferred)}${paint.dim(suffix)}`;
+    case "update": {
+      const was = change.wasPreferred === true;
+      // A changed URL: the link is updated in place, from its old URL to the new one.
+      const url =
+        change.fromUrl === undefined ? v(change.url) : `${v(change.fromUrl)} → ${v(change.url)}`;
+      const flag =
+        change.fromUrl !== undefined && was === change.preferred
+          ? change.preferred
+            ? " (preferred)"
+            : ""
+          : `: ${preferredWord(was)} → ${preferredWord(change.preferred)}`;
+      return `${paint.update("~")} ${url}${flag}${paint.dim(suffix)}`;
+    }
     case "delete":
       return `${paint.delete("-")} ${v(change.url)}${paint.dim(suffix)}`;
   }

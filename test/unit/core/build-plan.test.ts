@@ -110,14 +110,13 @@ describe("the live plan", () => {
       "bordeaux-06": ["delete FOOD_TAKEOUT https://shop.example.com/c #9 pending"],
       "lyon-02": [
         "delete FOOD_TAKEOUT https://shop.example.com/d #32 pending",
-        "create SHOP_ONLINE https://shop.example.com/a pending",
-        "delete SHOP_ONLINE https://shop.example.com/b #30 pending",
+        "update SHOP_ONLINE https://shop.example.com/a #30 was https://shop.example.com/b pending",
       ],
       "paris-01": [
         "update SHOP_ONLINE https://shop.example.com/a #1 pending",
         "update SHOP_ONLINE https://shop.example.com/b* #2 pending",
         "create SHOP_ONLINE https://shop.example.com/c pending",
-        "delete SHOP_ONLINE https://shop.example.com/d #20 drift",
+        "delete SHOP_ONLINE https://shop.example.com/b #20 duplicate drift",
       ],
     });
   });
@@ -137,6 +136,14 @@ describe("the live plan", () => {
     expect(paris.unmanagedTypes).toEqual(["FOOD_DELIVERY"]);
     const lyon = plan.stores.find((store) => store.code === "lyon-02")!;
     expect(lyon.warnings).toEqual([expect.stringContaining("is kept not preferred")]);
+  });
+
+  test("lists the non-editable links kept in the managed types", () => {
+    const lyon = plan.stores.find((store) => store.code === "lyon-02")!;
+    expect(lyon.notEditable).toEqual([
+      { type: "SHOP_ONLINE", url: "https://shop.example.com/c", preferred: true, id: 31 },
+    ]);
+    expect(plan.stores.find((store) => store.code === "paris-01")!.notEditable).toBeUndefined();
   });
 
   test("lists stores that could not be read, and counts drift", () => {

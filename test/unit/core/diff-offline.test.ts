@@ -5,6 +5,8 @@ import { A, B, C, applied, recordOf, show, store, want } from "./plan-fixtures.j
 const S = "SHOP_ONLINE";
 const T = "FOOD_TAKEOUT";
 const O = "FOOD_ORDERING";
+const NEW_A = A.replace("shop.example.com", "shop.example.net");
+const NEW_B = B.replace("shop.example.com", "shop.example.net");
 
 const lastApplied = store({ [S]: want(`${A}*`, B), [T]: want(C) });
 const lastRecord = recordOf(lastApplied, {
@@ -37,6 +39,18 @@ const rows: [string, DesiredStore | undefined, StoreRecord | undefined, string[]
     store({ [S]: want(`${A}*`), [O]: want(B), [T]: want(C) }),
     lastRecord,
     [`create ${O} ${B}`, `delete ${S} ${B} #2`],
+  ],
+  [
+    "a URL changed in the file: an update of the link it replaces, keeping its id",
+    store({ [S]: want(`${NEW_A}*`, NEW_B), [T]: want(C) }),
+    lastRecord,
+    [`update ${S} ${NEW_A}* #1 was ${A}`, `update ${S} ${NEW_B} #2 was ${B}`],
+  ],
+  [
+    "more links leave than arrive: the rest are deleted",
+    store({ [S]: want(`${NEW_A}*`), [T]: want(C) }),
+    lastRecord,
+    [`update ${S} ${NEW_A}* #1 was ${A}`, `delete ${S} ${B} #2`],
   ],
   [
     "a deleted store file, pruned: every last-applied link is deleted",

@@ -48,7 +48,8 @@ export const fleetState: StateDocument = {
 };
 
 export const fleetLive: Record<string, LiveLinks> = {
-  "paris-01": { [S]: live(`1:${A}*`, `2:${B}`, `20:${D}`), FOOD_DELIVERY: live(`21:${D}`) },
+  // #20: a copy of B added live by someone (drift), deleted; C is created.
+  "paris-01": { [S]: live(`1:${A}*`, `2:${B}`, `20:${B}`), FOOD_DELIVERY: live(`21:${D}`) },
   "lyon-02": { [S]: live(`30:${B}`, `31:${C}*!`), [T]: live(`32:${D}`) },
   "lille-04": { [S]: live(`4:${A}`) },
   "old-05": { [S]: live(`6:${A}`), [T]: live(`7:${B}`) },

@@ -79,7 +79,10 @@ export function liveLinks(links: Record<string, LiveLink[]>): LiveLinks {
   return links;
 }
 
-/** A change in one line: "create SHOP_ONLINE https://…/a* pending" ("*": preferred afterwards). */
+/**
+ * A change in one line: "create SHOP_ONLINE https://…/a* pending" ("*": preferred afterwards);
+ * an update that changes the URL: "update SHOP_ONLINE https://…/b #1 was https://…/a pending".
+ */
 export function show(change: PlanChange): string {
   const parts = [
     change.op,
@@ -87,6 +90,7 @@ export function show(change: PlanChange): string {
     `${change.url}${change.preferred && change.op !== "delete" ? "*" : ""}`,
   ];
   if (change.id !== undefined) parts.push(`#${change.id}`);
+  if (change.fromUrl !== undefined) parts.push(`was ${change.fromUrl}`);
   if (change.duplicate === true) parts.push("duplicate");
   if (change.origin !== undefined) parts.push(change.origin);
   return parts.join(" ");

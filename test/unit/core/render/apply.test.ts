@@ -95,7 +95,7 @@ describe("the text report", () => {
         "= lyon-02: unchanged (live already matched)",
         `✗ nice-03: failed: ${failed.message}`,
         `✗ lille-04: refused: ${refused.message!.replace("lille-04: ", "")}`,
-        "… rennes-05: not started",
+        "… 1 store not started: rennes-05",
         "- old-09: store file removed; no longer managed (nothing sent, state entry dropped)",
         "lille-04 would pass --max-deleted-links 5",
         "Apply: 1 applied, 1 unchanged, 1 failed, 1 refused, 1 not started, 1 no longer managed (7 requests, 2 rate-limited, 1.2s)",
@@ -112,6 +112,33 @@ describe("the text report", () => {
     );
     expect(text).toContain("✗ x-1: failed: network\n");
     expect(text).toContain("stopped by --deadline; run apply again to go on where it stopped\n");
+  });
+
+  test("after an interrupt, the stores not started are one line: a count and the first few", () => {
+    const waiting = Array.from({ length: 119 }, (_, i): StoreOutcome => ({
+      code: `s-${String(i + 1).padStart(3, "0")}`,
+      status: "not-started",
+    }));
+    const text = renderApplyText(report([applied, ...waiting], { stoppedBy: "signal" }));
+    expect(text).toContain(
+      "… 119 stores not started: s-001, s-002, s-003, s-004, s-005 and 114 more\n",
+    );
+    expect(text).not.toContain("s-006");
+    expect(text.split("\n").length).toBeLessThan(10);
+    const markdown = renderApplyMarkdown(report(waiting, { stoppedBy: "signal" }));
+    expect(markdown).toContain(
+      "119 stores not started\\: s-001, s-002, s-003, s-004, s-005 and 114 more",
+    );
+    expect(markdown).not.toContain("s-006");
+  });
+
+  test("hints at the stores the last drift found drifted and this run left as they are", () => {
+    const value = report([unchanged], { drifted: ["lyon-02", "paris-01"] });
+    expect(renderApplyText(value)).toContain(
+      "! 2 stores drifted since the last apply (lyon-02, paris-01): run apply --repair to restore the files' links, or accept --drifted to keep live's\n",
+    );
+    expect(renderApplyMarkdown(value)).toContain("2 stores drifted since the last apply");
+    expect(renderApplyText(report([unchanged]))).not.toContain("drifted");
   });
 
   test("says 'confirmed' for a store applied with no link change counted", () => {
@@ -155,8 +182,9 @@ describe("the Markdown report", () => {
         "| store | result | details |",
         "| --- | --- | --- |",
         "| `nice-03` | ❌ failed | Partoo POST /business/c-nice-03/place\\_action\\_links\\: 400 \\| bad URL |",
-        "| `rennes-05` | ⏸️ not started |  |",
         "| `paris-01` | ✅ applied | 2 created, 1 updated, 1 lost responses resolved |",
+        "",
+        "⏸️ 1 store not started\\: rennes-05",
         "",
         "No longer managed (file removed): `old-09`, `old-10`",
         "",

@@ -133,6 +133,60 @@ describe("the Markdown rendering", () => {
   });
 });
 
+describe("what the merge keeps and what the last drift found", () => {
+  const keeping: StorePlan = {
+    code: "lyon-02",
+    address: "c-lyon-02",
+    reason: "file-changed",
+    changes: [
+      {
+        type: "SHOP_ONLINE",
+        op: "update",
+        url: "https://shop.example.net/lyon",
+        fromUrl: "https://shop.example.com/lyon",
+        preferred: true,
+        wasPreferred: true,
+        id: 4,
+      },
+    ],
+    notEditable: [
+      { type: "SHOP_ONLINE", url: "https://partner.example.com/lyon", preferred: false, id: 9 },
+    ],
+    warnings: [],
+  };
+  const plan: Plan = { ...bigPlan(0), mode: "live", stores: [keeping] };
+
+  test("the text plan shows the non-editable links a managed type keeps", () => {
+    expect(renderPlanText(plan)).toContain(
+      "    kept, not editable (owned by someone else; Google shows them too): SHOP_ONLINE https://partner.example.com/lyon\n",
+    );
+  });
+
+  test("the Markdown plan shows them too", () => {
+    expect(renderPlanMarkdown(plan)).toContain(
+      "Kept, not editable \\(owned by someone else; Google shows them too\\): `SHOP_ONLINE` https\\://partner.example.com/lyon",
+    );
+  });
+
+  test("a changed URL reads as the old one becoming the new one, the preferred flag kept", () => {
+    expect(renderPlanText(plan)).toContain(
+      "~ https://shop.example.com/lyon → https://shop.example.net/lyon (preferred) (id 4)",
+    );
+    expect(renderPlanMarkdown(plan)).toContain(
+      "| ✏️ update | `SHOP_ONLINE` | https\\://shop.example.com/lyon → https\\://shop.example.net/lyon | yes |",
+    );
+  });
+
+  test("both plans give one line about the stores the last drift found drifted", () => {
+    const drifted: Plan = { ...plan, driftedStores: ["a-1", "b-2"] };
+    const hint =
+      "2 stores drifted since the last apply (a-1, b-2): run apply --repair to restore the files' links, or accept --drifted to keep live's";
+    expect(renderPlanText(drifted)).toContain(`! ${hint}\n`);
+    expect(renderPlanMarkdown(drifted)).toContain(`> ℹ️ ${escapeText(hint)}\n`);
+    expect(renderPlanText(plan)).not.toContain("drifted since");
+  });
+});
+
 describe("the JSON rendering", () => {
   test("is the plan object itself", () => {
     const plan = fleetLivePlan();

@@ -69,3 +69,12 @@ test("the search finds a cycle when there is one", () => {
   ]);
   expect(cycles(edges)).toEqual([["a", "b", "c"]]);
 });
+
+test("one atomic writer: no module but state/atomic-write.ts renames files itself", () => {
+  const renaming = modules(path.join(root, "src"))
+    .filter((file) =>
+      /import\s*{[^}]*\brename\b[^}]*}\s*from "node:fs/.test(readFileSync(file, "utf8")),
+    )
+    .map((file) => path.relative(root, file));
+  expect(renaming).toEqual(["src/state/atomic-write.ts"]);
+});

@@ -1,10 +1,7 @@
 /**
  * The file system side of accept: reading the named store files (a missing or invalid one
- * is skipped with its reason), writing each rewritten file atomically, and finding the
- * repository the files are committed to.
+ * is skipped with its reason). Writing goes through the services' atomic writer.
  */
-import { rename, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { formatIssue, parseStoreText } from "../files/index.js";
 import { decodeStoreBytes } from "../files/decode-text.js";
 import {
@@ -60,28 +57,4 @@ export async function readStoreTargets(
     targets.push({ code, file, path: entry.path, text: decoded.text, desired: parsed.store });
   }
   return { targets, skipped };
-}
-
-/** A file is replaced whole or not at all: a failed run never leaves half a store file. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, file);
-}
-
-/** The nearest directory holding `.git` above `dir`, else `fallback` (GITHUB_WORKSPACE or the cwd). */
-export async function repositoryRoot(dir: string, fallback: string): Promise<string> {
-  for (let current = dir; ; current = path.dirname(current)) {
-    if (await exists(path.join(current, ".git"))) return current;
-    if (path.dirname(current) === current) return fallback;
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

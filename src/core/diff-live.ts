@@ -92,7 +92,7 @@ export function planStoreLive(
 }
 
 /** One managed type: the changes, and the write that makes live match (when anything differs). */
-export function planTypeLive(
+function planTypeLive(
   type: LinkType,
   wanted: readonly DesiredLink[],
   applied: readonly AppliedLink[] | undefined,

@@ -63,6 +63,12 @@ export function codeAddress(code: string): string {
   return `c-${code}`;
 }
 
+/** The store code in a `c-{code}` address; undefined for a business id (24 hex digits). */
+export function codeOfAddress(address: string): string | undefined {
+  const prefix = codeAddress("");
+  return address.startsWith(prefix) ? address.slice(prefix.length) : undefined;
+}
+
 /** Whether `address` is the `c-{code}` address of `code`, not a business id. */
 export function isCodeAddress(code: string, address: string): boolean {
   return address === codeAddress(code);

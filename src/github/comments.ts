@@ -1,4 +1,4 @@
-/** Pull-request comments: the plan comment upserted by marker, the apply result, and PRs of a commit. */
+/** Pull-request comments: the plan comment upserted (its own author's, holding the marker), the apply result, and PRs of a commit. */
 import { UsageError } from "../errors.js";
 import type { GithubClient } from "./client.js";
 import { callGithub, requestStatus } from "./errors.js";

@@ -19,16 +19,21 @@ export type {
   PullRequestRef,
 } from "./types.js";
 
-/** The hidden marker that identifies the plan comment of a pull request. */
+/**
+ * The hidden marker that tells the plan comment apart from the other comments written by
+ * the token's own identity. Anyone can write it: alone it identifies nothing.
+ */
 export const PLAN_COMMENT_MARKER = "<!-- partoo-links:plan -->";
 
-/** The label that identifies the drift issue. */
+/** The label of the drift issue; only an issue the token's own identity opened counts. */
 export const DRIFT_ISSUE_LABEL = "partoo-drift";
 
 export interface GithubPublisher {
   /**
-   * One comment per pull request, found by `marker` (a hidden HTML comment) among all its
-   * comments and updated in place; created when absent. Older duplicates are deleted.
+   * One comment per pull request: among the comments written by the token's own identity
+   * (`github-actions[bot]` for GITHUB_TOKEN, else the authenticated user), the one holding
+   * `marker`, updated in place; created when absent. Older duplicates of that identity are
+   * deleted; a comment by anyone else is never updated or deleted, marker or not.
    * The body is cut under GitHub's size limit with a note.
    */
   upsertPullRequestComment(
@@ -40,7 +45,7 @@ export interface GithubPublisher {
   commentOnPullRequest(pullRequest: number, body: string): Promise<CommentResult>;
   /** The pull requests associated with a commit (for a merge commit: the merged one). */
   pullRequestsForCommit(sha: string): Promise<PullRequestRef[]>;
-  /** Opens, updates or closes the one open issue labelled partoo-drift. */
+  /** Opens, updates or closes the one open issue labelled partoo-drift that the token's identity opened. */
   syncDriftIssue(report: DriftIssueReport): Promise<DriftIssueResult>;
 }
 

@@ -26,7 +26,6 @@ import {
   checkSearchComplete,
   searchQuery,
   setLinksBody,
-  toBusiness,
   toLiveLinks,
   toSearchPage,
   type Business,
@@ -56,7 +55,6 @@ export interface PartooApi {
   getLinks(address: string, options?: RequestOptions): Promise<LiveLinks>;
   /** Sends the complete list of each given type; types not given are untouched. No writes: no request. */
   setLinks(address: string, writes: readonly TypeWrite[], options?: RequestOptions): Promise<void>;
-  getBusiness(address: string, options?: RequestOptions): Promise<Business>;
   /** Every page, every status unless `statuses` narrows it. */
   searchBusinesses(
     filter?: { code?: string; statuses?: readonly string[] },
@@ -149,12 +147,6 @@ export function createPartooClient(options: PartooClientOptions): PartooApi {
       if (writes.length === 0) return;
       const body = setLinksBody(writes);
       await transport.send({ method: "POST", route, address, body, signal: requestOptions.signal });
-    },
-    getBusiness(address, requestOptions = {}) {
-      const route = ROUTES.business(checkAddress(address));
-      return read({ method: "GET", route, address, signal: requestOptions.signal }, (body) =>
-        toBusiness(body),
-      );
     },
     async searchBusinesses(filter = {}, requestOptions = {}) {
       const statuses = filter.statuses ?? BUSINESS_STATUSES;

@@ -12,6 +12,7 @@ import {
   type PartooRequestInfo,
 } from "./errors.js";
 import { isObject } from "./wire.js";
+import { codeOfAddress } from "../core/model.js";
 
 /**
  * Partoo's message from an error body: `{"error": …}` or `{"errors": …}`, where the value may
@@ -142,7 +143,7 @@ export function httpErrorHint(
   status: number,
   request: Pick<PartooRequestInfo, "method" | "address">,
 ): string | undefined {
-  const code = request.address?.startsWith("c-") ? request.address.slice(2) : undefined;
+  const code = request.address === undefined ? undefined : codeOfAddress(request.address);
   switch (status) {
     case 400:
       return request.method === "POST"

@@ -58,7 +58,6 @@ export interface SearchPage {
 /** DOCUMENTED: routes relative to the base URL (which ends in /v2); `c-{code}` or an id as the segment. */
 export const ROUTES = {
   search: "/business/search",
-  business: (address: string) => `/business/${encodeURIComponent(address)}`,
   links: (address: string) => `/business/${encodeURIComponent(address)}/place_action_links`,
 } as const;
 
@@ -189,7 +188,7 @@ function toLiveLink(url: unknown, at: string): LiveLink {
 }
 
 /** GET /business/{id}, or one entry of a search page → Business. */
-export function toBusiness(body: unknown, at = "business"): Business {
+function toBusiness(body: unknown, at = "business"): Business {
   if (!isObject(body)) throw new WireShapeError(at, "an object");
   const { id, code, name, status } = body;
   if ((typeof id !== "string" && typeof id !== "number") || id === "") {

@@ -14,14 +14,14 @@
  * read a file elsewhere, or replace the link with a plain file. Such a path is refused.
  */
 import { constants } from "node:fs";
-import { lstat, mkdir, open, realpath, rename, unlink } from "node:fs/promises";
+import { lstat, mkdir, open, realpath } from "node:fs/promises";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { InputError } from "../errors.js";
 import { emptyState, type StateDocument, type StoreRecord } from "../core/model.js";
 import type { StateBackend } from "./backend.js";
 import { mergeStoreChanges, parseStateDocument, serializeStateDocument } from "./document.js";
 import { withFileLock } from "./file-lock.js";
+import { writeFileAtomically } from "./atomic-write.js";
 import { findGitWorkTree, isWithin } from "../files/repository.js";
 
 type Changes = Readonly<Record<string, StoreRecord | null>>;
@@ -187,42 +187,14 @@ async function makeDirectory(filePath: string, description: string): Promise<voi
 }
 
 async function writeAtomically(filePath: string, text: string, description: string) {
-  const dir = path.dirname(filePath);
-  const temp = path.join(
-    dir,
-    `.${path.basename(filePath)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
   try {
-    const handle = await open(temp, "wx");
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, filePath);
+    await writeFileAtomically(filePath, text);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InputError(
       `${description}: cannot write the state document (${reason}); check that its directory is writable`,
       { cause: error },
     );
-  }
-  await syncDirectory(dir);
-}
-
-/** Makes the rename itself durable. Not every platform can open a directory: best effort. */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // The document is written; only its durability across a power loss is weaker here.
   }
 }
 

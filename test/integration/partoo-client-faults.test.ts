@@ -62,7 +62,7 @@ describe("429: the whole client waits Retry-After", () => {
         lines.push(line);
         // Other callers start once the client knows of the 429: they must wait too.
         if (others.length === 0)
-          others.push(client.getLinks("c-paris-01"), client.getBusiness("c-paris-01"));
+          others.push(client.getLinks("c-paris-01"), client.searchBusinesses({ code: "paris-01" }));
       },
     });
     await client.getLinks("c-paris-01");

@@ -119,14 +119,6 @@ describe("the Partoo client reads and writes links", () => {
     );
   });
 
-  test("gets one business by code or by id", async () => {
-    emu = await startTestEmulator({ seed: seed(paris()) });
-    const client = emu.client();
-    const expected = { id: "id-paris-01", code: "paris-01", name: "paris-01", status: "open" };
-    expect(await client.getBusiness("c-paris-01")).toEqual(expected);
-    expect(await client.getBusiness("id-paris-01")).toEqual(expected);
-  });
-
   test("searches every page and every status, 100 per page", async () => {
     const statuses = ["open", "closed", "opening_soon", "temporarily_closed"];
     const businesses = Array.from({ length: 230 }, (_, i) =>
@@ -241,14 +233,14 @@ describe("the Partoo client's error messages", () => {
     expect(byCode.message).toBe(
       "Partoo GET /business/c-paris-99/place_action_links: 404 Resource not found: no business with code paris-99; check the code or set business_id",
     );
-    const byId = await failure(client.getBusiness("5409c35a97bbc544d8e26737"));
+    const byId = await failure(client.getLinks("5409c35a97bbc544d8e26737"));
     expect(byId.message).toMatch(
       /404 Resource not found: no business with id 5409c35a97bbc544d8e26737; check business_id/,
     );
     expect(byId.request).toEqual({
       method: "GET",
-      url: `${emu.baseUrl}/business/5409c35a97bbc544d8e26737`,
-      path: "/business/5409c35a97bbc544d8e26737",
+      url: `${emu.baseUrl}/business/5409c35a97bbc544d8e26737/place_action_links`,
+      path: "/business/5409c35a97bbc544d8e26737/place_action_links",
       address: "5409c35a97bbc544d8e26737",
     });
     expect(byId.response).toEqual({ status: 404, body: { error: { json: "Resource not found" } } });

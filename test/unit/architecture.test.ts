@@ -69,3 +69,21 @@ test("the search finds a cycle when there is one", () => {
   ]);
   expect(cycles(edges)).toEqual([["a", "b", "c"]]);
 });
+
+test("one atomic writer: no module but state/atomic-write.ts renames files itself", () => {
+  const renaming = modules(path.join(root, "src"))
+    .filter((file) =>
+      /import\s*{[^}]*\brename\b[^}]*}\s*from "node:fs/.test(readFileSync(file, "utf8")),
+    )
+    .map((file) => path.relative(root, file));
+  expect(renaming).toEqual(["src/state/atomic-write.ts"]);
+});
+
+test("the c-{code} address is spelled in core/model.ts alone (the emulator keeps its own)", () => {
+  const spelling = /["`]c-(?:["`]|\$\{)/;
+  const spelled = modules(path.join(root, "src"))
+    .map((file) => path.relative(root, file))
+    .filter((file) => !file.startsWith("src/emulator/"))
+    .filter((file) => spelling.test(readFileSync(path.join(root, file), "utf8")));
+  expect(spelled).toEqual(["src/core/model.ts"]);
+});

@@ -22,7 +22,8 @@ import { withLinks } from "../../state/document.js";
 import { readLiveLinks } from "../../reconcile/read-live.js";
 import { publishAcceptPullRequest } from "../../github/accept-pull-request.js";
 import { acceptStores } from "../../accept/accept-stores.js";
-import { readStoreTargets, repositoryRoot, writeAtomically } from "../../accept/store-files.js";
+import { readStoreTargets } from "../../accept/store-files.js";
+import { findGitWorkTree } from "../../files/repository.js";
 import { driftedStores, renderAccept, renderAcceptMarkdown } from "../../accept/report.js";
 
 const PR_TITLE = "Accept the live place action links into the store files";
@@ -93,11 +94,13 @@ async function runAccept({ options, io, services }: CommandContext): Promise<num
   );
   const failed = live.failures.map(({ code, message }) => ({ code, reason: message }));
   const outcome = acceptStores(targets, state, live.live, [...skipped, ...failed]);
-  for (const store of outcome.accepted) await writeAtomically(store.path, store.text);
+  for (const store of outcome.accepted) {
+    await services.writeFile(store.path, store.text, "write the store file");
+  }
 
   let report = outcome.report;
   if (github !== undefined && outcome.accepted.length > 0) {
-    const root = await repositoryRoot(dir, services.actions.workspace);
+    const root = findGitWorkTree(dir) ?? services.actions.workspace;
     const accepted = outcome.accepted.map((store) => store.code);
     // A commit subject stays short: the body of the pull request lists every store.
     const codes = accepted.length <= 5 ? accepted.join(", ") : `${accepted.length} stores`;

@@ -6,6 +6,7 @@
 import type { Command } from "../command.js";
 import { apiUrlOption, formatOption, parseFormat, rateLimitOption } from "../options.js";
 import { AppError } from "../../errors.js";
+import { codeAddress } from "../../core/model.js";
 import { placeActionTypes } from "../../files/index.js";
 import { quoted } from "../../importer/partoo-values.js";
 import { PartooHttpError, type PartooApi } from "../../partoo/client.js";
@@ -123,7 +124,7 @@ async function runChecks(client: PartooApi): Promise<Check[]> {
   }
   if (first.code === null || first.code === "") return checks;
   try {
-    await client.getLinks(`c-${first.code}`);
+    await client.getLinks(codeAddress(first.code));
     checks.push({
       name: "role",
       result: "ok",

@@ -5,6 +5,7 @@ import {
   renderApplyJson,
   renderApplyMarkdown,
   renderApplyText,
+  withoutCode,
   type ApplyReport,
 } from "./apply.js";
 
@@ -34,7 +35,8 @@ function applyAnnotations(
     .filter((outcome) => outcome.status === "failed" || outcome.status === "refused")
     .map((outcome) => {
       const file = fileOf(outcome.code);
-      return annotation("error", `${outcome.code}: ${outcome.message ?? outcome.status}`, {
+      const message = withoutCode(outcome, outcome.message ?? outcome.status);
+      return annotation("error", `${outcome.code}: ${message}`, {
         ...(file === undefined ? {} : { file }),
         title: "partoo-links apply",
       });

@@ -206,7 +206,7 @@ function notStartedLine(codes: readonly string[]): string {
 }
 
 /** Messages that start with the store's code already stand on the store's line. */
-function withoutCode(outcome: StoreOutcome, message: string): string {
+export function withoutCode(outcome: StoreOutcome, message: string): string {
   const prefix = `${outcome.code}: `;
   return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }

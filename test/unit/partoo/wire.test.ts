@@ -9,7 +9,6 @@ import {
   searchQuery,
   setLinksBody,
   setLinksBodyList,
-  toBusiness,
   toLiveLinks,
   toSearchPage,
 } from "../../../src/partoo/wire.js";
@@ -96,7 +95,7 @@ describe("Partoo's shapes", () => {
 
   test("routes encode the whole business address as one path segment", () => {
     expect(ROUTES.links("c-paris-01")).toBe("/business/c-paris-01/place_action_links");
-    expect(ROUTES.business("c-a/b c?d")).toBe("/business/c-a%2Fb%20c%3Fd");
+    expect(ROUTES.links("c-a/b c?d")).toBe("/business/c-a%2Fb%20c%3Fd/place_action_links");
   });
 
   test("the search query asks for the largest page and every given status as one comma-separated value", () => {
@@ -146,13 +145,15 @@ describe("Partoo's shapes", () => {
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
   });
 
-  test("businesses and search pages map to plain objects", () => {
-    expect(toBusiness({ id: "abc", code: null, name: "N", status: "open", extra: 1 })).toEqual({
-      id: "abc",
-      code: null,
-      name: "N",
-      status: "open",
-    });
+  test("search pages map to plain objects, their businesses with only the known fields", () => {
+    expect(
+      toSearchPage({
+        page: 1,
+        max_page: 1,
+        count: 1,
+        businesses: [{ id: "abc", code: null, name: "N", status: "open", extra: 1 }],
+      }).businesses,
+    ).toEqual([{ id: "abc", code: null, name: "N", status: "open" }]);
     expect(
       toSearchPage({ page: 1, max_page: 2, count: 101, businesses: [{ id: "x", code: "c" }] }),
     ).toEqual({

@@ -8,6 +8,7 @@ import {
   type StopReason,
   type StoreOutcome,
 } from "../../../../src/core/render/apply.js";
+import { renderApplyAs } from "../../../../src/core/render/apply-formats.js";
 
 const applied: StoreOutcome = {
   code: "paris-01",
@@ -207,5 +208,18 @@ describe("the Markdown report", () => {
     const markdown = renderApplyMarkdown(report([unchanged]));
     expect(markdown).not.toContain("| store |");
     expect(markdown).toContain("Apply: 0 applied, 1 unchanged, 0 failed");
+  });
+});
+
+describe("the GitHub annotations of apply", () => {
+  test("name each failed or refused store once, on its file", () => {
+    const text = renderApplyAs("github", report([applied, failed, refused]), (code) =>
+      code === "lille-04" ? "stores/lille-04.yaml" : undefined,
+    );
+    const annotations = text.split("\n").filter((line) => line.startsWith("::error"));
+    expect(annotations).toEqual([
+      expect.stringMatching(/^::error title=partoo-links apply::nice-03: Partoo POST /),
+      "::error file=stores/lille-04.yaml,title=partoo-links apply::lille-04: live reads show 3 links to delete",
+    ]);
   });
 });

@@ -150,37 +150,52 @@ function parseCommandLine(command: Command, spec: Record<string, OptionSpec>, ar
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw explainParseError(command, spec, error as Error & { code?: string });
+    throw explainParseError(command, spec, args, error as Error & { code?: string });
   }
 }
 
-/** A bare `--flag` of an option with an optional value becomes `--flag=` (the empty value). */
+/** A number as a value (`-1`, `-0.5`): parseArgs would read it as a flag. */
+const NEGATIVE_NUMBER = /^-(?:\d|\.\d)/;
+
+/**
+ * A bare `--flag` of an option with an optional value becomes `--flag=` (the empty value),
+ * and `--flag -1` of an option that takes a value becomes `--flag=-1`, so that the option's
+ * own check says what is wrong with the number instead of parseArgs' "ambiguous" paragraph.
+ */
 function withOptionalValues(spec: Record<string, OptionSpec>, args: string[]): string[] {
   const end = args.indexOf("--");
-  return args.map((arg, index) =>
-    (end === -1 || index < end) &&
-    spec[arg.slice(2)]?.optionalValue === true &&
-    arg.startsWith("--")
-      ? `${arg}=`
-      : arg,
-  );
+  const out: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    const option =
+      arg.startsWith("--") && (end === -1 || index < end) ? spec[arg.slice(2)] : undefined;
+    const next = args[index + 1];
+    if (option?.optionalValue === true) out.push(`${arg}=`);
+    else if (option?.type === "string" && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${arg}=${next}`);
+      index++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function explainParseError(
   command: Command,
   spec: Record<string, OptionSpec>,
+  args: readonly string[],
   error: Error & { code?: string },
 ): UsageError {
   const flags = Object.keys(spec).map((key) => `--${key}`);
   const help = `run "${PROGRAM} ${command.name} --help"`;
   const unknown = /Unknown option '([^']+)'/.exec(error.message);
   if (unknown?.[1] !== undefined) {
-    const flag = unknown[1].split("=")[0]!;
+    const flag = unknown[1].startsWith("--") ? unknown[1].split("=")[0]! : unknown[1];
+    // A short flag may come from a group (-abc, -h=3): name the argument it came from.
+    const group = flag.startsWith("--") ? undefined : args.find((arg) => isShortGroup(arg, flag));
+    const shown = group === undefined ? flag : `${flag} (in ${group})`;
     return new UsageError(
-      `${command.name}: unknown option ${flag}${didYouMean(flag, flags)}; ${help}`,
-      {
-        cause: error,
-      },
+      `${command.name}: unknown option ${shown}${didYouMean(flag, flags)}; ${help}`,
+      { cause: error },
     );
   }
   const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(error.message);
@@ -197,7 +212,23 @@ function explainParseError(
       cause: error,
     });
   }
-  return new UsageError(`${command.name}: ${error.message}; ${help}`, { cause: error });
+  // `--only --live`: the value is missing, and what follows is a flag.
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(error.message);
+  if (ambiguous?.[1] !== undefined) {
+    const option = spec[ambiguous[1].slice(2)];
+    return new UsageError(
+      `${command.name}: ${ambiguous[1]} needs a value${option?.valueName ? ` (${option.valueName})` : ""}; a value that starts with "-" goes as ${ambiguous[1]}=VALUE; ${help}`,
+      { cause: error },
+    );
+  }
+  // Anything parseArgs says that is not known above: its first line only, never a paragraph.
+  const first = error.message.split("\n", 1)[0]!.replace(/\.$/, "");
+  return new UsageError(`${command.name}: ${first}; ${help}`, { cause: error });
+}
+
+/** Whether `arg` is a group of short flags (-abc, -h=3) that holds `flag` (-b). */
+function isShortGroup(arg: string, flag: string): boolean {
+  return /^-[^-]/.test(arg) && arg !== flag && arg.slice(1).includes(flag.slice(1));
 }
 
 function reportError(thrown: unknown, io: CliIO, debug: boolean): number {

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { UsageError } from "../errors.js";
+import { didYouMean } from "../core/suggest.js";
 import type { StateBackend } from "./backend.js";
 import { createFileStateBackend } from "./file.js";
 
@@ -42,10 +43,21 @@ export function openStateBackend(
     }
     return context.github(branch);
   }
-  const hint = colon > 0 ? `unknown state backend "${scheme}"` : "no backend given";
-  throw new UsageError(
-    `--state ${value}: ${hint}; use file:PATH or github:BRANCH (default ${DEFAULT_STATE_SPEC})`,
-  );
+  if (colon > 0) {
+    const known = didYouMean(scheme, ["file", "github"]);
+    throw new UsageError(
+      `--state ${value}: unknown state backend "${scheme}"${known}; use file:PATH or github:BRANCH (default ${DEFAULT_STATE_SPEC})`,
+    );
+  }
+  throw new UsageError(`--state ${value}: no backend given; ${guessBackend(value)}`);
+}
+
+/** What a bare `--state X` most likely meant: a path looks like one, a name may be either. */
+function guessBackend(value: string): string {
+  const looksLikePath = /[./\\]/.test(value) || value === "";
+  return looksLikePath
+    ? `did you mean --state file:${value}? (or github:BRANCH for a branch)`
+    : `did you mean --state file:${value} (a file) or --state github:${value} (a branch)?`;
 }
 
 /**

@@ -42,7 +42,15 @@ describe("opening the state backend from --state", () => {
       "s3:bucket/state.json",
       '--state s3:bucket/state.json: unknown state backend "s3"; use file:PATH or github:BRANCH',
     ],
-    ["state.json", "--state state.json: no backend given; use file:PATH or github:BRANCH"],
+    ["state.json", "--state state.json: no backend given; did you mean --state file:state.json?"],
+    [
+      "partoo-state",
+      "--state partoo-state: no backend given; did you mean --state file:partoo-state (a file) or --state github:partoo-state (a branch)?",
+    ],
+    [
+      "fiel:state.json",
+      '--state fiel:state.json: unknown state backend "fiel" (did you mean "file"?)',
+    ],
     ["file:", "--state file:: give a path, e.g. --state file:.partoo/state.json"],
     ["toString:x", '--state toString:x: unknown state backend "toString"'],
     ["github:partoo-state", "--state github:partoo-state calls the GitHub API: set GITHUB_TOKEN"],

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin2 = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path19 && path19[0] !== "/") {
+          path19 = `/${path19}`;
         }
-        return new URL(`${origin2}${path20}`);
+        return new URL(`${origin2}${path19}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin: origin2 }
+          request: { method, path: path19, origin: origin2 }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin2, path20);
+        debuglog("sending request to %s %s/%s", method, origin2, path19);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin: origin2 },
+          request: { method, path: path19, origin: origin2 },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin2,
-          path20,
+          path19,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin: origin2 }
+          request: { method, path: path19, origin: origin2 }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin2, path20);
+        debuglog("trailers received from %s %s/%s", method, origin2, path19);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin: origin2 },
+          request: { method, path: path19, origin: origin2 },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin2,
-          path20,
+          path19,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path20, origin: origin2 }
+            request: { method, path: path19, origin: origin2 }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin2, path20);
+          debuglog("sending request to %s %s/%s", method, origin2, path19);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin2, {
-        path: path20,
+        path: path19,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path20 !== "string") {
+        if (typeof path19 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path19)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path20, query) : path20;
+        this.path = query ? buildURL(path19, query) : path19;
         this.origin = origin2;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request3;
+      const { method, path: path19, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path20} HTTP/1.1\r
+      let header = `${method} ${path19} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path19;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText2);
         }
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
+        const path19 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path20;
+        this.opts.path = path19;
         this.opts.origin = origin2;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin: origin2,
-          path: path20 = "/",
+          path: path19 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path20;
+        opts.path = origin2 + path19;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin2);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl(path19) {
+      if (typeof path19 !== "string") {
+        return path19;
       }
-      const pathSegments = path20.split("?");
+      const pathSegments = path19.split("?");
       if (pathSegments.length !== 2) {
-        return path20;
+        return path19;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path19);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl(path19), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path19, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path19,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path20,
+            Path: path19,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12046,12 +12046,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists5 = this[kHeadersMap].get(lowercaseName);
-        if (exists5) {
+        const exists4 = this[kHeadersMap].get(lowercaseName);
+        if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists5.name,
-            value: `${exists5.value}${delimiter}${value}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code = path20.charCodeAt(i);
+    function validateCookiePath(path19) {
+      for (let i = 0; i < path19.length; ++i) {
+        const code = path19.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path19 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path19 = `/${path19}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path19);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22390,8 +22390,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input = path20;
+    function removeDotSegments(path19) {
+      let input = path19;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22465,11 +22465,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path19) {
+      if (path19 === "" || path19[0] === "/") {
+        return removeDotSegments(path19);
       }
-      const segments = path20.split("/");
+      const segments = path19.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22832,8 +22832,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -27750,14 +27750,14 @@ var require_util10 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin2 = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path19 && path19[0] !== "/") {
+          path19 = `/${path19}`;
         }
-        return new URL(`${origin2}${path20}`);
+        return new URL(`${origin2}${path19}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -28592,9 +28592,9 @@ var require_diagnostics2 = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path20, origin: origin2 }
+            request: { method, path: path19, origin: origin2 }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin2, path20);
+          debugLog("sending request to %s %s%s", method, origin2, path19);
         }
       );
     }
@@ -28612,14 +28612,14 @@ var require_diagnostics2 = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path20, origin: origin2 },
+            request: { method, path: path19, origin: origin2 },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin2,
-            path20,
+            path19,
             statusCode
           );
         }
@@ -28628,23 +28628,23 @@ var require_diagnostics2 = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path20, origin: origin2 }
+            request: { method, path: path19, origin: origin2 }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin2, path20);
+          debugLog("trailers received from %s %s%s", method, origin2, path19);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path20, origin: origin2 },
+            request: { method, path: path19, origin: origin2 },
             error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin2,
-            path20,
+            path19,
             error2.message
           );
         }
@@ -28759,7 +28759,7 @@ var require_request3 = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin2, {
-        path: path20,
+        path: path19,
         method,
         body,
         headers,
@@ -28776,11 +28776,11 @@ var require_request3 = __commonJS({
         maxRedirections,
         typeOfService
       }, handler2) {
-        if (typeof path20 !== "string") {
+        if (typeof path19 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path19)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -28855,7 +28855,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path20, query) : path20;
+        this.path = query ? serializePathWithQuery(path19, query) : path19;
         this.origin = origin2;
         this.protocol = getProtocolFromUrlString(origin2);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -34099,7 +34099,7 @@ var require_client_h12 = __commonJS({
       }
     }
     function writeH1(client, request3) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request3;
+      const { method, path: path19, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -34175,7 +34175,7 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request3);
-      let header = `${method} ${path20} HTTP/1.1\r
+      let header = `${method} ${path19} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -34852,7 +34852,7 @@ var require_client_h22 = __commonJS({
       const headersTimeout = request3.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request3.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
+      const { method, path: path19, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request3, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -34921,7 +34921,7 @@ var require_client_h22 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path20;
+          headers[HTTP2_HEADER_PATH] = path19;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -34973,7 +34973,7 @@ var require_client_h22 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path19;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -37329,10 +37329,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin: origin2,
-          path: path20 = "/",
+          path: path19 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path20;
+        opts.path = origin2 + path19;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL(origin2);
           headers.host = host;
@@ -39492,20 +39492,20 @@ var require_mock_utils2 = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl(path19) {
+      if (typeof path19 !== "string") {
+        return path19;
       }
-      const pathSegments = path20.split("?", 3);
+      const pathSegments = path19.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path20;
+        return path19;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path19);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -39530,8 +39530,8 @@ var require_mock_utils2 = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path20)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path20), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path19)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path19), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -39570,19 +39570,19 @@ var require_mock_utils2 = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
-    function removeTrailingSlash(path20) {
-      while (path20.endsWith("/")) {
-        path20 = path20.slice(0, -1);
+    function removeTrailingSlash(path19) {
+      while (path19.endsWith("/")) {
+        path19 = path19.slice(0, -1);
       }
-      if (path20.length === 0) {
-        path20 = "/";
+      if (path19.length === 0) {
+        path19 = "/";
       }
-      return path20;
+      return path19;
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path19, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path19,
         method,
         body,
         headers,
@@ -40272,10 +40272,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path20,
+            Path: path19,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -40357,9 +40357,9 @@ var require_mock_agent2 = __commonJS({
         const acceptNonStandardSearchParameters = this[kMockAgentAcceptsNonStandardSearchParameters];
         const dispatchOpts = { ...opts };
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path20, searchParams] = dispatchOpts.path.split("?");
+          const [path19, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path20}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path19}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler2);
       }
@@ -40563,7 +40563,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile5, readFile: readFile5, mkdir: mkdir5 } = __require("node:fs/promises");
+    var { writeFile: writeFile4, readFile: readFile5, mkdir: mkdir5 } = __require("node:fs/promises");
     var { dirname, resolve } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors3();
@@ -40760,12 +40760,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path20 = filePath || this.#snapshotPath;
-        if (!path20) {
+        const path19 = filePath || this.#snapshotPath;
+        if (!path19) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile5(resolve(path20), "utf8");
+          const data = await readFile5(resolve(path19), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -40779,7 +40779,7 @@ var require_snapshot_recorder = __commonJS({
           if (error2.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path20}`, { cause: error2 });
+            throw new UndiciError(`Failed to load snapshots from ${path19}`, { cause: error2 });
           }
         }
       }
@@ -40790,17 +40790,17 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path20 = filePath || this.#snapshotPath;
-        if (!path20) {
+        const path19 = filePath || this.#snapshotPath;
+        if (!path19) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path20);
+        const resolvedPath = resolve(path19);
         await mkdir5(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash5, snapshot]) => ({
           hash: hash5,
           snapshot
         }));
-        await writeFile5(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile4(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -41435,15 +41435,15 @@ var require_redirect_handler2 = __commonJS({
           receivedAt: Date.now()
         });
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin2}${path20}`;
+        const path19 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin2}${path19}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin2}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path20;
+        this.opts.path = path19;
         this.opts.origin = origin2;
         this.opts.query = null;
       }
@@ -43260,10 +43260,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path20) {
+    function deleteCachedUri(store, cacheKey, path19) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path: path20
+        path: path19
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -43271,7 +43271,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path: path20
+            path: path19
           });
         }
       }
@@ -43282,9 +43282,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue2) ? headerValue2 : [headerValue2];
       for (let i = 0; i < values.length; i++) {
-        const path20 = getSameOriginPath(cacheKey, values[i]);
-        if (path20 !== void 0) {
-          deleteCachedUri(store, cacheKey, path20);
+        const path19 = getSameOriginPath(cacheKey, values[i]);
+        if (path19 !== void 0) {
+          deleteCachedUri(store, cacheKey, path19);
         }
       }
     }
@@ -46174,12 +46174,12 @@ var require_headers2 = __commonJS({
       append(name, value, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists5 = this.headersMap.get(lowercaseName);
-        if (exists5) {
+        const exists4 = this.headersMap.get(lowercaseName);
+        if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
-            name: exists5.name,
-            value: `${exists5.value}${delimiter}${value}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter}${value}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value });
@@ -48772,11 +48772,11 @@ var require_fetch2 = __commonJS({
       function dispatch2({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        const path20 = url.pathname + url.search;
+        const path19 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return new Promise((resolve, reject) => agent.dispatch(
           {
-            path: hasTrailingQuestionMark ? `${path20}?` : path20,
+            path: hasTrailingQuestionMark ? `${path19}?` : path19,
             origin: url.origin,
             method: request3.method,
             body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
@@ -49723,9 +49723,9 @@ var require_util13 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code = path20.charCodeAt(i);
+    function validateCookiePath(path19) {
+      for (let i = 0; i < path19.length; ++i) {
+        const code = path19.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -53161,11 +53161,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path19 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path19 = `/${path19}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path19);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -53351,17 +53351,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -53372,13 +53372,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -53399,17 +53399,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -53420,13 +53420,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -53453,23 +53453,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path19);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path19);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path19);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path19);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path19);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -54081,10 +54081,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path20, value) {
+    function collectionFromPath(schema2, path19, value) {
       let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k = path20[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k = path19[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -54103,7 +54103,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema2) {
         super(type);
@@ -54133,11 +54133,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -54151,8 +54151,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -54166,8 +54166,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -54185,8 +54185,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -54196,8 +54196,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -56712,9 +56712,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -56789,14 +56789,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection2.isEmptyPath(path20)) {
+      deleteIn(path19) {
+        if (Collection2.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -56811,10 +56811,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection2.isEmptyPath(path20))
+      getIn(path19, keepScalar) {
+        if (Collection2.isEmptyPath(path19))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -56825,10 +56825,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection2.isEmptyPath(path20))
+      hasIn(path19) {
+        if (Collection2.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -56845,13 +56845,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection2.isEmptyPath(path20)) {
+      setIn(path19, value) {
+        if (Collection2.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -58812,9 +58812,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path20) => {
+    visit2.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -58823,23 +58823,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path20) => {
-      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit2.parentCollection = (cst, path19) => {
+      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -58850,10 +58850,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -62776,9 +62776,9 @@ function info(message) {
 }
 
 // src/action/run-action.ts
-import { mkdtemp as mkdtemp2, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path19 from "node:path";
+import path18 from "node:path";
 
 // src/cli/main.ts
 import { setMaxListeners as setMaxListeners2 } from "node:events";
@@ -62801,17 +62801,22 @@ var InputError = class extends AppError {
 // src/core/suggest.ts
 function editDistance(a, b, max = Number.POSITIVE_INFINITY) {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  let beforePrevious = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, beforePrevious[j - 2] + 1);
+      }
       current.push(value);
       rowMin = Math.min(rowMin, value);
     }
-    if (rowMin > max) return max + 1;
+    if (rowMin > max && Math.min(...previous) > max) return max + 1;
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length];
@@ -62836,7 +62841,7 @@ function didYouMean(input, candidates) {
 }
 
 // src/cli/options.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/redact.ts
 var REDACTED = "[REDACTED]";
@@ -62917,13 +62922,12 @@ function secretsFromEnv(env) {
 }
 
 // src/state/open.ts
-import path5 from "node:path";
+import path6 from "node:path";
 
 // src/state/file.ts
 import { constants as constants5 } from "node:fs";
-import { lstat as lstat2, mkdir as mkdir2, open as open3, realpath, rename as rename2, unlink as unlink3 } from "node:fs/promises";
-import path4 from "node:path";
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { lstat as lstat2, mkdir as mkdir3, open as open4, realpath } from "node:fs/promises";
+import path5 from "node:path";
 
 // src/core/model.ts
 function businessAddress(store) {
@@ -62931,6 +62935,10 @@ function businessAddress(store) {
 }
 function codeAddress(code) {
   return `c-${code}`;
+}
+function codeOfAddress(address) {
+  const prefix = codeAddress("");
+  return address.startsWith(prefix) ? address.slice(prefix.length) : void 0;
 }
 function isCodeAddress(code, address) {
   return address === codeAddress(code);
@@ -63464,6 +63472,44 @@ async function release(lock, token) {
   }
 }
 
+// src/state/atomic-write.ts
+import { mkdir as mkdir2, open as open3, rename as rename2, unlink as unlink3 } from "node:fs/promises";
+import path3 from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
+async function writeFileAtomically(filePath, text) {
+  const dir = path3.dirname(filePath);
+  const temp = path3.join(
+    dir,
+    `.${path3.basename(filePath)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`
+  );
+  try {
+    await mkdir2(dir, { recursive: true });
+    const handle = await open3(temp, "wx");
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename2(temp, filePath);
+  } catch (error2) {
+    await unlink3(temp).catch(() => void 0);
+    throw error2;
+  }
+  await syncDirectory(dir);
+}
+async function syncDirectory(dir) {
+  try {
+    const handle = await open3(dir, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+  }
+}
+
 // src/files/repository.ts
 import {
   closeSync,
@@ -63474,25 +63520,25 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import path3 from "node:path";
+import path4 from "node:path";
 function findRepository(start, fallback) {
-  return { root: realOrSelf(findGitWorkTree(start) ?? path3.resolve(fallback)) };
+  return { root: realOrSelf(findGitWorkTree(start) ?? path4.resolve(fallback)) };
 }
 function findGitWorkTree(start) {
-  let dir = path3.resolve(start);
+  let dir = path4.resolve(start);
   for (; ; ) {
-    if (hasEntry(path3.join(dir, ".git"))) return dir;
-    const parent = path3.dirname(dir);
+    if (hasEntry(path4.join(dir, ".git"))) return dir;
+    const parent = path4.dirname(dir);
     if (parent === dir) return void 0;
     dir = parent;
   }
 }
 function repositoryAt(root2) {
-  return { root: realOrSelf(path3.resolve(root2)) };
+  return { root: realOrSelf(path4.resolve(root2)) };
 }
 function isWithin(outer, inner) {
   if (inner === outer) return true;
-  const base = outer.endsWith(path3.sep) ? outer : `${outer}${path3.sep}`;
+  const base = outer.endsWith(path4.sep) ? outer : `${outer}${path4.sep}`;
   return inner.startsWith(base);
 }
 function resolveInside(file, repository) {
@@ -63507,7 +63553,7 @@ function resolveInside(file, repository) {
       problem: "a symbolic link that leads outside the repository; files are read only from inside it: replace the link by the file itself"
     };
   }
-  if (path3.relative(repository.root, realPath).split(path3.sep).includes(".git")) {
+  if (path4.relative(repository.root, realPath).split(path4.sep).includes(".git")) {
     return {
       problem: "a symbolic link into the .git directory, which is not a file of the repository; replace the link by the file itself"
     };
@@ -63611,7 +63657,7 @@ function createFileStateBackend(filePath, options = {}) {
     }
     let bytes;
     try {
-      const handle = await open3(filePath, constants5.O_RDONLY | constants5.O_NOFOLLOW);
+      const handle = await open4(filePath, constants5.O_RDONLY | constants5.O_NOFOLLOW);
       try {
         bytes = await handle.readFile();
       } finally {
@@ -63686,7 +63732,7 @@ async function fileIdentity(filePath, description) {
   }
 }
 async function checkDirectory(filePath, description) {
-  const dir = path4.dirname(filePath);
+  const dir = path5.dirname(filePath);
   const workTree = findGitWorkTree(dir);
   if (workTree === void 0) return;
   let real;
@@ -63704,7 +63750,7 @@ async function checkDirectory(filePath, description) {
 }
 async function makeDirectory(filePath, description) {
   try {
-    await mkdir2(path4.dirname(filePath), { recursive: true });
+    await mkdir3(path5.dirname(filePath), { recursive: true });
   } catch (error2) {
     const reason = error2.code ?? error2.message;
     throw new InputError(
@@ -63714,39 +63760,14 @@ async function makeDirectory(filePath, description) {
   }
 }
 async function writeAtomically(filePath, text, description) {
-  const dir = path4.dirname(filePath);
-  const temp = path4.join(
-    dir,
-    `.${path4.basename(filePath)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`
-  );
   try {
-    const handle = await open3(temp, "wx");
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename2(temp, filePath);
+    await writeFileAtomically(filePath, text);
   } catch (error2) {
-    await unlink3(temp).catch(() => void 0);
     const reason = error2.code ?? error2.message;
     throw new InputError(
       `${description}: cannot write the state document (${reason}); check that its directory is writable`,
       { cause: error2 }
     );
-  }
-  await syncDirectory(dir);
-}
-async function syncDirectory(dir) {
-  try {
-    const handle = await open3(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
   }
 }
 function unreadable(description, error2) {
@@ -63768,7 +63789,7 @@ function openStateBackend(spec, context) {
     if (target === "") {
       throw new UsageError(`--state ${value}: give a path, e.g. --state ${DEFAULT_STATE_SPEC}`);
     }
-    return createFileStateBackend(path5.resolve(context.cwd, target), { description: value });
+    return createFileStateBackend(path6.resolve(context.cwd, target), { description: value });
   }
   if (scheme === "github") {
     const branch = checkStateBranch(target);
@@ -63779,10 +63800,17 @@ function openStateBackend(spec, context) {
     }
     return context.github(branch);
   }
-  const hint = colon > 0 ? `unknown state backend "${scheme}"` : "no backend given";
-  throw new UsageError(
-    `--state ${value}: ${hint}; use file:PATH or github:BRANCH (default ${DEFAULT_STATE_SPEC})`
-  );
+  if (colon > 0) {
+    const known = didYouMean(scheme, ["file", "github"]);
+    throw new UsageError(
+      `--state ${value}: unknown state backend "${scheme}"${known}; use file:PATH or github:BRANCH (default ${DEFAULT_STATE_SPEC})`
+    );
+  }
+  throw new UsageError(`--state ${value}: no backend given; ${guessBackend(value)}`);
+}
+function guessBackend(value) {
+  const looksLikePath = /[./\\]/.test(value) || value === "";
+  return looksLikePath ? `did you mean --state file:${value}? (or github:BRANCH for a branch)` : `did you mean --state file:${value} (a file) or --state github:${value} (a branch)?`;
 }
 function checkStateBranch(branch) {
   if (branch === "") {
@@ -63958,7 +63986,6 @@ function formatBytes(bytes) {
 // src/partoo/wire.ts
 var ROUTES = {
   search: "/business/search",
-  business: (address) => `/business/${encodeURIComponent(address)}`,
   links: (address) => `/business/${encodeURIComponent(address)}/place_action_links`
 };
 var API_KEY_HEADER = "x-APIKey";
@@ -63991,9 +64018,9 @@ function checkSearchComplete(found, count, pages) {
   );
 }
 var WireShapeError = class extends Error {
-  constructor(path20, expected) {
-    super(`${path20}: expected ${expected}`);
-    this.path = path20;
+  constructor(path19, expected) {
+    super(`${path19}: expected ${expected}`);
+    this.path = path19;
     this.expected = expected;
     this.name = "WireShapeError";
   }
@@ -64149,14 +64176,14 @@ function partooMessage(body) {
   const root2 = body["error"] ?? body["errors"];
   if (root2 === void 0 || root2 === null) return void 0;
   const parts = [];
-  const walk = (value, path20) => {
+  const walk = (value, path19) => {
     if (parts.length >= 5) return;
     if (Array.isArray(value)) {
-      value.forEach((item) => walk(item, path20));
+      value.forEach((item) => walk(item, path19));
     } else if (isObject(value)) {
-      for (const [key, item] of Object.entries(value)) walk(item, path20 ? `${path20}.${key}` : key);
+      for (const [key, item] of Object.entries(value)) walk(item, path19 ? `${path19}.${key}` : key);
     } else if (value !== null && value !== void 0 && String(value).trim() !== "") {
-      parts.push(path20 ? `${path20}: ${String(value)}` : String(value));
+      parts.push(path19 ? `${path19}: ${String(value)}` : String(value));
     }
   };
   if (isObject(root2)) {
@@ -64228,7 +64255,7 @@ function nameGoogleRefusal(error2, context) {
   );
 }
 function httpErrorHint(status, request3) {
-  const code = request3.address?.startsWith("c-") ? request3.address.slice(2) : void 0;
+  const code = request3.address === void 0 ? void 0 : codeOfAddress(request3.address);
   switch (status) {
     case 400:
       return request3.method === "POST" ? "Partoo refused these links; check the types and URLs in the store file (one preferred link per type, no URL twice)" : "Partoo refused the request";
@@ -64346,7 +64373,7 @@ function createErrorFactory(context) {
 // src/partoo/exchange.ts
 function createExchange(options) {
   const { pool, apiKey: apiKey2, scrub } = options;
-  return async function exchange(request3, path20) {
+  return async function exchange(request3, path19) {
     const headers = {
       [API_KEY_HEADER]: apiKey2,
       accept: "application/json",
@@ -64366,7 +64393,7 @@ function createExchange(options) {
       try {
         response = await pool.request({
           method: request3.method,
-          path: `${options.basePath}${path20}`,
+          path: `${options.basePath}${path19}`,
           headers,
           body: request3.body === void 0 ? null : JSON.stringify(request3.body),
           signal: deadline.signal
@@ -64540,13 +64567,13 @@ function createTransport(options) {
   });
   let closing;
   function describe3(request3) {
-    const path20 = request3.route + (request3.query ? `?${request3.query}` : "");
+    const path19 = request3.route + (request3.query ? `?${request3.query}` : "");
     let url;
     const info2 = {
       method: request3.method,
-      path: path20,
+      path: path19,
       get url() {
-        return url ??= redactUrl(`${base.origin}${basePath}${path20}`);
+        return url ??= redactUrl(`${base.origin}${basePath}${path19}`);
       }
     };
     if (request3.address !== void 0) info2.address = request3.address;
@@ -64758,13 +64785,6 @@ function createPartooClient(options) {
       const body = setLinksBody(writes);
       await transport.send({ method: "POST", route: route2, address, body, signal: requestOptions.signal });
     },
-    getBusiness(address, requestOptions = {}) {
-      const route2 = ROUTES.business(checkAddress(address));
-      return read(
-        { method: "GET", route: route2, address, signal: requestOptions.signal },
-        (body) => toBusiness(body)
-      );
-    },
     async searchBusinesses(filter = {}, requestOptions = {}) {
       const statuses = filter.statuses ?? BUSINESS_STATUSES;
       const found = /* @__PURE__ */ new Map();
@@ -64795,15 +64815,15 @@ function createPartooClient(options) {
   };
 }
 function unexpectedShape(request3, response, error2, baseUrl) {
-  const path20 = request3.route + (request3.query ? `?${request3.query}` : "");
+  const path19 = request3.route + (request3.query ? `?${request3.query}` : "");
   const info2 = {
     method: request3.method,
-    url: redactUrl(`${baseUrl}${path20}`),
-    path: path20,
+    url: redactUrl(`${baseUrl}${path19}`),
+    path: path19,
     ...request3.address === void 0 ? {} : { address: request3.address }
   };
   return new PartooHttpError(
-    `Partoo ${request3.method} ${path20}: ${response.status} but the response is not in the documented shape (${error2.message}); the API may have changed: please report it`,
+    `Partoo ${request3.method} ${path19}: ${response.status} but the response is not in the documented shape (${error2.message}); the API may have changed: please report it`,
     { request: info2, response, cause: error2 }
   );
 }
@@ -64901,7 +64921,7 @@ function stringOption(options, name) {
   return typeof value === "string" ? value : void 0;
 }
 function storesDir(options, cwd) {
-  return path6.resolve(cwd, stringOption(options, "stores") ?? DEFAULT_STORES_DIR);
+  return path7.resolve(cwd, stringOption(options, "stores") ?? DEFAULT_STORES_DIR);
 }
 function parseFormat(options, formats = OUTPUT_FORMATS) {
   const value = stringOption(options, "format") ?? formats[0];
@@ -64958,7 +64978,7 @@ function apiKey(env, command) {
 // src/files/store-directory.ts
 import { hash as hash2 } from "node:crypto";
 import { readdir as readdir2, realpath as realpath2 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // src/core/link-url.ts
 import { domainToUnicode } from "node:url";
@@ -65232,8 +65252,8 @@ function firstInvalidUtf8(bytes) {
 
 // src/files/store-directory.ts
 function displayPath(root2, target) {
-  const relative = path7.relative(root2, target);
-  return (relative === "" ? "." : relative).split(path7.sep).join("/");
+  const relative = path8.relative(root2, target);
+  return (relative === "" ? "." : relative).split(path8.sep).join("/");
 }
 async function listStoreFiles(dir, displayRoot, only, repository) {
   const shownDir = displayPath(displayRoot, dir);
@@ -65254,7 +65274,7 @@ async function listStoreFiles(dir, displayRoot, only, repository) {
   const issues = [];
   const prefix = shownDir === "." ? "" : `${shownDir}/`;
   const warn = (file, message) => issues.push({ file, message, severity: "warning" });
-  const base = realDir.endsWith(path7.sep) ? realDir : `${realDir}${path7.sep}`;
+  const base = realDir.endsWith(path8.sep) ? realDir : `${realDir}${path8.sep}`;
   for (const dirent of dirents.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
     const name = dirent.name;
     if (name.startsWith(".")) continue;
@@ -65380,13 +65400,13 @@ function githubMessage(error2) {
 }
 function route(error2) {
   const method = error2.request?.method ?? "";
-  let path20;
+  let path19;
   try {
-    path20 = new URL(error2.request?.url ?? "").pathname;
+    path19 = new URL(error2.request?.url ?? "").pathname;
   } catch {
-    path20 = "";
+    path19 = "";
   }
-  return `${method} ${path20}`.trim();
+  return `${method} ${path19}`.trim();
 }
 function origin(error2) {
   try {
@@ -65625,14 +65645,14 @@ async function pointBranch(client, branch, sha) {
     what: `pointing branch ${branch} at the new commit`,
     permission: CONTENTS_WRITE
   };
-  let exists5 = true;
+  let exists4 = true;
   try {
     await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
   } catch (error2) {
     if (requestStatus(error2) !== 404) throw githubError(error2, action);
-    exists5 = false;
+    exists4 = false;
   }
-  if (exists5) {
+  if (exists4) {
     await callGithub(
       action,
       () => octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true })
@@ -65653,10 +65673,10 @@ function actionsMayNotOpen(error2, branch) {
     { cause: error2 }
   );
 }
-function checkPath(path20) {
-  if (path20 === "" || path20.startsWith("/") || path20.split("/").some((part) => part === ".." || part === "")) {
+function checkPath(path19) {
+  if (path19 === "" || path19.startsWith("/") || path19.split("/").some((part) => part === ".." || part === "")) {
     throw new AppError(
-      `accept --pr: ${path20} is not inside the repository; run partoo-links from the repository (its stores directory inside it)`
+      `accept --pr: ${path19} is not inside the repository; run partoo-links from the repository (its stores directory inside it)`
     );
   }
 }
@@ -65743,7 +65763,7 @@ function unknownCodes(only, entries, state) {
 
 // src/files/load-stores.ts
 import { hash as hash3 } from "node:crypto";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/core/render/escape.ts
 var BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
@@ -65852,10 +65872,10 @@ function keyName(key) {
 function deref(document, node) {
   return (0, import_yaml.isAlias)(node) ? node.resolve(document) : node;
 }
-function nodeAt(document, path20) {
+function nodeAt(document, path19) {
   let node = document.contents;
   let key;
-  for (const segment of path20) {
+  for (const segment of path19) {
     const current = deref(document, node);
     if ((0, import_yaml.isMap)(current)) {
       const pair = current.items.find(
@@ -65876,15 +65896,15 @@ function nodeAt(document, path20) {
   }
   return { node, key };
 }
-function offsetOf(document, path20, target) {
-  const { node, key } = nodeAt(document, path20);
+function offsetOf(document, path19, target) {
+  const { node, key } = nodeAt(document, path19);
   const emptyValue = (0, import_yaml.isScalar)(node) && node.value === null && node.source === "";
   if (key?.range && (target === "key" || emptyValue || node === void 0)) return key.range[0];
   const range = node?.range;
   return range ? range[0] : 0;
 }
-function sourceOf(document, path20) {
-  const { node } = nodeAt(document, path20);
+function sourceOf(document, path19) {
+  const { node } = nodeAt(document, path19);
   return (0, import_yaml.isScalar)(node) && typeof node.source === "string" ? node.source : void 0;
 }
 
@@ -66128,29 +66148,29 @@ function schemaErrors(data) {
 var STORE_KEYS = ["code", "business_id", "profile", "vars", "links"];
 var LINK_KEYS = ["url", "preferred"];
 function resolvePath(data, instancePath) {
-  const path20 = [];
+  const path19 = [];
   let value = data;
-  if (instancePath === "") return { path: path20, value };
+  if (instancePath === "") return { path: path19, value };
   for (const raw of instancePath.slice(1).split("/")) {
     const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     if (Array.isArray(value)) {
       const index = Number(segment);
-      path20.push(index);
+      path19.push(index);
       value = value[index];
     } else {
-      path20.push(segment);
+      path19.push(segment);
       value = isPlainObject(value) ? value[segment] : void 0;
     }
   }
-  return { path: path20, value };
+  return { path: path19, value };
 }
 function schemaFindings(errors, data, expectedCode, limit = Infinity) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   for (const error2 of errors) {
     if (findings.length >= limit) break;
-    const { path: path20, value } = resolvePath(data, error2.instancePath);
-    const finding = describeError(error2, path20, value, expectedCode);
+    const { path: path19, value } = resolvePath(data, error2.instancePath);
+    const finding = describeError(error2, path19, value, expectedCode);
     if (finding === void 0) continue;
     const key = `${JSON.stringify(finding.path)}\0${String(finding.message)}`;
     if (seen.has(key)) continue;
@@ -66159,42 +66179,42 @@ function schemaFindings(errors, data, expectedCode, limit = Infinity) {
   }
   return findings;
 }
-function describeError(error2, path20, value, expectedCode) {
+function describeError(error2, path19, value, expectedCode) {
   const at = (message, target = "value") => ({
-    path: path20,
+    path: path19,
     target,
     message
   });
-  const [first, type, index, field] = path20;
+  const [first, type, index, field] = path19;
   if (error2.keyword === "additionalProperties") {
     const key = String(error2.params.additionalProperty);
-    const where = path20.length === 0 ? STORE_KEYS : LINK_KEYS;
-    const context = path20.length === 0 ? "a store has code, business_id, profile, vars and links" : `a link has url and preferred`;
-    const inLink = path20.length === 0 ? "" : ` in ${linkLabel(String(type), Number(index))}`;
+    const where = path19.length === 0 ? STORE_KEYS : LINK_KEYS;
+    const context = path19.length === 0 ? "a store has code, business_id, profile, vars and links" : `a link has url and preferred`;
+    const inLink = path19.length === 0 ? "" : ` in ${linkLabel(String(type), Number(index))}`;
     return {
-      path: [...path20, key],
+      path: [...path19, key],
       target: "key",
       message: `unknown key ${quoteExcerpt(key)}${inLink}${didYouMean(key, where)}; ${context}`
     };
   }
   if (error2.keyword === "required") {
     const missing = error2.params.missingProperty;
-    if (path20.length === 0 && missing === "code")
+    if (path19.length === 0 && missing === "code")
       return at(`code is missing; add code: ${expectedCode}`);
-    if (path20.length === 0) {
+    if (path19.length === 0) {
       return at(
         "links is missing; add links: with the place action types to manage (links: {} manages none)"
       );
     }
     return at(`${linkLabel(String(type), Number(index))} has no url; add url: https://\u2026`);
   }
-  if (path20.length === 0) {
+  if (path19.length === 0) {
     return at(
       `a store file must be a mapping with code and links, not ${describeValue(value)}; start it with code: ${expectedCode}`
     );
   }
   if (first === "code" || first === "business_id") return describeIdError(error2, first, value);
-  if (first === "profile" || first === "vars") return describeFleetFieldError(error2, path20, value);
+  if (first === "profile" || first === "vars") return describeFleetFieldError(error2, path19, value);
   if (error2.keyword === "propertyNames") {
     const name = String(error2.params.propertyName);
     const types = placeActionTypes();
@@ -66204,10 +66224,10 @@ function describeError(error2, path20, value, expectedCode) {
       message: `unknown place action type ${quoteExcerpt(name)}${didYouMean(name, types)}; use one of ${types.join(", ")}`
     };
   }
-  if (error2.keyword === "enum" && path20.length === 1) return void 0;
-  if (path20.length === 1) return describeLinksError(value, at);
-  if (path20.length === 2) return describeListError(String(type), value, at);
-  if (path20.length === 3) return describeLinkError(error2, String(type), Number(index), value, at);
+  if (error2.keyword === "enum" && path19.length === 1) return void 0;
+  if (path19.length === 1) return describeLinksError(value, at);
+  if (path19.length === 2) return describeListError(String(type), value, at);
+  if (path19.length === 3) return describeLinkError(error2, String(type), Number(index), value, at);
   return describeLinkFieldError(error2, String(type), Number(index), String(field), value, at);
 }
 function describeIdError(error2, name, value) {
@@ -66281,11 +66301,11 @@ function describeLinkFieldError(error2, type, index, field, value, at) {
   if (error2.keyword !== "pattern" && error2.keyword !== "maxLength") return void 0;
   return urlProblem(value) === void 0 ? at(`${label}: URL ${quoteUrl(value)} is not a valid https:// URL`) : void 0;
 }
-function describeFleetFieldError(error2, path20, value) {
-  const [first, name] = path20;
+function describeFleetFieldError(error2, path19, value) {
+  const [first, name] = path19;
   if (first === "profile") {
     return {
-      path: path20,
+      path: path19,
       target: "value",
       message: typeof value === "string" ? `profile ${JSON.stringify(value)} is not a profile name (letters, digits, ".", "_" and "-", starting with a letter or digit)` : `profile must be the name of a profile of the fleet file, not ${describeValue(value)}`
     };
@@ -66300,20 +66320,20 @@ function describeFleetFieldError(error2, path20, value) {
       message: builtIn ? `vars.${key}: {${key}} is filled from the store's own ${key}; remove it from vars` : `vars.${key}: a placeholder name is letters, digits and "_", starting with a letter or "_"`
     };
   }
-  if (path20.length === 1)
+  if (path19.length === 1)
     return {
-      path: path20,
+      path: path19,
       target: "value",
       message: `vars must be a mapping of names to text, not ${describeValue(value)}`
     };
   if (error2.keyword === "maxLength")
     return {
-      path: path20,
+      path: path19,
       target: "value",
       message: `vars.${String(name)} is over 500 characters; shorten it`
     };
   return {
-    path: path20,
+    path: path19,
     target: "value",
     message: `vars.${String(name)} must be text, not ${describeValue(value)}; put it in quotes`
   };
@@ -66384,11 +66404,11 @@ function linkListFindings(type, list) {
       firstSeen.set(identity, index);
       continue;
     }
-    const path20 = urlPath(index);
+    const path19 = urlPath(index);
     findings.push({
-      path: path20,
+      path: path19,
       target: "value",
-      message: ({ lineOf }) => `${typeLabel(type)} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path20, "value")}); remove one`
+      message: ({ lineOf }) => `${typeLabel(type)} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path19, "value")}); remove one`
     });
   }
   if (preferred.length > 1) {
@@ -66677,8 +66697,8 @@ function checkStore(text, file, expectedCode, fleet) {
   const allFindings = [...fromSchema, ...storeRuleFindings(data, expectedCode)];
   const findings = allFindings.slice(0, MAX_FILE_ISSUES + 1);
   const lookup = {
-    lineOf: (path20, target) => locate(offsetOf(document, path20, target)).line,
-    sourceOf: (path20) => sourceOf(document, path20)
+    lineOf: (path19, target) => locate(offsetOf(document, path19, target)).line,
+    sourceOf: (path19) => sourceOf(document, path19)
   };
   const placed = findings.map((finding) => {
     const placedIssue = issue2(
@@ -66816,8 +66836,8 @@ function location(file, position) {
 
 // src/files/load-stores.ts
 function storesRepository(dir, displayRoot) {
-  const resolved = path8.resolve(dir);
-  const root2 = path8.resolve(displayRoot);
+  const resolved = path9.resolve(dir);
+  const root2 = path9.resolve(displayRoot);
   return findRepository(resolved, isWithin(root2, resolved) ? root2 : resolved);
 }
 async function loadStores(dir, options = {}) {
@@ -66826,7 +66846,7 @@ async function loadStores(dir, options = {}) {
   const repository = options.repositoryRoot === void 0 ? storesRepository(dir, displayRoot) : repositoryAt(options.repositoryRoot);
   const fleet = options.fleet;
   const [listing, skipUnchanged] = await Promise.all([
-    listStoreFiles(path8.resolve(dir), displayRoot, only, repository),
+    listStoreFiles(path9.resolve(dir), displayRoot, only, repository),
     options.skipUnchanged
   ]);
   const issues = [...listing.issues];
@@ -66897,7 +66917,7 @@ function locateInFile(entry, field, buffer, repository) {
 // src/files/load-fleet.ts
 import { lstat as lstat3 } from "node:fs/promises";
 import { hash as hash4 } from "node:crypto";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/files/parse-fleet.ts
 var import_yaml4 = __toESM(require_dist(), 1);
@@ -66964,7 +66984,7 @@ function parseFleetText(text, file) {
     };
   }
   const { validate, types } = compiled2();
-  const at = (path20, target, message) => issue2(offsetOf(document, path20, target), message);
+  const at = (path19, target, message) => issue2(offsetOf(document, path19, target), message);
   if (!validate(data)) {
     const errors = validate.errors ?? [];
     const unknownIn = new Set(
@@ -66997,7 +67017,7 @@ function emptyFleet(file) {
   return { file, defaults: { links: /* @__PURE__ */ new Map() }, profiles: /* @__PURE__ */ new Map() };
 }
 function buildFleet(data, document, file, locate) {
-  const position = (path20, target) => locate(offsetOf(document, path20, target));
+  const position = (path19, target) => locate(offsetOf(document, path19, target));
   const linkSet = (set3, base) => {
     const links = /* @__PURE__ */ new Map();
     for (const [type, items] of Object.entries(set3?.links ?? {})) {
@@ -67066,11 +67086,11 @@ function templateIssues(fleet) {
   return issues;
 }
 function describe2(error2, data, types, at) {
-  const { path: path20, value } = resolvePath2(data, error2.instancePath);
-  const level = levelOf(path20);
-  const where = path20.length === 0 ? "the fleet file" : path20.join(".");
+  const { path: path19, value } = resolvePath2(data, error2.instancePath);
+  const level = levelOf(path19);
+  const where = path19.length === 0 ? "the fleet file" : path19.join(".");
   const wanted = error2.params.type;
-  if (typeof path20[path20.length - 1] === "number") {
+  if (typeof path19[path19.length - 1] === "number") {
     if (isPlainObject(value) && error2.keyword === "type" && wanted === "string") return [];
     if (typeof value === "string" && (wanted === "object" || error2.keyword === "required"))
       return [];
@@ -67081,7 +67101,7 @@ function describe2(error2, data, types, at) {
       const known = KEYS[level] ?? [];
       return [
         at(
-          [...path20, key],
+          [...path19, key],
           "key",
           `unknown key ${quoteExcerpt(key)}${didYouMean(key, known)}; ${where} may hold ${known.join(", ")}`
         )
@@ -67089,10 +67109,10 @@ function describe2(error2, data, types, at) {
     }
     case "propertyNames": {
       const name = String(error2.params.propertyName);
-      if (path20[path20.length - 1] === "links") {
+      if (path19[path19.length - 1] === "links") {
         return [
           at(
-            [...path20, name],
+            [...path19, name],
             "key",
             `unknown place action type ${quoteExcerpt(name)}${didYouMean(name, types)}; known types: ${types.join(", ")}`
           )
@@ -67100,7 +67120,7 @@ function describe2(error2, data, types, at) {
       }
       return [
         at(
-          [...path20, name],
+          [...path19, name],
           "key",
           `profile name ${quoteExcerpt(name)} is not valid; use letters, digits, . _ - (starting with a letter or digit)`
         )
@@ -67109,7 +67129,7 @@ function describe2(error2, data, types, at) {
     case "required":
       return [
         at(
-          path20,
+          path19,
           "value",
           `${where} needs ${String(error2.params.missingProperty)}:`
         )
@@ -67118,7 +67138,7 @@ function describe2(error2, data, types, at) {
     case "maxLength":
       return [
         at(
-          path20,
+          path19,
           "value",
           `${describeValue(value)} is not a URL template; write an https:// URL without whitespace (at most 2,048 characters), e.g. https://order.example.com/{code}`
         )
@@ -67126,7 +67146,7 @@ function describe2(error2, data, types, at) {
     case "anyOf":
       return typeof value === "string" || isPlainObject(value) ? [] : [
         at(
-          path20,
+          path19,
           "value",
           `${describeValue(value)} is not a link; write a URL template or {url: \u2026, preferred: true}`
         )
@@ -67135,13 +67155,13 @@ function describe2(error2, data, types, at) {
     case "minimum":
       return [
         at(
-          path20,
+          path19,
           "value",
           `${where} must be ${describeExpected(error2)}, not ${describeValue(value)}`
         )
       ];
     default:
-      return [at(path20, "value", `${where}: ${error2.message ?? "invalid"}`)];
+      return [at(path19, "value", `${where}: ${error2.message ?? "invalid"}`)];
   }
 }
 function describeExpected(error2) {
@@ -67155,32 +67175,32 @@ function describeExpected(error2) {
     integer: "a whole number"
   }[type] ?? type;
 }
-function levelOf(path20) {
-  if (path20.length === 0) return "top";
-  if (path20[0] === "caps") return "caps";
-  if (typeof path20[path20.length - 1] === "number") return "link";
+function levelOf(path19) {
+  if (path19.length === 0) return "top";
+  if (path19[0] === "caps") return "caps";
+  if (typeof path19[path19.length - 1] === "number") return "link";
   return "linkSet";
 }
 function resolvePath2(data, instancePath) {
-  const path20 = [];
+  const path19 = [];
   let value = data;
-  if (instancePath === "") return { path: path20, value };
+  if (instancePath === "") return { path: path19, value };
   for (const raw of instancePath.slice(1).split("/")) {
     const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     if (Array.isArray(value)) {
-      path20.push(Number(segment));
+      path19.push(Number(segment));
       value = value[Number(segment)];
     } else {
-      path20.push(segment);
+      path19.push(segment);
       value = isPlainObject(value) && Object.hasOwn(value, segment) ? value[segment] : void 0;
     }
   }
-  return { path: path20, value };
+  return { path: path19, value };
 }
 
 // src/files/load-fleet.ts
 async function loadFleet(config, cwd, displayRoot = cwd) {
-  const file = path9.resolve(cwd, config ?? FLEET_FILE);
+  const file = path10.resolve(cwd, config ?? FLEET_FILE);
   const shown2 = displayPath(displayRoot, file);
   try {
     await lstat3(file);
@@ -67222,6 +67242,45 @@ function own(record2, key) {
   return record2 !== void 0 && Object.hasOwn(record2, key) ? record2[key] : void 0;
 }
 
+// src/core/pair-links.ts
+function urlParts(value) {
+  try {
+    const url = new URL(value);
+    return { host: url.host.toLowerCase(), rest: `${url.pathname}${url.search}${url.hash}` };
+  } catch {
+    return void 0;
+  }
+}
+function pairReplacedLinks(removed, added, removedUrl, addedUrl) {
+  const pairs = /* @__PURE__ */ new Map();
+  if (removed.length === 0 || added.length === 0) return pairs;
+  const left = new Set(removed);
+  const removedParts = new Map(removed.map((link2) => [link2, urlParts(removedUrl(link2))]));
+  const steps = [
+    (r, a) => {
+      const from = removedParts.get(r);
+      const to = urlParts(addedUrl(a));
+      return from !== void 0 && to !== void 0 && from.rest === to.rest;
+    },
+    (r, a) => {
+      const from = removedParts.get(r);
+      const to = urlParts(addedUrl(a));
+      return from !== void 0 && to !== void 0 && from.host === to.host;
+    },
+    () => true
+  ];
+  for (const matches of steps) {
+    for (const link2 of added) {
+      if (pairs.has(link2)) continue;
+      const match = [...left].find((candidate) => matches(candidate, link2));
+      if (match === void 0) continue;
+      pairs.set(link2, match);
+      left.delete(match);
+    }
+  }
+  return pairs;
+}
+
 // src/core/diff-offline.ts
 function comparableAppliedLinks(record2, address) {
   if (record2?.hash === void 0 || record2.address !== address) return void 0;
@@ -67234,13 +67293,14 @@ function recordWarnings(record2, address) {
       `now addressed as ${address} (was ${record2.address} at the last apply): compared as never applied; the links of ${record2.address} are left as they are`
     );
   }
-  if (record2?.lastAttempt?.status === "failed") {
-    const attempt = record2.lastAttempt;
-    warnings.push(
-      `the last apply failed (${attempt.at}): ${attempt.errorClass}: ${attempt.message}`
-    );
-  }
+  const failed = lastFailureWarning(record2);
+  if (failed !== void 0) warnings.push(failed);
   return warnings;
+}
+function lastFailureWarning(record2) {
+  if (record2?.lastAttempt?.status !== "failed") return void 0;
+  const attempt = record2.lastAttempt;
+  return `the last apply failed (${attempt.at}): ${attempt.errorClass}: ${attempt.message}`;
 }
 function planStoreOffline(desired, record2) {
   const address = desired === void 0 ? record2?.address ?? "" : businessAddress(desired);
@@ -67254,17 +67314,24 @@ function planStoreOffline(desired, record2) {
     const links = own(wanted, type);
     if (links === void 0) clearedTypes.push(type);
     const lastByUrl = new Map(last.map((link2) => [link2.url, link2]));
-    const wantedUrls = /* @__PURE__ */ new Set();
+    const wantedUrls = new Set((links ?? []).map((link2) => link2.url));
+    const replaced = pairReplacedLinks(
+      last.filter((link2) => !wantedUrls.has(link2.url)),
+      (links ?? []).filter((link2) => !lastByUrl.has(link2.url)),
+      (link2) => link2.url,
+      (link2) => link2.url
+    );
+    const replacing = new Set(replaced.values());
     for (const link2 of links ?? []) {
-      wantedUrls.add(link2.url);
-      const before = lastByUrl.get(link2.url);
+      const before = lastByUrl.get(link2.url) ?? replaced.get(link2);
       if (before === void 0) {
         changes.push({ type, op: "create", url: link2.url, preferred: link2.preferred });
-      } else if (before.preferred !== link2.preferred) {
+      } else if (before.url !== link2.url || before.preferred !== link2.preferred) {
         changes.push({
           type,
           op: "update",
           url: link2.url,
+          ...before.url === link2.url ? {} : { fromUrl: before.url },
           preferred: link2.preferred,
           wasPreferred: before.preferred,
           id: before.id
@@ -67272,7 +67339,7 @@ function planStoreOffline(desired, record2) {
       }
     }
     for (const link2 of last) {
-      if (!wantedUrls.has(link2.url)) {
+      if (!wantedUrls.has(link2.url) && !replacing.has(link2)) {
         changes.push({ type, op: "delete", url: link2.url, preferred: link2.preferred, id: link2.id });
       }
     }
@@ -67306,6 +67373,7 @@ function planStoreLive(desired, record2, live) {
   const changes = [];
   const writes = [];
   const clearedTypes = [];
+  const notEditable = [];
   const managed = [.../* @__PURE__ */ new Set([...Object.keys(wanted), ...Object.keys(applied ?? {})])].sort();
   for (const type of managed) {
     const links = own(wanted, type);
@@ -67319,10 +67387,14 @@ function planStoreLive(desired, record2, live) {
     );
     changes.push(...result.changes);
     if (result.write !== void 0) writes.push(result.write);
+    for (const link2 of own(live, type) ?? []) {
+      if (!link2.editable)
+        notEditable.push({ type, url: link2.url, preferred: link2.preferred, id: link2.id });
+    }
   }
   const managedSet = new Set(managed);
   const unmanagedTypes = Object.keys(live).filter((type) => !managedSet.has(type) && (own(live, type)?.length ?? 0) > 0).sort();
-  return { address, changes, writes, clearedTypes, unmanagedTypes, warnings };
+  return { address, changes, writes, clearedTypes, unmanagedTypes, notEditable, warnings };
 }
 function planTypeLive(type, wanted, applied, live, warnings) {
   const fixed = live.filter((link2) => !link2.editable);
@@ -67349,6 +67421,7 @@ function planTypeLive(type, wanted, applied, live, warnings) {
   }));
   const kept = /* @__PURE__ */ new Set();
   const seen = /* @__PURE__ */ new Set();
+  const planned = [];
   for (const link2 of wanted) {
     const key = comparableUrl(link2.url);
     if (seen.has(key)) continue;
@@ -67361,6 +67434,40 @@ function planTypeLive(type, wanted, applied, live, warnings) {
     const preferred = link2.preferred && honourPreferred;
     const copies = editableByUrl.get(key) ?? [];
     const keep = copies.find((copy) => copy.url === link2.url && copy.preferred === preferred) ?? copies.find((copy) => copy.preferred === preferred) ?? copies[0];
+    if (keep !== void 0) kept.add(keep);
+    planned.push(keep === void 0 ? { link: link2, preferred } : { link: link2, preferred, keep });
+  }
+  const wantedUrls = new Set(wanted.map((link2) => comparableUrl(link2.url)));
+  const leaving = live.filter(
+    (link2) => link2.editable && !kept.has(link2) && !wantedUrls.has(comparableUrl(link2.url))
+  );
+  const replaced = pairReplacedLinks(
+    leaving,
+    planned.filter((entry) => entry.keep === void 0),
+    (link2) => link2.url,
+    (entry) => entry.link.url
+  );
+  const replacing = new Set(replaced.values());
+  for (const entry of planned) {
+    const { link: link2, preferred, keep } = entry;
+    const old = replaced.get(entry);
+    if (old !== void 0) {
+      changes.push({
+        type,
+        op: "update",
+        url: link2.url,
+        fromUrl: old.url,
+        preferred,
+        wasPreferred: old.preferred,
+        id: old.id,
+        origin: bothOrigins(
+          origin2(old.url, void 0, old.preferred),
+          origin2(link2.url, link2.preferred, void 0)
+        )
+      });
+      urls.push({ id: old.id, value: link2.url, is_preferred: preferred });
+      continue;
+    }
     if (keep === void 0) {
       changes.push({
         type,
@@ -67372,7 +67479,6 @@ function planTypeLive(type, wanted, applied, live, warnings) {
       urls.push({ value: link2.url, is_preferred: preferred });
       continue;
     }
-    kept.add(keep);
     if (keep.url !== link2.url) warnings.push(normalizedWarning(type, link2.url, keep.url));
     if (keep.preferred !== preferred) {
       changes.push({
@@ -67387,9 +67493,8 @@ function planTypeLive(type, wanted, applied, live, warnings) {
     }
     urls.push({ id: keep.id, value: keep.url, is_preferred: preferred });
   }
-  const wantedUrls = new Set(wanted.map((link2) => comparableUrl(link2.url)));
   for (const link2 of live) {
-    if (!link2.editable || kept.has(link2)) continue;
+    if (!link2.editable || kept.has(link2) || replacing.has(link2)) continue;
     const duplicate = wantedUrls.has(comparableUrl(link2.url));
     changes.push({
       type,
@@ -67421,6 +67526,9 @@ function nonEditableWarning(type, link2, owner) {
   const base = `${type}: ${link2.url} is a non-editable link (owned by someone else): it counts as present and is left as it is`;
   if (owner.preferred === link2.preferred) return base;
   return `${base} (${owner.preferred ? "preferred" : "not preferred"}, where the file says ${link2.preferred ? "preferred" : "not preferred"})`;
+}
+function bothOrigins(removed, added) {
+  return removed === added ? removed : "both";
 }
 function originOf(applied) {
   if (applied === void 0) return () => "pending";
@@ -67689,11 +67797,11 @@ function acceptStores(targets, state, live, skipped) {
       });
       continue;
     }
-    const { code, file, path: path20 } = target;
+    const { code, file, path: path19 } = target;
     accepted.push({
       code,
       file,
-      path: path20,
+      path: path19,
       text: result.text,
       changes: result.changes,
       warnings: result.warnings
@@ -67716,8 +67824,6 @@ function acceptStores(targets, state, live, skipped) {
 }
 
 // src/accept/store-files.ts
-import { rename as rename3, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
-import path10 from "node:path";
 async function readStoreTargets(dir, displayRoot, codes, log, fleet) {
   const repository = storesRepository(dir, displayRoot);
   const listing = await listStoreFiles(dir, displayRoot, new Set(codes), repository);
@@ -67749,25 +67855,6 @@ async function readStoreTargets(dir, displayRoot, codes, log, fleet) {
     targets.push({ code, file, path: entry.path, text: decoded.text, desired: parsed.store });
   }
   return { targets, skipped };
-}
-async function writeAtomically2(file, text) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile3(temporary, text);
-  await rename3(temporary, file);
-}
-async function repositoryRoot(dir, fallback) {
-  for (let current = dir; ; current = path10.dirname(current)) {
-    if (await exists2(path10.join(current, ".git"))) return current;
-    if (path10.dirname(current) === current) return fallback;
-  }
-}
-async function exists2(file) {
-  try {
-    await stat2(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // src/core/render/annotations.ts
@@ -67853,6 +67940,15 @@ function summaryLine(plan, label = "Plan") {
   }
   return `${parts.join("; ")}.`;
 }
+var FIRST_FEW = 5;
+function firstFew(names, max = FIRST_FEW) {
+  const shown2 = names.slice(0, max).join(", ");
+  return names.length > max ? `${shown2} and ${names.length - max} more` : shown2;
+}
+function driftedHint(codes) {
+  return `${plural(codes.length, "store")} drifted since the last apply (${firstFew(codes)}): run apply --repair to restore the files' links, or accept --drifted to keep live's`;
+}
+var NOT_EDITABLE_NOTE = "kept, not editable (owned by someone else; Google shows them too)";
 function storeCounts(store) {
   const counts = countChanges(store.changes);
   const parts = ["create", "update", "delete"].filter((op) => counts[op] > 0).map((op) => `${counts[op]} to ${op}`);
@@ -67874,6 +67970,9 @@ function renderPlanMarkdown(plan, options = {}) {
   const head = [`### ${escapeText(title)} (${plan.mode})`, ""];
   if (plan.mode === "offline") head.push(`> ${escapeText(OFFLINE_NOTE)}`, "");
   head.push(`**${escapeText(summaryLine(plan, options.label))}**`, "");
+  if (plan.driftedStores !== void 0 && plan.driftedStores.length > 0) {
+    head.push(`> \u2139\uFE0F ${escapeText(driftedHint(plan.driftedStores))}`, "");
+  }
   const totalChanges = plan.stores.reduce((sum, store) => sum + store.changes.length, 0);
   const fold = plan.stores.length > FOLD_STORES || totalChanges > FOLD_CHANGES;
   const blocks = plan.stores.map((store) => ({
@@ -67908,6 +68007,12 @@ function storeBlock(store, live, fold) {
   if (store.unmanagedTypes !== void 0 && store.unmanagedTypes.length > 0) {
     body.push("", `Unmanaged, left as they are: ${store.unmanagedTypes.map(markdownCode).join(", ")}`);
   }
+  if (store.notEditable !== void 0 && store.notEditable.length > 0) {
+    const links = store.notEditable.map(
+      (link2) => `${markdownCode(link2.type)} ${escapeText(link2.url)}${link2.preferred ? " (preferred)" : ""}`
+    );
+    body.push("", `${escapeText(capitalize(NOT_EDITABLE_NOTE))}: ${links.join(", ")}`);
+  }
   if (store.warnings.length > 0) {
     body.push("", ...store.warnings.map((warning2) => `> \u26A0\uFE0F ${escapeText(warning2)}  `));
   }
@@ -67930,12 +68035,13 @@ ${body.join("\n")}
 }
 function changeRow(change2, store, live) {
   const cleared = store.clearedTypes?.includes(change2.type) === true ? " (cleared)" : "";
-  const preferred = change2.op === "update" ? `${yesNo(change2.wasPreferred === true)} \u2192 ${yesNo(change2.preferred)}` : yesNo(change2.preferred);
+  const preferred = change2.op === "update" && (change2.fromUrl === void 0 || change2.wasPreferred !== change2.preferred) ? `${yesNo(change2.wasPreferred === true)} \u2192 ${yesNo(change2.preferred)}` : yesNo(change2.preferred);
+  const url = change2.fromUrl === void 0 ? escapeText(change2.url) : `${escapeText(change2.fromUrl)} \u2192 ${escapeText(change2.url)}`;
   const op = { create: "\u2795 create", update: "\u270F\uFE0F update", delete: "\u2796 delete" }[change2.op];
   const cells = [
     op + (change2.duplicate === true ? " (extra copy)" : ""),
     `${markdownCode(change2.type)}${cleared}`,
-    escapeText(change2.url),
+    url,
     preferred
   ];
   if (live) cells.push(change2.origin === void 0 ? "" : describeOrigin(change2.origin));
@@ -67983,6 +68089,9 @@ function cutNote(rest, hint) {
   const what = stores.length > 0 ? `${plural(stores.length, "more store")} (${plural(changes, "change")})` : "the rest of the plan";
   return `> \u2702\uFE0F **Cut here:** ${what} not shown, to stay under GitHub's comment size limit. ${hint}
 `;
+}
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 function yesNo(value) {
   return value ? "yes" : "no";
@@ -68148,10 +68257,12 @@ async function runAccept({ options, io, services }) {
   );
   const failed = live.failures.map(({ code, message }) => ({ code, reason: message }));
   const outcome = acceptStores(targets, state, live.live, [...skipped, ...failed]);
-  for (const store of outcome.accepted) await writeAtomically2(store.path, store.text);
+  for (const store of outcome.accepted) {
+    await services.writeFile(store.path, store.text, "write the store file");
+  }
   let report = outcome.report;
   if (github !== void 0 && outcome.accepted.length > 0) {
-    const root2 = await repositoryRoot(dir, services.actions.workspace);
+    const root2 = findGitWorkTree(dir) ?? services.actions.workspace;
     const accepted = outcome.accepted.map((store) => store.code);
     const codes = accepted.length <= 5 ? accepted.join(", ") : `${accepted.length} stores`;
     const pull = await publishAcceptPullRequest(github, {
@@ -68253,6 +68364,16 @@ async function readLive(services, client, fleet, codes) {
   }
 }
 
+// src/core/drift-hint.ts
+function driftedNotPushed(state, selection) {
+  return selection.unchanged.filter(
+    (code) => Object.hasOwn(state.stores, code) && state.stores[code]?.drift?.drifted === true
+  );
+}
+function withDriftedStores(plan, drifted) {
+  return drifted.length === 0 ? plan : { ...plan, driftedStores: drifted };
+}
+
 // src/core/render/apply.ts
 function applyTotals(report) {
   const count = (status) => report.outcomes.filter((outcome) => outcome.status === status).length;
@@ -68320,11 +68441,12 @@ function renderApplyText(report) {
         );
         break;
       case "not-started":
-        lines.push(`\u2026 ${outcome.code}: not started`);
         break;
     }
     for (const warning2 of outcome.warnings ?? []) lines.push(`  ! ${warning2}`);
   }
+  const notStarted = notStartedCodes(report);
+  if (notStarted.length > 0) lines.push(`\u2026 ${notStartedLine(notStarted)}`);
   for (const code of report.unmanaged) {
     lines.push(
       `- ${code}: store file removed; no longer managed (nothing sent, state entry dropped)`
@@ -68333,6 +68455,7 @@ function renderApplyText(report) {
   if (report.stoppedBy !== void 0) {
     lines.push(report.stopMessage ?? STOP_TEXT[report.stoppedBy]);
   }
+  if ((report.drifted?.length ?? 0) > 0) lines.push(`! ${driftedHint(report.drifted)}`);
   lines.push(summaryLine2(report));
   return `${lines.map(escapeTextValue).join("\n")}
 `;
@@ -68355,9 +68478,9 @@ function renderApplyMarkdown(report, maxRows = 300) {
   if (report.stoppedBy !== void 0) {
     lines.push(`> ${escapeCell(report.stopMessage ?? STOP_TEXT[report.stoppedBy])}`, "");
   }
-  const order = ["failed", "refused", "not-started", "applied", "unchanged"];
+  const order = ["failed", "refused", "applied"];
   const rows = order.flatMap((status) => report.outcomes.filter((o) => o.status === status));
-  const shown2 = rows.filter((o) => o.status !== "unchanged").slice(0, maxRows);
+  const shown2 = rows.slice(0, maxRows);
   if (shown2.length > 0) {
     lines.push("| store | result | details |", "| --- | --- | --- |");
     for (const outcome of shown2) {
@@ -68366,8 +68489,15 @@ function renderApplyMarkdown(report, maxRows = 300) {
         `| \`${outcome.code}\` | ${MARKDOWN_STATUS[outcome.status]} | ${escapeCell(details)} |`
       );
     }
-    const hidden = rows.filter((o) => o.status !== "unchanged").length - shown2.length;
+    const hidden = rows.length - shown2.length;
     if (hidden > 0) lines.push("", `\u2026and ${hidden} more stores (see the job log).`);
+  }
+  const notStarted = notStartedCodes(report);
+  if (notStarted.length > 0) {
+    lines.push("", `\u23F8\uFE0F ${escapeCell(notStartedLine(notStarted))}`);
+  }
+  if ((report.drifted?.length ?? 0) > 0) {
+    lines.push("", `> \u2139\uFE0F ${escapeCell(driftedHint(report.drifted))}`);
   }
   if (report.unmanaged.length > 0) {
     lines.push(
@@ -68377,6 +68507,12 @@ function renderApplyMarkdown(report, maxRows = 300) {
   }
   return `${lines.join("\n")}
 `;
+}
+function notStartedCodes(report) {
+  return report.outcomes.filter((outcome) => outcome.status === "not-started").map((outcome) => outcome.code);
+}
+function notStartedLine(codes) {
+  return `${plural(codes.length, "store")} not started: ${firstFew(codes)}`;
 }
 function withoutCode(outcome, message) {
   const prefix = `${outcome.code}: `;
@@ -68402,7 +68538,8 @@ function renderApplyAs(format, report, fileOf) {
 function applyAnnotations(report, fileOf) {
   return report.outcomes.filter((outcome) => outcome.status === "failed" || outcome.status === "refused").map((outcome) => {
     const file = fileOf(outcome.code);
-    return annotation("error", `${outcome.code}: ${outcome.message ?? outcome.status}`, {
+    const message = withoutCode(outcome, outcome.message ?? outcome.status);
+    return annotation("error", `${outcome.code}: ${message}`, {
       ...file === void 0 ? {} : { file },
       title: "partoo-links apply"
     });
@@ -68504,7 +68641,8 @@ function buildLivePlan(input) {
     stores.push({
       ...storePlan(code, reason, diff),
       writes: diff.writes,
-      ...diff.unmanagedTypes.length > 0 ? { unmanagedTypes: diff.unmanagedTypes } : {}
+      ...diff.unmanagedTypes.length > 0 ? { unmanagedTypes: diff.unmanagedTypes } : {},
+      ...diff.notEditable.length > 0 ? { notEditable: diff.notEditable } : {}
     });
   }
   const failures = [...input.failures ?? []].sort((a, b) => compareCodes(a.code, b.code));
@@ -68619,9 +68757,10 @@ async function applyStore(api, job, gateDeletions, signal) {
   const totals = { writes: 0, created: 0, updated: 0, deleted: 0, unknownOutcomes: 0 };
   let warnings = [];
   let lastUnknown;
+  const staleFailure = lastFailureWarning(job.previous);
   for (let round = 0; ; round++) {
     const diff = planStoreLive(job.desired, job.previous, live);
-    if (round === 0) warnings = diff.warnings;
+    if (round === 0) warnings = diff.warnings.filter((warning2) => warning2 !== staleFailure);
     if (diff.writes.length === 0) return { live, ...totals, warnings };
     if (round === MAX_WRITE_ROUNDS) {
       throw new ReadBackMismatchError(job.code, diff.changes.length, lastUnknown);
@@ -68891,6 +69030,7 @@ async function runApplyCommand({ options, io, services }) {
     prune
   });
   const prepared = prepareApply({ ...fleet, selection, prune, caps: run.caps });
+  const drifted = driftedNotPushed(fleet.state, selection);
   const recorder = new StateRecorder(services.state(), STATE_FLUSH_MS);
   const unregister = io.beforeForcedExit?.(() => recorder.flush());
   for (const code of prepared.unmanaged) recorder.record(code, null);
@@ -68910,7 +69050,8 @@ async function runApplyCommand({ options, io, services }) {
     requests,
     rateLimited,
     durationMs: services.clock() - started,
-    ...commit === void 0 ? {} : { commit }
+    ...commit === void 0 ? {} : { commit },
+    ...drifted.length === 0 ? {} : { drifted }
   };
   io.stdout.write(renderApplyAs(format, report, fleet.fileOf));
   await services.actions.appendSummary(() => renderApplyMarkdown(report));
@@ -69156,9 +69297,9 @@ function isRecord(value) {
 
 // src/emulator/seed.ts
 var SeedError = class extends Error {
-  constructor(path20, problem) {
-    super(`${path20}: ${problem}`);
-    this.path = path20;
+  constructor(path19, problem) {
+    super(`${path19}: ${problem}`);
+    this.path = path19;
     this.problem = problem;
     this.name = "SeedError";
   }
@@ -69385,8 +69526,8 @@ function planWrite(current, body, types, rules = {}) {
 }
 function planType(current, types, entry, at, errors) {
   const before = errors.length;
-  const fail = (path20, message) => {
-    errors.push({ path: [...at, ...path20], message });
+  const fail = (path19, message) => {
+    errors.push({ path: [...at, ...path19], message });
     return void 0;
   };
   if (!isRecord(entry)) return fail([], "Invalid input type: expected an object.");
@@ -69411,7 +69552,7 @@ function planType(current, types, entry, at, errors) {
       url,
       existing,
       type,
-      (path20, message) => fail(["urls", j, ...path20], message)
+      (path19, message) => fail(["urls", j, ...path19], message)
     );
     if (link2 === void 0) return;
     if (link2.id !== 0 && links.some((other) => other.id === link2.id)) {
@@ -69470,9 +69611,9 @@ function isHttpUrl(value) {
 }
 function nestErrors(errors) {
   const root2 = bare();
-  for (const { path: path20, message } of errors) {
+  for (const { path: path19, message } of errors) {
     let node = root2;
-    for (const key of path20) {
+    for (const key of path19) {
       const child = Object.hasOwn(node, String(key)) ? node[String(key)] : void 0;
       if (isRecord(child)) {
         node = child;
@@ -70097,7 +70238,7 @@ async function runChecks(client) {
   }
   if (first.code === null || first.code === "") return checks;
   try {
-    await client.getLinks(`c-${first.code}`);
+    await client.getLinks(codeAddress(first.code));
     checks.push({
       name: "role",
       result: "ok",
@@ -70164,6 +70305,9 @@ function renderPlanText(plan, options = {}) {
     }
     lines.push("");
   }
+  if (plan.driftedStores !== void 0 && plan.driftedStores.length > 0) {
+    lines.push(`${paint.warn("!")} ${escapeTextValue(driftedHint(plan.driftedStores))}`, "");
+  }
   lines.push(paint.bold(summaryLine(plan, options.label)));
   return guardCommands(`${lines.join("\n")}
 `);
@@ -70188,6 +70332,12 @@ function storeLines(store, live, paint) {
       `    ${paint.dim(`unmanaged, left as they are: ${store.unmanagedTypes.map(escapeTextValue).join(", ")}`)}`
     );
   }
+  if (store.notEditable !== void 0 && store.notEditable.length > 0) {
+    const links = store.notEditable.map(
+      (link2) => `${escapeTextValue(link2.type)} ${escapeTextValue(link2.url)}${link2.preferred ? " (preferred)" : ""}`
+    );
+    lines.push(`    ${paint.dim(`${NOT_EDITABLE_NOTE}: ${links.join(", ")}`)}`);
+  }
   for (const warning2 of store.warnings) lines.push(`    ${paint.warn("!")} ${escapeTextValue(warning2)}`);
   return lines;
 }
@@ -70201,8 +70351,12 @@ function changeLine(change2, live, paint) {
   switch (change2.op) {
     case "create":
       return `${paint.create("+")} ${escapeTextValue(change2.url)}${suffix}`;
-    case "update":
-      return `${paint.update("~")} ${escapeTextValue(change2.url)}: ${preferredWord(change2.wasPreferred === true)} \u2192 ${preferredWord(change2.preferred)}${paint.dim(suffix)}`;
+    case "update": {
+      const was = change2.wasPreferred === true;
+      const url = change2.fromUrl === void 0 ? escapeTextValue(change2.url) : `${escapeTextValue(change2.fromUrl)} \u2192 ${escapeTextValue(change2.url)}`;
+      const flag = change2.fromUrl !== void 0 && was === change2.preferred ? change2.preferred ? " (preferred)" : "" : `: ${preferredWord(was)} \u2192 ${preferredWord(change2.preferred)}`;
+      return `${paint.update("~")} ${url}${flag}${paint.dim(suffix)}`;
+    }
     case "delete":
       return `${paint.delete("-")} ${escapeTextValue(change2.url)}${paint.dim(suffix)}`;
   }
@@ -70557,7 +70711,7 @@ function renderImportAs(format, report) {
 }
 
 // src/importer/run-import.ts
-import { stat as stat3 } from "node:fs/promises";
+import { stat as stat2 } from "node:fs/promises";
 import path12 from "node:path";
 
 // src/importer/build-store.ts
@@ -70730,7 +70884,7 @@ async function importOne(client, business, options) {
   if (unusable !== void 0) return unusable;
   const filePath = path12.join(options.dir, `${code}.yaml`);
   const file = options.display(filePath);
-  if (!options.force && await exists3(filePath)) {
+  if (!options.force && await exists2(filePath)) {
     return {
       what,
       reason: `${file} already exists; kept (use --force to overwrite)`,
@@ -70748,9 +70902,9 @@ async function importOne(client, business, options) {
   }
   return buildImportedStore({ business, code, businessId, live, file, now: options.now() });
 }
-async function exists3(file) {
+async function exists2(file) {
   try {
-    await stat3(file);
+    await stat2(file);
     return true;
   } catch (error2) {
     if (error2.code === "ENOENT") return false;
@@ -71126,7 +71280,7 @@ var initCommand = {
     for (const [name, text] of await packageSchemas()) files.set(`schemas/${name}`, text);
     const existing = [];
     for (const name of files.keys()) {
-      if (await exists4(path14.join(target, name))) existing.push(name);
+      if (await exists3(path14.join(target, name))) existing.push(name);
     }
     if (existing.length > 0) {
       const more = existing.length > SHOWN_CONFLICTS ? ` and ${existing.length - SHOWN_CONFLICTS} more` : "";
@@ -71155,7 +71309,7 @@ var initCommand = {
     return 0;
   }
 };
-async function exists4(file) {
+async function exists3(file) {
   return lstat4(file).then(
     () => true,
     () => false
@@ -72184,12 +72338,13 @@ async function runPlan({ options, io, services }) {
     ...only ? { only } : {},
     prune: options["prune-removed"] === true
   });
-  const plan = !live ? buildOfflinePlan({ state, selection, desired }) : await services.partoo.use("plan --live", async (client) => {
+  const built = !live ? buildOfflinePlan({ state, selection, desired }) : await services.partoo.use("plan --live", async (client) => {
     const codes = new Set(refresh ? entries.map((entry) => entry.code) : []);
     for (const { code } of selection.push) codes.add(code);
     const read = await readLive(services, client, fleet, codes);
     return buildLivePlan({ state, selection, desired, ...read });
   });
+  const plan = withDriftedStores(built, driftedNotPushed(state, selection));
   const links = await checkLinksIfAsked(
     options,
     services,
@@ -72411,7 +72566,7 @@ var SYSCALL_VERBS = {
 // src/cli/services.ts
 import { execFile } from "node:child_process";
 import { mkdir as mkdir4, writeFile as writeNewFile } from "node:fs/promises";
-import path18 from "node:path";
+import path17 from "node:path";
 
 // src/cli/progress.ts
 function startProgress(options) {
@@ -73858,7 +74013,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = VERSION5;
 
 // node_modules/@octokit/plugin-paginate-graphql/dist-bundle/index.js
-var generateMessage = (path20, cursorValue) => `The cursor at "${path20.join(
+var generateMessage = (path19, cursorValue) => `The cursor at "${path19.join(
   ","
 )}" did not change its value "${cursorValue}" after a page transition. Please make sure your that your query is set up correctly.`;
 var MissingCursorChange = class extends Error {
@@ -73899,9 +74054,9 @@ function findPaginatedResourcePath(responseData) {
   }
   return paginatedResourcePath;
 }
-var deepFindPathToProperty = (object, searchProp, path20 = []) => {
+var deepFindPathToProperty = (object, searchProp, path19 = []) => {
   for (const key of Object.keys(object)) {
-    const currentPath = [...path20, key];
+    const currentPath = [...path19, key];
     const currentValue = object[key];
     if (isObject2(currentValue)) {
       if (currentValue.hasOwnProperty(searchProp)) {
@@ -73919,12 +74074,12 @@ var deepFindPathToProperty = (object, searchProp, path20 = []) => {
   }
   return [];
 };
-var get = (object, path20) => {
-  return path20.reduce((current, nextProperty) => current[nextProperty], object);
+var get = (object, path19) => {
+  return path19.reduce((current, nextProperty) => current[nextProperty], object);
 };
-var set = (object, path20, mutator) => {
-  const lastProperty = path20[path20.length - 1];
-  const parentPath = [...path20].slice(0, -1);
+var set = (object, path19, mutator) => {
+  const lastProperty = path19[path19.length - 1];
+  const parentPath = [...path19].slice(0, -1);
   const parent = get(object, parentPath);
   if (typeof mutator === "function") {
     parent[lastProperty] = mutator(parent[lastProperty]);
@@ -73976,22 +74131,22 @@ var mergeResponses = (response1, response2) => {
   if (Object.keys(response1).length === 0) {
     return Object.assign(response1, response2);
   }
-  const path20 = findPaginatedResourcePath(response1);
-  const nodesPath = [...path20, "nodes"];
+  const path19 = findPaginatedResourcePath(response1);
+  const nodesPath = [...path19, "nodes"];
   const newNodes = get(response2, nodesPath);
   if (newNodes) {
     set(response1, nodesPath, (values) => {
       return [...values, ...newNodes];
     });
   }
-  const edgesPath = [...path20, "edges"];
+  const edgesPath = [...path19, "edges"];
   const newEdges = get(response2, edgesPath);
   if (newEdges) {
     set(response1, edgesPath, (values) => {
       return [...values, ...newEdges];
     });
   }
-  const pageInfoPath = [...path20, "pageInfo"];
+  const pageInfoPath = [...path19, "pageInfo"];
   set(response1, pageInfoPath, get(response2, pageInfoPath));
   return response1;
 };
@@ -76597,7 +76752,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path19) => path19.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -79775,7 +79930,7 @@ async function pullRequestFromEvent(eventPath, purpose = "plan --comment") {
 
 // src/github/step-summary.ts
 import { appendFile as appendFile2 } from "node:fs/promises";
-async function appendStepSummary(path20, markdown) {
+async function appendStepSummary(path19, markdown) {
   const text = fitMarkdown(markdown.endsWith("\n") ? markdown : `${markdown}
 `, {
     limit: STEP_SUMMARY_LIMIT_BYTES,
@@ -79784,11 +79939,11 @@ async function appendStepSummary(path20, markdown) {
     hint: "run the command with --format markdown locally for the complete report"
   });
   try {
-    await appendFile2(path20, text, "utf8");
+    await appendFile2(path19, text, "utf8");
   } catch (error2) {
     const code = error2.code ?? "error";
     throw new AppError(
-      `GITHUB_STEP_SUMMARY ${path20}: cannot append the job summary (${code}); unset GITHUB_STEP_SUMMARY outside GitHub Actions or point it to a writable file`,
+      `GITHUB_STEP_SUMMARY ${path19}: cannot append the job summary (${code}); unset GITHUB_STEP_SUMMARY outside GitHub Actions or point it to a writable file`,
       { cause: error2 }
     );
   }
@@ -80021,44 +80176,6 @@ ${shown2}${more}
 `;
 }
 
-// src/state/atomic-write.ts
-import { mkdir as mkdir3, open as open4, rename as rename4, unlink as unlink4 } from "node:fs/promises";
-import path17 from "node:path";
-import { randomBytes as randomBytes3 } from "node:crypto";
-async function writeFileAtomically(filePath, text) {
-  const dir = path17.dirname(filePath);
-  const temp = path17.join(
-    dir,
-    `.${path17.basename(filePath)}.${process.pid}.${randomBytes3(4).toString("hex")}.tmp`
-  );
-  try {
-    await mkdir3(dir, { recursive: true });
-    const handle = await open4(temp, "wx");
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename4(temp, filePath);
-  } catch (error2) {
-    await unlink4(temp).catch(() => void 0);
-    throw error2;
-  }
-  await syncDirectory2(dir);
-}
-async function syncDirectory2(dir) {
-  try {
-    const handle = await open4(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-  }
-}
-
 // src/cli/services.ts
 function createServices(io, options, factories = {}) {
   const env = io.env;
@@ -80086,7 +80203,7 @@ function createServices(io, options, factories = {}) {
   return {
     cwd: io.cwd,
     storesDir: storesDir(options, io.cwd),
-    resolve: (file) => path18.resolve(io.cwd, file),
+    resolve: (file) => path17.resolve(io.cwd, file),
     display: (file) => displayPath(io.cwd, file),
     partoo: {
       check: (purpose) => void partooOptions(purpose),
@@ -80131,13 +80248,13 @@ function createServices(io, options, factories = {}) {
       },
       pullRequest: (purpose) => pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose),
       commit: () => currentCommit(env["GITHUB_SHA"], io.cwd),
-      workspace: path18.resolve(io.cwd, env["GITHUB_WORKSPACE"] ?? ".")
+      workspace: path17.resolve(io.cwd, env["GITHUB_WORKSPACE"] ?? ".")
     },
     async writeFile(file, text, what, { overwrite = true } = {}) {
       try {
         if (overwrite) await writeFileAtomically(file, text);
         else {
-          await mkdir4(path18.dirname(file), { recursive: true });
+          await mkdir4(path17.dirname(file), { recursive: true });
           await writeNewFile(file, text, { flag: "wx" });
         }
       } catch (error2) {
@@ -80161,7 +80278,7 @@ function createServices(io, options, factories = {}) {
 }
 function shownPath(cwd, file) {
   const shown2 = displayPath(cwd, file);
-  return shown2.startsWith("../") ? path18.resolve(file) : shown2;
+  return shown2.startsWith("../") ? path17.resolve(file) : shown2;
 }
 function currentCommit(fromEnv, cwd) {
   const sha = fromEnv?.trim();
@@ -80291,26 +80408,36 @@ function parseCommandLine(command, spec, args) {
     return { values, positionals };
   } catch (error2) {
     if (error2 instanceof AppError) throw error2;
-    throw explainParseError(command, spec, error2);
+    throw explainParseError(command, spec, args, error2);
   }
 }
+var NEGATIVE_NUMBER = /^-(?:\d|\.\d)/;
 function withOptionalValues(spec, args) {
   const end = args.indexOf("--");
-  return args.map(
-    (arg, index) => (end === -1 || index < end) && spec[arg.slice(2)]?.optionalValue === true && arg.startsWith("--") ? `${arg}=` : arg
-  );
+  const out = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    const option = arg.startsWith("--") && (end === -1 || index < end) ? spec[arg.slice(2)] : void 0;
+    const next = args[index + 1];
+    if (option?.optionalValue === true) out.push(`${arg}=`);
+    else if (option?.type === "string" && next !== void 0 && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${arg}=${next}`);
+      index++;
+    } else out.push(arg);
+  }
+  return out;
 }
-function explainParseError(command, spec, error2) {
+function explainParseError(command, spec, args, error2) {
   const flags = Object.keys(spec).map((key) => `--${key}`);
   const help = `run "${PROGRAM} ${command.name} --help"`;
   const unknown = /Unknown option '([^']+)'/.exec(error2.message);
   if (unknown?.[1] !== void 0) {
-    const flag = unknown[1].split("=")[0];
+    const flag = unknown[1].startsWith("--") ? unknown[1].split("=")[0] : unknown[1];
+    const group = flag.startsWith("--") ? void 0 : args.find((arg) => isShortGroup(arg, flag));
+    const shown2 = group === void 0 ? flag : `${flag} (in ${group})`;
     return new UsageError(
-      `${command.name}: unknown option ${flag}${didYouMean(flag, flags)}; ${help}`,
-      {
-        cause: error2
-      }
+      `${command.name}: unknown option ${shown2}${didYouMean(flag, flags)}; ${help}`,
+      { cause: error2 }
     );
   }
   const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(error2.message);
@@ -80327,7 +80454,19 @@ function explainParseError(command, spec, error2) {
       cause: error2
     });
   }
-  return new UsageError(`${command.name}: ${error2.message}; ${help}`, { cause: error2 });
+  const ambiguous2 = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(error2.message);
+  if (ambiguous2?.[1] !== void 0) {
+    const option = spec[ambiguous2[1].slice(2)];
+    return new UsageError(
+      `${command.name}: ${ambiguous2[1]} needs a value${option?.valueName ? ` (${option.valueName})` : ""}; a value that starts with "-" goes as ${ambiguous2[1]}=VALUE; ${help}`,
+      { cause: error2 }
+    );
+  }
+  const first = error2.message.split("\n", 1)[0].replace(/\.$/, "");
+  return new UsageError(`${command.name}: ${first}; ${help}`, { cause: error2 });
+}
+function isShortGroup(arg, flag) {
+  return /^-[^-]/.test(arg) && arg !== flag && arg.slice(1).includes(flag.slice(1));
 }
 function reportError(thrown, io, debug2) {
   const error2 = isFsError(thrown) ? explainFsError(thrown) : thrown;
@@ -80635,7 +80774,7 @@ async function runAction(env, cwdFallback) {
     return 1;
   }
   const workspace = env["GITHUB_WORKSPACE"] || cwdFallback;
-  const cwd = path19.resolve(workspace, getInput("working-directory") || ".");
+  const cwd = path18.resolve(workspace, getInput("working-directory") || ".");
   for (const note of invocation.notes) info(`partoo-links action: ${note}`);
   info(`partoo-links action: running partoo-links ${invocation.argv.join(" ")}`);
   const run = await runCli(
@@ -80643,14 +80782,14 @@ async function runAction(env, cwdFallback) {
     toolEnv(env, invocation.passApiKey ? apiKey2 : "", token),
     cwd
   );
-  const reportDir = await mkdtemp2(path19.join(env["RUNNER_TEMP"] || tmpdir(), "partoo-links-"));
-  const report = path19.join(reportDir, `${invocation.command}-report.json`);
-  await writeFile4(report, run.stdout);
+  const reportDir = await mkdtemp2(path18.join(env["RUNNER_TEMP"] || tmpdir(), "partoo-links-"));
+  const report = path18.join(reportDir, `${invocation.command}-report.json`);
+  await writeFile3(report, run.stdout);
   setOutput("exit-code", String(run.code));
   setOutput("changes", String(run.code === 2));
   setOutput("report", report);
   if (invocation.command === "validate")
-    annotateValidation(run.stdout, path19.relative(workspace, cwd));
+    annotateValidation(run.stdout, path18.relative(workspace, cwd));
   if (run.code !== 0 && run.code !== 2) {
     setFailed(run.lastError ?? failureMessage(invocation.command, run.code, run.stdout));
   }
@@ -80736,7 +80875,7 @@ function annotateValidation(json, prefix) {
     for (const entry of entries) {
       if (typeof entry.message !== "string" || typeof entry.file !== "string") continue;
       emit(entry.message, {
-        file: path19.join(prefix, entry.file),
+        file: path18.join(prefix, entry.file),
         ...typeof entry.line === "number" ? { startLine: entry.line } : {},
         ...typeof entry.column === "number" ? { startColumn: entry.column } : {}
       });

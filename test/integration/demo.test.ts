@@ -8,7 +8,7 @@ describe("the npm start demo", () => {
     expect(result.stdout).toContain("Demo complete: every step went as expected");
     // The manual change is reported as drift of the managed type only.
     expect(result.stdout).toMatch(
-      /- https:\/\/competitor\.example\.org\/paris-01 \(id 9001, drift\)/,
+      /~ https:\/\/competitor\.example\.org\/paris-01 → https:\/\/order\.bistro\.example\.com\/paris-01 \(preferred\) \(id 9001, drift\)/,
     );
     expect(result.stdout).not.toMatch(/new-collection.*drift/);
     expect(result.code).toBe(0);

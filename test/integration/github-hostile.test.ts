@@ -121,8 +121,8 @@ test("a live URL that forges output is escaped in the log, the comment and the s
 
     expect(result.stderr).toContain(`Plan comment created on pull request #${pr}`);
     expect(result.code).toBe(0);
-    // The deletions are shown: the values made it through, escaped.
-    expect(result.stdout).toContain("- https://shop.example.com/a ::error");
+    // The changes are shown (the first link is updated in place): the values made it through, escaped.
+    expect(result.stdout).toContain("~ https://shop.example.com/a ::error");
     const annotations = result.stdout.split("\n").filter((line) => /^\s*::/.test(line));
     expect(annotations).toEqual([expect.stringMatching(/^::notice file=stores\/paris-01\.yaml,/)]);
     expect(textProblems(result.stdout, 1)).toEqual([]);

@@ -1,8 +1,8 @@
 /** Options shared by several commands, and parsers for option values. */
 import path from "node:path";
+import { checkApiBaseUrl } from "../base-url.js";
 import { UsageError } from "../errors.js";
 import { didYouMean } from "../core/suggest.js";
-import { stripUrlCredentials } from "../redact.js";
 import { DEFAULT_STATE_SPEC } from "../state/open.js";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../partoo/client.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../core/render/formats.js";
@@ -130,17 +130,7 @@ export function apiUrl(
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   const raw = stringOption(options, "api-url") ?? env["PARTOO_API_URL"] ?? DEFAULT_API_URL;
-  const shown = stripUrlCredentials(raw);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--api-url ${shown}: not a URL; expected e.g. ${DEFAULT_API_URL}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`--api-url ${shown}: expected an http(s) URL, e.g. ${DEFAULT_API_URL}`);
-  }
-  return raw.replace(/\/+$/, "");
+  return checkApiBaseUrl(raw, "--api-url", DEFAULT_API_URL);
 }
 
 /** PARTOO_API_KEY, required by commands that call the API. Never printed. */

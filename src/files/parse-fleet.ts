@@ -28,6 +28,7 @@ import {
 import { hasErrors, type StoreIssue } from "./issues.js";
 import { describeValue, isPlainObject } from "./findings.js";
 import { tooLargeIssue } from "./decode-text.js";
+import { resolvePath } from "./schema-messages.js";
 import { LineIndex, offsetOf, type Position, type ValuePath } from "./yaml-positions.js";
 
 export const FLEET_FILE = "partoo-links.yaml";
@@ -344,22 +345,4 @@ function levelOf(path: ValuePath): string {
   if (path[0] === "caps") return "caps";
   if (typeof path[path.length - 1] === "number") return "link";
   return "linkSet";
-}
-
-/** The path of an ajv instancePath (array indexes as numbers, mapping keys as text) and the value there. */
-function resolvePath(data: unknown, instancePath: string): { path: ValuePath; value: unknown } {
-  const path: (string | number)[] = [];
-  let value = data;
-  if (instancePath === "") return { path, value };
-  for (const raw of instancePath.slice(1).split("/")) {
-    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(value)) {
-      path.push(Number(segment));
-      value = value[Number(segment)];
-    } else {
-      path.push(segment);
-      value = isPlainObject(value) && Object.hasOwn(value, segment) ? value[segment] : undefined;
-    }
-  }
-  return { path, value };
 }

@@ -14,8 +14,14 @@ import type { ValuePath } from "./yaml-positions.js";
 const STORE_KEYS = ["code", "business_id", "profile", "vars", "links"];
 const LINK_KEYS = ["url", "preferred"];
 
-/** The path of an ajv instancePath, with array indexes as numbers, and the value there. */
-function resolvePath(data: unknown, instancePath: string): { path: ValuePath; value: unknown } {
+/**
+ * The path of an ajv instancePath (array indexes as numbers, mapping keys as text) and the
+ * value there; only a key the mapping holds itself is followed (never `__proto__`'s target).
+ */
+export function resolvePath(
+  data: unknown,
+  instancePath: string,
+): { path: ValuePath; value: unknown } {
   const path: (string | number)[] = [];
   let value = data;
   if (instancePath === "") return { path, value };
@@ -27,7 +33,7 @@ function resolvePath(data: unknown, instancePath: string): { path: ValuePath; va
       value = value[index];
     } else {
       path.push(segment);
-      value = isPlainObject(value) ? value[segment] : undefined;
+      value = isPlainObject(value) && Object.hasOwn(value, segment) ? value[segment] : undefined;
     }
   }
   return { path, value };

@@ -4,9 +4,9 @@
  * publisher and the github: state backend, so that they share one throttling queue.
  */
 import { Octokit } from "octokit";
+import { checkApiBaseUrl } from "../base-url.js";
 import { UsageError } from "../errors.js";
 import { packageVersion } from "../package-info.js";
-import { stripUrlCredentials } from "../redact.js";
 
 export const DEFAULT_GITHUB_API_URL = "https://api.github.com";
 
@@ -135,26 +135,14 @@ interface RateLimitedRequest {
 
 function parseApiUrl(raw: string | undefined): string {
   const value = raw?.trim() || DEFAULT_GITHUB_API_URL;
-  const shown = stripUrlCredentials(value);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(
-      `GITHUB_API_URL ${shown}: not a URL; expected e.g. ${DEFAULT_GITHUB_API_URL}`,
-    );
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(
-      `GITHUB_API_URL ${shown}: expected an http(s) URL, e.g. ${DEFAULT_GITHUB_API_URL}`,
-    );
-  }
+  const checked = checkApiBaseUrl(value, "GITHUB_API_URL", DEFAULT_GITHUB_API_URL);
+  const url = new URL(checked);
   if (url.username !== "" || url.password !== "") {
     throw new UsageError(
       "GITHUB_API_URL: credentials in the URL are not supported; use GITHUB_TOKEN",
     );
   }
-  return value.replace(/\/+$/, "");
+  return checked;
 }
 
 function withTimeout(fetch: typeof globalThis.fetch, timeoutMs: number): typeof globalThis.fetch {

@@ -5,9 +5,10 @@
  * with the key it read from PARTOO_API_KEY and passes it in.
  */
 import { setTimeout as delay } from "node:timers/promises";
+import { checkApiBaseUrl } from "../base-url.js";
 import type { LiveLinks, TypeWrite } from "../core/model.js";
 import { UsageError } from "../errors.js";
-import { MIN_SECRET_LENGTH, stripUrlCredentials } from "../redact.js";
+import { MIN_SECRET_LENGTH } from "../redact.js";
 import { packageVersion } from "../package-info.js";
 import { PartooHttpError, redactUrl, type PartooRequestInfo } from "./errors.js";
 import type { Sleep } from "./pacer.js";
@@ -215,19 +216,7 @@ function checkKey(key: string): void {
 }
 
 function checkBaseUrl(raw: string): string {
-  const shown = stripUrlCredentials(raw);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(
-      `Partoo API URL ${shown}: not a URL; expected e.g. https://api.partoo.co/v2`,
-    );
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`Partoo API URL ${shown}: expected an http(s) URL`);
-  }
-  return raw.replace(/\/+$/, "");
+  return checkApiBaseUrl(raw, "Partoo API URL", "https://api.partoo.co/v2");
 }
 
 function checkAddress(address: string): string {

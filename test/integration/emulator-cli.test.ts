@@ -116,6 +116,69 @@ describe("partoo-links emulator", () => {
     expect(await statuses()).toEqual(first);
   });
 
+  test("--body-shape, --normalize-urls and --google-refuses change what it accepts and stores", async () => {
+    const dir = await tempFile(
+      "seed.json",
+      JSON.stringify({
+        businesses: [
+          { id: "b1", code: "nice-04", name: "Nice", status: "open", place_action_links: [] },
+        ],
+      }),
+    );
+    const run = startCommand(
+      [
+        "--port",
+        "0",
+        "--seed",
+        "seed.json",
+        "--body-shape",
+        "wrapped",
+        "--normalize-urls",
+        "--google-refuses",
+        "FOOD_DELIVERY=INVALID_LOCATION_CATEGORY",
+      ],
+      dir,
+    );
+    const url = await run.url;
+    const links = `${url}/business/c-nice-04/place_action_links`;
+    const post = (body: unknown) =>
+      fetch(links, {
+        method: "POST",
+        headers: { "x-APIKey": "k", "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const shop = [
+      { gmb_id: "SHOP_ONLINE", urls: [{ value: "https://SHOP.example", is_preferred: true }] },
+    ];
+    expect((await post(shop)).status).toBe(400);
+    expect((await post({ place_action_links: shop })).status).toBe(200);
+    const live = await (await fetch(links, { headers: { "x-APIKey": "k" } })).text();
+    expect(live).toContain("https://shop.example/");
+    const food = [
+      { gmb_id: "FOOD_DELIVERY", urls: [{ value: "https://f.example/", is_preferred: true }] },
+    ];
+    const refused = await post({ place_action_links: food });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("INVALID_LOCATION_CATEGORY");
+    expect(await run.stop()).toBe(0);
+  });
+
+  test("a --google-refuses code that is not Google's is a one-line error", async () => {
+    const result = await runCli([
+      "emulator",
+      "--port",
+      "0",
+      "--google-refuses",
+      "FOOD_DELIVERY=NOPE",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(
+      /^partoo-links: --google-refuses "FOOD_DELIVERY=NOPE": expected TYPE=CODE with one of Google's codes \(INVALID_URL/,
+    );
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
   test("a bad seed file is a one-line error", async () => {
     const dir = await tempFile("seed.json", '{"businesses": [{"id": "b1", "status": "gone"}]}');
     const result = await runCli(["emulator", "--port", "0", "--seed", "seed.json"], { cwd: dir });

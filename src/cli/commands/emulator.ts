@@ -1,6 +1,7 @@
 /** `partoo-links emulator`: the local Partoo emulator (SPEC §7), until SIGINT or SIGTERM. */
 import { UsageError } from "../../errors.js";
 import { seededRandom, type Faults } from "../../emulator/faults.js";
+import { GOOGLE_ERROR_CODES, type BodyShape } from "../../emulator/api-doc.js";
 import { loadDemoSeed, readSeedFile } from "../../emulator/seed.js";
 import { startEmulator, type Emulator, type RequestLogEntry } from "../../emulator/server.js";
 import type { Command, CommandContext } from "../command.js";
@@ -21,7 +22,9 @@ Seed file: {"businesses": [{"id", "code", "name", "status", "place_action_links"
 [{"gmb_id", "urls": [{"id", "value", "is_preferred", "is_editable"}]}]}]}
 Without --seed, a built-in demo seed is served.
 
-The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
+The fault flags make it misbehave on purpose, reproducibly with --fault-seed.
+--body-shape, --normalize-urls and --google-refuses rehearse what Partoo leaves open or
+passes on from Google (a seed business's "google_refusals" does the latter per store).`,
   options: {
     port: {
       type: "string",
@@ -64,6 +67,23 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
       valueName: "P",
       description: "apply a share P (0 to 1) of POSTs, then drop the connection without answering",
     },
+    "body-shape": {
+      type: "string",
+      valueName: "SHAPE",
+      description:
+        'POST body accepted: "array" (the bare list, default) or "wrapped" ({"place_action_links": [...]})',
+    },
+    "normalize-urls": {
+      type: "boolean",
+      description:
+        "store URLs normalized as some servers do (host case, default port, percent-encoding, NFC, trailing slash)",
+    },
+    "google-refuses": {
+      type: "string",
+      valueName: "TYPE=CODE,…",
+      description:
+        "Google refuses these types for every business with its error code, e.g. FOOD_DELIVERY=INVALID_LOCATION_CATEGORY",
+    },
     "fault-seed": {
       type: "string",
       valueName: "N",
@@ -90,6 +110,8 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
         : await readSeedFile(services.resolve(seedFile), seedFile);
     const faultSeed = parseNumberOption(options, "fault-seed", { min: 0 });
     const faults = parseFaults(options);
+    const bodyShape = parseBodyShape(stringOption(options, "body-shape"));
+    const refusals = parseRefusals(stringOption(options, "google-refuses"));
 
     let emulator: Emulator;
     try {
@@ -98,12 +120,17 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
         seed,
         rateLimitPerMinute,
         faults,
+        ...(bodyShape === undefined ? {} : { bodyShape }),
+        ...(options["normalize-urls"] === true ? { normalizeUrls: true } : {}),
         ...(apiKey === undefined ? {} : { apiKey: apiKey.trim() }),
         ...(faultSeed === undefined ? {} : { random: seededRandom(faultSeed) }),
         onRequest: (entry) => services.log(describeRequest(entry)),
       });
     } catch (error) {
       throw listenError(port, error);
+    }
+    for (const business of seed.businesses) {
+      for (const [type, code] of refusals) emulator.store.refuseType(business.id, type, code);
     }
     io.stdout.write(`${emulator.baseUrl}\n`);
     services.log(
@@ -134,6 +161,25 @@ function parseFaults(options: CommandContext["options"]): Faults {
     ...(rateLimitRate === undefined ? {} : { rateLimitRate }),
     ...(loseResponseRate === undefined ? {} : { loseResponseRate }),
   };
+}
+
+function parseBodyShape(value: string | undefined): BodyShape | undefined {
+  if (value === undefined || value === "array" || value === "wrapped") return value;
+  throw new UsageError(`--body-shape ${JSON.stringify(value)}: expected array or wrapped`);
+}
+
+/** `TYPE=CODE,…` into the type → Google code pairs; a code must be one of Google's. */
+function parseRefusals(value: string | undefined): [string, string][] {
+  if (value === undefined) return [];
+  return value.split(",").map((pair) => {
+    const [type = "", code = ""] = pair.split("=").map((part) => part.trim());
+    if (!/^[A-Z][A-Z0-9_]*$/.test(type) || !GOOGLE_ERROR_CODES.includes(code)) {
+      throw new UsageError(
+        `--google-refuses ${JSON.stringify(pair.slice(0, 60))}: expected TYPE=CODE with one of Google's codes (${GOOGLE_ERROR_CODES.join(", ")}), e.g. FOOD_DELIVERY=INVALID_LOCATION_CATEGORY`,
+      );
+    }
+    return [type, code];
+  });
 }
 
 function describeRequest(entry: RequestLogEntry): string {

@@ -102,6 +102,8 @@ export interface Plan {
   readonly failedStores: readonly StoreFailure[];
   /** Warnings about stores that are not listed in `stores` (live plans: stores already in sync). */
   readonly warnings: readonly StoreWarning[];
+  /** The caps the merge's apply will hit, worded for the reviewer (the plan command adds them). */
+  readonly capWarnings?: readonly string[];
   readonly summary: PlanSummary;
 }
 

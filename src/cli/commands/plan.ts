@@ -23,6 +23,7 @@ import { buildLivePlan, buildOfflinePlan } from "../../core/build-plan.js";
 import { planHasChanges, type Plan } from "../../core/plan.js";
 import { renderPlanJson, SUMMARY_MARKDOWN_MAX_LENGTH } from "../../core/render/index.js";
 import { PLAN_COMMENT_MARKER } from "../../github/publisher.js";
+import { capWarnings, checkCaps, resolveCaps } from "../../reconcile/prepare-apply.js";
 import { checkLinksOptions, checksAllLinks } from "../link-options.js";
 import { checkLinksIfAsked } from "../link-issues.js";
 import { brokenLinks, type LinkReport } from "../../core/link-report.js";
@@ -103,7 +104,7 @@ async function runPlan({ options, io, services }: CommandContext): Promise<numbe
     ...(only ? { only } : {}),
     prune: options["prune-removed"] === true,
   });
-  const plan: Plan = !live
+  const built: Plan = !live
     ? buildOfflinePlan({ state, selection, desired })
     : await services.partoo.use("plan --live", async (client) => {
         const codes = new Set(refresh ? entries.map((entry) => entry.code) : []);
@@ -111,6 +112,13 @@ async function runPlan({ options, io, services }: CommandContext): Promise<numbe
         const read = await readLive(services, client, fleet, codes);
         return buildLivePlan({ state, selection, desired, ...read });
       });
+  // The merge's apply counts with the same function, on the fleet file's caps or the default.
+  const caps = resolveCaps(
+    { maxStores: undefined, maxDeletedLinks: undefined },
+    (await services.fleet())?.caps,
+  );
+  const warnings = capWarnings(checkCaps({ state, selection, desired }, caps), caps);
+  const plan: Plan = warnings.length > 0 ? { ...built, capWarnings: warnings } : built;
 
   const links = await checkLinksIfAsked(options, services, desired.values(), () =>
     Promise.resolve(state),

@@ -40,7 +40,7 @@ export function buildOfflinePlan(input: BuildPlanInput): Plan {
   const stores: StorePlan[] = [];
   for (const { code, reason } of input.selection.push) {
     const desired = desiredFor(input, code, reason);
-    const diff = planStoreOffline(desired, input.state.stores[code]);
+    const diff = withSources(planStoreOffline(desired, input.state.stores[code]), desired);
     if (reason === "pruned" && diff.changes.length === 0) continue;
     stores.push(storePlan(code, reason, diff));
   }
@@ -59,7 +59,10 @@ export function buildLivePlan(input: BuildLivePlanInput): Plan {
   for (const code of codes) {
     const reason = reasons.get(code) ?? "refresh";
     const desired = desiredFor(input, code, reason);
-    const diff = planStoreLive(desired, input.state.stores[code], input.live.get(code)!);
+    const diff = withSources(
+      planStoreLive(desired, input.state.stores[code], input.live.get(code)!),
+      desired,
+    );
     if (diff.changes.length === 0) {
       warnings.push(...diff.warnings.map((message) => ({ code, message })));
       continue;
@@ -85,6 +88,20 @@ function desiredFor(
   // The command parses every store it plans; a missing one is a wiring bug, not user input.
   if (desired === undefined) throw new Error(`buildPlan: no desired store for ${code}`);
   return desired;
+}
+
+/**
+ * Every change of a type the store inherits from the fleet file says where it comes from,
+ * so that renderers can name the template line and group a fleet-wide edit.
+ */
+function withSources<T extends StoreDiff>(diff: T, desired: DesiredStore | undefined): T {
+  const origins = desired?.origins;
+  if (origins === undefined) return diff;
+  const changes = diff.changes.map((change) => {
+    const source = Object.hasOwn(origins, change.type) ? origins[change.type] : undefined;
+    return source === undefined ? change : { ...change, source };
+  });
+  return { ...diff, changes };
 }
 
 function storePlan(code: string, reason: StoreReason, diff: StoreDiff): StorePlan {

@@ -120,6 +120,8 @@ export interface Plan {
   readonly failedStores: readonly StoreFailure[];
   /** Warnings about stores that are not listed in `stores` (live plans: stores already in sync). */
   readonly warnings: readonly StoreWarning[];
+  /** The caps the merge's apply will hit, worded for the reviewer (the plan command adds them). */
+  readonly capWarnings?: readonly string[];
   readonly summary: PlanSummary;
   /**
    * plan: stores the last `drift` found drifted that this plan leaves as they are (sorted);

@@ -6,9 +6,10 @@ describe("the npm start demo", () => {
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.stdout).toContain("━━ 9/9 Drift check again: clean");
     expect(result.stdout).toContain("Demo complete: every step went as expected");
-    // The manual change is reported as drift of the managed type only.
+    // The manual change is reported as drift of the managed type only, inherited from the
+    // restaurant profile of the example fleet file.
     expect(result.stdout).toMatch(
-      /~ https:\/\/competitor\.example\.org\/paris-01 → https:\/\/order\.bistro\.example\.com\/paris-01 \(preferred\) \(id 9001, drift\)/,
+      /~ https:\/\/competitor\.example\.org\/paris-01 → https:\/\/order\.bistro\.example\.com\/paris-01 \(preferred\) \(id 9001, drift, from partoo-links\.yaml:\d+\)/,
     );
     expect(result.stdout).not.toMatch(/new-collection.*drift/);
     expect(result.code).toBe(0);

@@ -23,13 +23,19 @@ import { annotation } from "../../core/render/annotations.js";
 import { applyExitCode, renderApplyMarkdown, type ApplyReport } from "../../core/render/apply.js";
 import { renderApplyAs } from "../../core/render/apply-formats.js";
 import type { StateBackend } from "../../state/backend.js";
-import { prepareApply, type ApplyCaps, type PreparedApply } from "../../reconcile/prepare-apply.js";
+import {
+  DEFAULT_MAX_DELETED_LINKS,
+  prepareApply,
+  resolveCaps,
+  type ApplyCaps,
+  type PreparedApply,
+} from "../../reconcile/prepare-apply.js";
 import { runApply, type ApplyRunResult } from "../../reconcile/run-apply.js";
 import { StateRecorder } from "../../reconcile/state-recorder.js";
 import type { PartooApi } from "../../partoo/client.js";
 
 export const DEFAULT_APPLY_CONCURRENCY = 4;
-export const DEFAULT_MAX_DELETED_LINKS = 100;
+export { DEFAULT_MAX_DELETED_LINKS };
 /** Completed stores are saved at least this often, so a killed run loses little. */
 const STATE_FLUSH_MS = 2000;
 
@@ -58,12 +64,13 @@ Exit codes: 0 all applied, 1 any store failed or refused (or a cap was reached),
     "max-stores": {
       type: "string",
       valueName: "N",
-      description: "refuse to run when more than N stores are to push (default: no cap)",
+      description:
+        "refuse to run when more than N stores are to push (default: the fleet file's caps.max_stores, else no cap)",
     },
     "max-deleted-links": {
       type: "string",
       valueName: "N",
-      description: `refuse to delete more than N links in this run (default ${DEFAULT_MAX_DELETED_LINKS})`,
+      description: `refuse to delete more than N links in this run (default: the fleet file's caps.max_deleted_links, else ${DEFAULT_MAX_DELETED_LINKS})`,
     },
     "prune-removed": {
       type: "boolean",
@@ -94,6 +101,7 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
   const prune = options["prune-removed"] === true;
   const run = parseRunOptions(options, started);
   services.partoo.check("apply");
+  const caps = resolveCaps(run.caps, (await services.fleet())?.caps);
 
   const fleet = await loadDesired(services, { only, parseAll: false, repair, command: "apply" });
   const selection = selectStoresToPush(fleet.entries, fleet.state, {
@@ -101,7 +109,7 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
     repair,
     prune,
   });
-  const prepared = prepareApply({ ...fleet, selection, prune, caps: run.caps });
+  const prepared = prepareApply({ ...fleet, selection, prune, caps });
   const drifted = driftedNotPushed(fleet.state, selection);
   const recorder = new StateRecorder(services.state(), STATE_FLUSH_MS);
   // A second SIGINT/SIGTERM ends the process at once: what Partoo confirmed is saved first.
@@ -110,7 +118,7 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
   const commit = await services.actions.commit();
   const { result, requests, rateLimited } = await services.partoo.use(
     "apply",
-    (client) => applyJobs(services, client, prepared, recorder, { ...run, commit }),
+    (client) => applyJobs(services, client, prepared, recorder, { ...run, caps, commit }),
     { concurrency: run.concurrency },
   );
   await saveState(recorder, services.state());
@@ -143,7 +151,11 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
 
 interface RunOptions {
   readonly concurrency: number;
-  readonly caps: ApplyCaps;
+  /** The flags only: the fleet file's caps fill in what they leave out (resolveCaps). */
+  readonly caps: {
+    readonly maxStores: number | undefined;
+    readonly maxDeletedLinks: number | undefined;
+  };
   /** Epoch ms after which no store is started. */
   readonly deadlineAt: number | undefined;
 }
@@ -157,10 +169,7 @@ function parseRunOptions(options: CommandContext["options"], started: number): R
     })!,
     caps: {
       maxStores: parseNumberOption(options, "max-stores", { min: 0 }),
-      maxDeletedLinks: parseNumberOption(options, "max-deleted-links", {
-        min: 0,
-        fallback: DEFAULT_MAX_DELETED_LINKS,
-      })!,
+      maxDeletedLinks: parseNumberOption(options, "max-deleted-links", { min: 0 }),
     },
     deadlineAt: deadline === undefined ? undefined : started + deadline * 60_000,
   };
@@ -172,7 +181,7 @@ async function applyJobs(
   client: PartooApi,
   prepared: PreparedApply,
   recorder: StateRecorder,
-  run: RunOptions & { readonly commit: string | undefined },
+  run: Omit<RunOptions, "caps"> & { readonly caps: ApplyCaps; readonly commit: string | undefined },
 ): Promise<{ result: ApplyRunResult; requests: number; rateLimited: number }> {
   const progress = services.progress({
     label: "apply",

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { CliIO, Command, CommandContext } from "../command.js";
 import { startEmulator, type Emulator } from "../../emulator/server.js";
 import { packageRoot } from "../../package-info.js";
+import { FLEET_FILE } from "../../files/index.js";
 
 const DEMO_KEY = "demo-key-not-a-secret";
 
@@ -97,6 +98,8 @@ async function runDemo({ options, io, services, runCommand }: CommandContext): P
   let failed = 0;
   try {
     await cp(path.join(packageRoot(), "stores"), path.join(scratch, "stores"), { recursive: true });
+    // The examples inherit from the fleet file: it sits at the root, beside stores/.
+    await cp(path.join(packageRoot(), FLEET_FILE), path.join(scratch, FLEET_FILE));
     say(
       `partoo-links demo: the example stores against the built-in Partoo emulator at ${emulator.baseUrl}\n`,
     );

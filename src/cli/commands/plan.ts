@@ -24,6 +24,7 @@ import { planHasChanges, type Plan } from "../../core/plan.js";
 import { driftedNotPushed, withDriftedStores } from "../../core/drift-hint.js";
 import { renderPlanJson, SUMMARY_MARKDOWN_MAX_LENGTH } from "../../core/render/index.js";
 import { PLAN_COMMENT_MARKER } from "../../github/publisher.js";
+import { capWarnings, checkCaps, resolveCaps } from "../../reconcile/prepare-apply.js";
 import { checkLinksOptions, checksAllLinks } from "../link-options.js";
 import { checkLinksIfAsked } from "../link-issues.js";
 import { brokenLinks, type LinkReport } from "../../core/link-report.js";
@@ -112,7 +113,14 @@ async function runPlan({ options, io, services }: CommandContext): Promise<numbe
         const read = await readLive(services, client, fleet, codes);
         return buildLivePlan({ state, selection, desired, ...read });
       });
-  const plan = withDriftedStores(built, driftedNotPushed(state, selection));
+  // The merge's apply counts with the same function, on the fleet file's caps or the default.
+  const caps = resolveCaps(
+    { maxStores: undefined, maxDeletedLinks: undefined },
+    (await services.fleet())?.caps,
+  );
+  const warnings = capWarnings(checkCaps({ state, selection, desired }, caps), caps);
+  const withDrift = withDriftedStores(built, driftedNotPushed(state, selection));
+  const plan: Plan = warnings.length > 0 ? { ...withDrift, capWarnings: warnings } : withDrift;
 
   const links = await checkLinksIfAsked(options, services, desired.values(), () =>
     Promise.resolve(state),

@@ -17,6 +17,7 @@ import {
   summaryLine,
 } from "./describe.js";
 import { escapeHtml, escapeMarkdown, markdownCode as code } from "./escape.js";
+import { groupFleetChanges, type FleetGroup } from "./fleet-groups.js";
 
 export interface MarkdownOptions {
   /** The most characters to produce (default 60,000: room under GitHub's 65,536 for a marker and a footer). */
@@ -50,12 +51,19 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   if (plan.driftedStores !== undefined && plan.driftedStores.length > 0) {
     head.push(`> ℹ️ ${escapeText(driftedHint(plan.driftedStores))}`, "");
   }
-  const totalChanges = plan.stores.reduce((sum, store) => sum + store.changes.length, 0);
-  const fold = plan.stores.length > FOLD_STORES || totalChanges > FOLD_CHANGES;
-  const blocks: { text: string; store?: StorePlan }[] = plan.stores.map((store) => ({
-    text: storeBlock(store, plan.mode === "live", fold),
-    store,
-  }));
+  for (const warning of plan.capWarnings ?? []) head.push(`> ⚠️ ${escapeText(warning)}`, "");
+  const grouped = groupFleetChanges(plan);
+  const totalChanges = grouped.stores.reduce((sum, store) => sum + store.changes.length, 0);
+  const fold = grouped.stores.length > FOLD_STORES || totalChanges > FOLD_CHANGES;
+  // A template's store list may not take more than its share of the comment.
+  const listBudget = Math.floor(maxLength / 4 / Math.max(grouped.groups.length, 1));
+  const blocks: { text: string; store?: StorePlan }[] = [
+    ...grouped.groups.map((group) => ({ text: groupBlock(group, listBudget) })),
+    ...grouped.stores.map((store) => ({
+      text: storeBlock(store, plan.mode === "live", fold),
+      store,
+    })),
+  ];
   blocks.push(...otherBlocks(plan).map((text) => ({ text })));
 
   let output = `${head.join("\n")}\n`;
@@ -72,6 +80,39 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   }
   return output;
 }
+
+/** How many stores of a template change are shown with their URLs. */
+const GROUP_EXAMPLES = 3;
+
+/** One template change: a line with its counts, a few examples, every store behind <details>. */
+function groupBlock(group: FleetGroup, listBudget: number): string {
+  const counts = (["create", "update", "delete"] as const)
+    .filter((op) => group.counts[op] > 0)
+    .map(
+      (op) =>
+        `${group.counts[op]} ${{ create: "created", update: "updated", delete: "deleted" }[op]}`,
+    );
+  const line = `${code(group.type)} from ${code(group.source)}: ${plural(group.stores.length, "store")}, ${counts.join(", ")}`;
+  const examples = group.stores.slice(0, GROUP_EXAMPLES).map((store) => {
+    const changes = store.changes.map(
+      (change) => `${OP_SIGNS[change.op]} ${escapeText(change.url)}`,
+    );
+    return `  - ${code(store.code)}: ${changes.join(", ")}`;
+  });
+  const codes: string[] = [];
+  let used = 0;
+  for (const store of group.stores) {
+    const item = escapeHtml(store.code);
+    if (used + item.length + 2 > listBudget) break;
+    codes.push(item);
+    used += item.length + 2;
+  }
+  const more = group.stores.length - codes.length;
+  const list = codes.join(", ") + (more > 0 ? `, and ${plural(more, "more store")}` : "");
+  return `- ${line}\n${examples.join("\n")}\n\n<details><summary>All ${plural(group.stores.length, "store")} of ${escapeHtml(group.source)}</summary>\n\n${list}\n\n</details>\n\n`;
+}
+
+const OP_SIGNS = { create: "➕", update: "✏️", delete: "➖" } as const;
 
 function storeBlock(store: StorePlan, live: boolean, fold: boolean): string {
   const reason = describeReason(store.reason);

@@ -86,6 +86,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
     lines.push(`${paint.warn("!")} ${v(driftedHint(plan.driftedStores))}`, "");
   }
   lines.push(paint.bold(summaryLine(plan, options.label)));
+  for (const warning of plan.capWarnings ?? []) lines.push(paint.warn(`! ${v(warning)}`));
   // Values are escaped already; this keeps any line from ever being a workflow command.
   return guardCommands(`${lines.join("\n")}\n`);
 }
@@ -126,6 +127,7 @@ function changeLine(change: PlanChange, live: boolean, paint: Palette): string {
   if (live && change.id !== undefined) notes.push(`id ${change.id}`);
   if (change.duplicate === true) notes.push("extra copy");
   if (change.origin !== undefined) notes.push(describeOrigin(change.origin));
+  if (change.source !== undefined) notes.push(`from ${v(change.source)}`);
   const suffix = notes.length > 0 ? ` (${notes.join(", ")})` : "";
   switch (change.op) {
     case "create":

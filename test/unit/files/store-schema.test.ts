@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { parse } from "yaml";
-import { formatIssue, loadStores, placeActionTypes } from "../../../src/files/index.js";
+import { formatIssue, loadFleet, loadStores, placeActionTypes } from "../../../src/files/index.js";
 import { packageRoot, schemaPath } from "../../../src/package-info.js";
 
 const schema = JSON.parse(readFileSync(schemaPath("store.schema.json"), "utf8"));
@@ -55,11 +54,23 @@ describe("schemas/store.schema.json", () => {
 describe("the example stores", () => {
   const files = readdirSync(storesDir).filter((name) => name.endsWith(".yaml"));
 
-  test("are between 4 and 6, and all valid", async () => {
+  /** The examples as every command reads them: with the fleet file at the repository root. */
+  async function loadExamples() {
+    const fleet = await loadFleet(undefined, packageRoot());
+    expect(fleet.issues.map(formatIssue)).toEqual([]);
+    return loadStores(storesDir, {
+      displayRoot: packageRoot(),
+      ...(fleet.loaded === undefined ? {} : { fleet: fleet.loaded }),
+    });
+  }
+
+  test("are between 4 and 6, and all valid with the fleet file", async () => {
     expect(files.length).toBeGreaterThanOrEqual(4);
     expect(files.length).toBeLessThanOrEqual(6);
-    const result = await loadStores(storesDir, { displayRoot: packageRoot() });
-    expect(result.issues.map(formatIssue)).toEqual([]);
+    const result = await loadExamples();
+    expect(result.issues.filter((issue) => issue.severity === "error").map(formatIssue)).toEqual(
+      [],
+    );
     expect(result.stores.map((loaded) => `${loaded.code}.yaml`)).toEqual(files.sort());
   });
 
@@ -70,10 +81,14 @@ describe("the example stores", () => {
     );
   });
 
-  test("show a restaurant, a retailer, a salon and a store addressed by business_id", () => {
-    const stores = files.map((name) => parse(readFileSync(path.join(storesDir, name), "utf8")));
-    const has = (predicate: (store: { links: object; business_id?: string }) => boolean) =>
-      stores.some(predicate);
+  test("show a restaurant, a retailer, a salon and a store addressed by business_id", async () => {
+    const stores = (await loadExamples()).stores.map(({ store }) => ({
+      links: store.links,
+      business_id: store.businessId,
+    }));
+    const has = (
+      predicate: (store: { links: object; business_id: string | undefined }) => boolean,
+    ) => stores.some(predicate);
     expect(
       has((store) =>
         ["FOOD_ORDERING", "FOOD_TAKEOUT", "FOOD_DELIVERY", "DINING_RESERVATION"].every(

@@ -1,4 +1,10 @@
-import { CapExceededError, prepareApply } from "../../../src/reconcile/prepare-apply.js";
+import {
+  CapExceededError,
+  capWarnings,
+  checkCaps,
+  prepareApply,
+  resolveCaps,
+} from "../../../src/reconcile/prepare-apply.js";
 import { selectStoresToPush } from "../../../src/core/select.js";
 import { hashDesiredStore } from "../../../src/core/hash.js";
 import type { DesiredStore, StateDocument } from "../../../src/core/model.js";
@@ -71,5 +77,60 @@ describe("preparing an apply", () => {
       /^the store files delete 1 links, more than --max-deleted-links 0; nothing was sent/,
     );
     expect(prepare({ maxDeletedLinks: 1 }).reservedDeletions).toBe(1);
+  });
+});
+
+describe("the caps of the fleet file", () => {
+  test("fill in what the flags leave out, and a flag overrides them", () => {
+    const fleet = { maxStores: 5, maxDeletedLinks: 300 };
+    expect(resolveCaps({ maxStores: undefined, maxDeletedLinks: undefined }, fleet)).toEqual({
+      maxStores: 5,
+      maxDeletedLinks: 300,
+      sources: { maxStores: "fleet", maxDeletedLinks: "fleet" },
+    });
+    expect(resolveCaps({ maxStores: 2, maxDeletedLinks: undefined }, fleet)).toMatchObject({
+      maxStores: 2,
+      maxDeletedLinks: 300,
+    });
+    expect(resolveCaps({ maxStores: undefined, maxDeletedLinks: undefined }, undefined)).toEqual({
+      maxStores: undefined,
+      maxDeletedLinks: 100,
+      sources: { maxStores: "default", maxDeletedLinks: "default" },
+    });
+  });
+
+  test("the plan's warning counts the deletions apply reserves, and names where the cap comes from", () => {
+    const selection = selectStoresToPush(entries, state, { prune: true });
+    const caps = resolveCaps(
+      { maxStores: undefined, maxDeletedLinks: undefined },
+      {
+        maxDeletedLinks: 1,
+      },
+    );
+    const check = checkCaps({ state, selection, desired }, caps);
+    expect(check.reservedDeletions).toBe(2);
+    expect(capWarnings(check, caps)).toEqual([
+      "this change deletes 2 links; the sync's --max-deleted-links is 1 (the fleet file's caps), so it will stop before sending anything: raise caps.max_deleted_links in the fleet file if the change is meant",
+    ]);
+    expect(() =>
+      prepareApply({
+        state,
+        selection,
+        desired,
+        fileHashes: new Map(),
+        fileOf: () => undefined,
+        prune: true,
+        caps,
+      }),
+    ).toThrow("more than --max-deleted-links 1 (the fleet file's caps); nothing was sent");
+    expect(
+      capWarnings(
+        checkCaps(
+          { state, selection, desired },
+          resolveCaps({ maxStores: undefined, maxDeletedLinks: undefined }, undefined),
+        ),
+        caps,
+      ),
+    ).toEqual([]);
   });
 });

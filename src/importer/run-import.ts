@@ -37,6 +37,8 @@ export interface ImportStoresOptions {
   readonly force: boolean;
   readonly byId: boolean;
   readonly now: () => Date;
+  /** The $schema reference of the files (see schema-reference.ts). */
+  readonly schema?: string;
   readonly signal?: AbortSignal;
   readonly onStore?: (failed: boolean) => void;
 }
@@ -96,7 +98,15 @@ async function importOne(
     if (!(error instanceof AppError)) throw error;
     return { what, reason: error.message, error: true };
   }
-  return buildImportedStore({ business, code, businessId, live, file, now: options.now() });
+  return buildImportedStore({
+    business,
+    code,
+    businessId,
+    live,
+    file,
+    now: options.now(),
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+  });
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -17,6 +17,7 @@ import {
 import { AppError, UsageError } from "../../errors.js";
 import { importExitCode, renderImportAs } from "../../core/render/import.js";
 import { findBusinesses, importStores } from "../../importer/run-import.js";
+import { storeSchemaReference } from "../../importer/schema-reference.js";
 
 export const importCommand: Command = {
   name: "import",
@@ -74,6 +75,7 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
         force: options["force"] === true,
         byId,
         now: services.now,
+        schema: storeSchemaReference(dir, services.cwd),
         ...(services.signal === undefined ? {} : { signal: services.signal }),
         onStore: (failed) => progress.tick(failed),
       });

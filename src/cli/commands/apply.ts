@@ -105,10 +105,16 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
   // A second SIGINT/SIGTERM ends the process at once: what Partoo confirmed is saved first.
   const unregister = io.beforeForcedExit?.(() => recorder.flush());
   for (const code of prepared.unmanaged) recorder.record(code, null);
-  const commit = await services.actions.commit();
+  const applied = await services.actions.commit();
+  const commit = applied?.sha;
   const { result, requests, rateLimited } = await services.partoo.use(
     "apply",
-    (client) => applyJobs(services, client, prepared, recorder, { ...run, commit }),
+    (client) =>
+      applyJobs(services, client, prepared, recorder, {
+        ...run,
+        commit,
+        dirty: applied?.dirty === true,
+      }),
     { concurrency: run.concurrency },
   );
   await saveState(recorder, services.state());
@@ -169,7 +175,7 @@ async function applyJobs(
   client: PartooApi,
   prepared: PreparedApply,
   recorder: StateRecorder,
-  run: RunOptions & { readonly commit: string | undefined },
+  run: RunOptions & { readonly commit: string | undefined; readonly dirty: boolean },
 ): Promise<{ result: ApplyRunResult; requests: number; rateLimited: number }> {
   const progress = services.progress({
     label: "apply",
@@ -185,7 +191,7 @@ async function applyJobs(
       reservedDeletions: prepared.reservedDeletions,
       ...(run.deadlineAt === undefined ? {} : { deadlineAt: run.deadlineAt }),
       ...(services.signal === undefined ? {} : { signal: services.signal }),
-      ...(run.commit === undefined ? {} : { commit: run.commit }),
+      ...(run.commit === undefined ? {} : { commit: run.commit, dirty: run.dirty }),
       now: services.now,
       clock: services.clock,
       onStoreDone: (outcome) => progress.tick(outcome.status === "failed"),

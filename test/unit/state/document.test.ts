@@ -329,6 +329,7 @@ describe("the state document", () => {
       fileHash: "f",
       links: { SHOP_ONLINE: [{ id: 1, url: "https://s.example.com/", preferred: true }] },
       commit: "0123456789abcdef0123456789abcdef01234567",
+      dirty: true,
       appliedAt: "2026-11-28T09:00:00.000Z",
       lastAttempt: failedAttempt(),
       drift: { checkedAt: "2026-11-28T11:00:00.000Z", drifted: true },

@@ -53,8 +53,11 @@ export interface ActionsContext {
   appendSummary(markdown: () => string): Promise<void>;
   /** The pull request of GITHUB_EVENT_PATH. */
   pullRequest(purpose: string): Promise<number>;
-  /** GITHUB_SHA, else the HEAD of the working copy, if any. */
-  commit(): Promise<string | undefined>;
+  /**
+   * GITHUB_SHA (never dirty), else the HEAD of the working copy, if any, and whether the
+   * store files or the fleet file have changes not committed there.
+   */
+  commit(): Promise<{ readonly sha: string; readonly dirty: boolean } | undefined>;
   /** The checkout of the repository: GITHUB_WORKSPACE, else the working directory. */
   readonly workspace: string;
 }
@@ -188,7 +191,11 @@ export function createServices(
         if (file !== undefined && file !== "") await appendStepSummary(file, markdown());
       },
       pullRequest: (purpose) => pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose),
-      commit: () => currentCommit(env["GITHUB_SHA"], io.cwd),
+      commit: () =>
+        currentCommit(env["GITHUB_SHA"], io.cwd, [
+          storesDir(options, io.cwd),
+          path.resolve(io.cwd, stringOption(options, "config") ?? "partoo-links.yaml"),
+        ]),
       workspace: path.resolve(io.cwd, env["GITHUB_WORKSPACE"] ?? "."),
     },
     async writeFile(file, text, what, { overwrite = true } = {}) {
@@ -226,13 +233,27 @@ function shownPath(cwd: string, file: string): string {
 }
 
 /** The commit being applied: GITHUB_SHA in Actions, else the HEAD of the working copy, if any. */
-function currentCommit(fromEnv: string | undefined, cwd: string): Promise<string | undefined> {
+async function currentCommit(
+  fromEnv: string | undefined,
+  cwd: string,
+  applied: readonly string[],
+): Promise<{ sha: string; dirty: boolean } | undefined> {
   const sha = fromEnv?.trim();
-  if (sha) return Promise.resolve(sha);
+  // In Actions the checkout is the commit: nothing there is edited by hand.
+  if (sha) return { sha, dirty: false };
+  const head = (await git(cwd, ["rev-parse", "HEAD"]))?.trim();
+  if (head === undefined || !/^[0-9a-f]{40}$/.test(head)) return undefined;
+  // Modified, staged, untracked or ignored applied files: HEAD alone is not what was applied.
+  const status = await git(cwd, ["status", "--porcelain", "--ignored", "--", ...applied]);
+  // Unknown (the files lie outside this repository): no commit describes them.
+  if (status === undefined) return undefined;
+  return { sha: head, dirty: status.trim() !== "" };
+}
+
+function git(cwd: string, args: readonly string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile("git", ["rev-parse", "HEAD"], { cwd, timeout: 5000 }, (error, stdout) => {
-      const head = stdout.trim();
-      resolve(error === null && /^[0-9a-f]{40}$/.test(head) ? head : undefined);
-    });
+    execFile("git", args, { cwd, timeout: 5000 }, (error, stdout) =>
+      resolve(error === null ? stdout : undefined),
+    );
   });
 }

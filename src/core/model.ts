@@ -117,6 +117,8 @@ export interface StoreRecord {
   readonly links?: Readonly<Record<LinkType, readonly AppliedLink[]>>;
   /** The git commit that was applied, when known. */
   readonly commit?: string;
+  /** The files applied had uncommitted changes: `commit` alone does not describe them. */
+  readonly dirty?: true;
   /** When the last confirmed apply happened (ISO 8601). */
   readonly appliedAt?: string;
   readonly lastAttempt?: AttemptOutcome;

@@ -20,6 +20,8 @@ export interface AppliedStore {
   /** sha256 of the store file's bytes, so that an unchanged file is not parsed next time. */
   readonly fileHash?: string;
   readonly commit?: string;
+  /** The files applied were not all committed in `commit`. */
+  readonly dirty?: boolean;
   readonly now: Date;
 }
 
@@ -60,6 +62,7 @@ export function recordAfterApply(applied: AppliedStore): StoreRecord {
     ...(applied.fileHash === undefined ? {} : { fileHash: applied.fileHash }),
     links,
     ...(applied.commit === undefined ? {} : { commit: applied.commit }),
+    ...(applied.commit !== undefined && applied.dirty === true ? { dirty: true as const } : {}),
     appliedAt: at,
     lastAttempt: { status: "ok", at },
   };

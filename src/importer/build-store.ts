@@ -47,6 +47,8 @@ export interface BuildInput {
   /** The store file as messages show it. */
   readonly file: string;
   readonly now: Date;
+  /** The $schema reference written in the file. */
+  readonly schema?: string;
 }
 
 export function buildImportedStore(input: BuildInput): ImportedStore | ImportSkip {
@@ -59,6 +61,7 @@ export function buildImportedStore(input: BuildInput): ImportedStore | ImportSki
     name: business.name,
     date: input.now.toISOString().slice(0, 10),
     live,
+    ...(input.schema === undefined ? {} : { schema: input.schema }),
   });
   // What we write must load back as the same store, or the state would not match the file.
   const parsed = parseStoreText(text, file, code);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { AppError } from "../errors.js";
 import { codeAddress } from "../core/model.js";
 import type { ImportedStore, ImportSkip } from "../core/render/import.js";
-import { PartooStoppedError, type PartooApi } from "../partoo/client.js";
+import { PartooAbortedError, PartooStoppedError, type PartooApi } from "../partoo/client.js";
 import { buildImportedStore, importCode, unusableCode } from "./build-store.js";
 import {
   selectAllBusinesses,
@@ -37,6 +37,8 @@ export interface ImportStoresOptions {
   readonly force: boolean;
   readonly byId: boolean;
   readonly now: () => Date;
+  /** The $schema reference of the files (see schema-reference.ts). */
+  readonly schema?: string;
   readonly signal?: AbortSignal;
   readonly onStore?: (failed: boolean) => void;
 }
@@ -46,17 +48,24 @@ export async function importStores(
   client: PartooApi,
   businesses: readonly BusinessSelection["businesses"][number][],
   options: ImportStoresOptions,
-): Promise<{ imported: ImportedStore[]; skips: ImportSkip[] }> {
+): Promise<{ imported: ImportedStore[]; skips: ImportSkip[]; notImported: number }> {
   const imported: ImportedStore[] = [];
   const skips: ImportSkip[] = [];
   for (const business of businesses) {
-    const result = await importOne(client, business, options);
+    if (options.signal?.aborted) break;
+    let result: ImportedStore | ImportSkip;
+    try {
+      result = await importOne(client, business, options);
+    } catch (error) {
+      // Interrupted while reading this one: what was built so far is still written.
+      if (error instanceof PartooAbortedError && options.signal?.aborted) break;
+      throw error;
+    }
     if ("reason" in result) skips.push(result);
     else imported.push(result);
     options.onStore?.("reason" in result);
-    if (options.signal?.aborted) break;
   }
-  return { imported, skips };
+  return { imported, skips, notImported: businesses.length - imported.length - skips.length };
 }
 
 async function importOne(
@@ -80,15 +89,24 @@ async function importOne(
   const businessId = options.byId ? business.id : undefined;
   let live;
   try {
-    live = await client.getLinks(businessId ?? codeAddress(code));
+    const request = options.signal === undefined ? {} : { signal: options.signal };
+    live = await client.getLinks(businessId ?? codeAddress(code), request);
   } catch (error) {
     // A stopped client (rejected key, unreachable, wrong URL) concerns every store; any
     // other Partoo error, this one.
-    if (error instanceof PartooStoppedError) throw error;
+    if (error instanceof PartooStoppedError || error instanceof PartooAbortedError) throw error;
     if (!(error instanceof AppError)) throw error;
     return { what, reason: error.message, error: true };
   }
-  return buildImportedStore({ business, code, businessId, live, file, now: options.now() });
+  return buildImportedStore({
+    business,
+    code,
+    businessId,
+    live,
+    file,
+    now: options.now(),
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+  });
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -34,6 +34,8 @@ export interface StoreFileHeader {
   readonly date: string;
   /** The live links, to name in a note the types left out because the schema does not know them. */
   readonly live?: LiveLinks;
+  /** The store schema, relative to the file (default ../schemas/store.schema.json). */
+  readonly schema?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function renderStoreYaml(store: DesiredStore, header: StoreFileHeader): s
   content.set("links", links);
   const document = new Document(content);
   const comments = [
-    " yaml-language-server: $schema=../schemas/store.schema.json",
+    ` yaml-language-server: $schema=${header.schema ?? "../schemas/store.schema.json"}`,
     ` Imported from Partoo on ${header.date}: business ${header.businessId} (${plainName(header.name)}).`,
     " Types not listed here are left as they are on Partoo.",
   ];

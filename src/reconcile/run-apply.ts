@@ -37,6 +37,8 @@ export interface ApplyRunOptions {
   readonly deadlineAt?: number;
   readonly signal?: AbortSignal;
   readonly commit?: string;
+  /** The files applied have uncommitted changes (recorded with the commit). */
+  readonly dirty?: boolean;
   readonly now: () => Date;
   /** Milliseconds, compared with `deadlineAt`; default Date.now. */
   readonly clock?: () => number;
@@ -163,6 +165,7 @@ function confirmedRecord(
     ...(job.previous === undefined ? {} : { previous: job.previous }),
     ...(job.fileHash === undefined ? {} : { fileHash: job.fileHash }),
     ...(options.commit === undefined ? {} : { commit: options.commit }),
+    ...(options.dirty === true ? { dirty: true } : {}),
   });
 }
 

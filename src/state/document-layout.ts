@@ -127,6 +127,7 @@ function withoutLinks(record: StoreRecord): Omit<StoreRecord, "links"> {
     hash: record.hash,
     fileHash: record.fileHash,
     commit: record.commit,
+    dirty: record.dirty,
     appliedAt: record.appliedAt,
     lastAttempt: record.lastAttempt,
     drift: record.drift,

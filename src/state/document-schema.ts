@@ -27,6 +27,8 @@ interface Validators {
   readonly record: ValidateFunction;
   readonly links: ValidateFunction;
   readonly code: RegExp;
+  /** The schema itself, to name what a oneOf allows. */
+  readonly schema: unknown;
 }
 
 /** Compiled on first use: a compiled schema, not state (every document is checked alike). */
@@ -42,6 +44,7 @@ function validator(): Validators {
       record: ajv.getSchema(`${SCHEMA_ID}#/$defs/storeRecord`)!,
       links: ajv.getSchema(`${SCHEMA_ID}#/$defs/links`)!,
       code: new RegExp(schema.properties.stores.propertyNames.pattern as string, "u"),
+      schema,
     };
   }
   return validators;
@@ -56,21 +59,26 @@ export function parseAnyLayout(text: string, source: string): Record<string, Sto
   try {
     data = JSON.parse(text);
   } catch (error) {
+    const { where, what } = describeJsonError(text, error as Error);
     throw new InputError(
-      `${source}: the state document is not valid JSON (${(error as Error).message}); restore it from a backup or from git, or delete it to re-import with "partoo-links import"`,
+      `${source}: the state document is not valid JSON${where} (${what}); ${recoveryAdvice(source)}`,
       { cause: error },
     );
   }
-  const version = (data as { version?: unknown } | null)?.version;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new InputError(
-      `${source}: the state document is not a JSON object; restore it from a backup`,
+      `${source}: the state document is not a JSON object; ${recoveryAdvice(source)}`,
     );
   }
+  const version = (data as { version?: unknown }).version;
   if (version === 1) upgradeFromVersion1(data as Record<string, unknown>);
-  else if (version !== STATE_VERSION) {
+  else if (version === undefined) {
     throw new InputError(
-      `${source}: state document version ${JSON.stringify(version)} is not supported (this partoo-links reads versions 1 and ${STATE_VERSION}); upgrade partoo-links or restore a compatible document`,
+      `${source}: the state document has no "version": it was not written by partoo-links (which writes {"version": ${STATE_VERSION}, "stores": {…}}); ${recoveryAdvice(source)}`,
+    );
+  } else if (version !== STATE_VERSION) {
+    throw new InputError(
+      `${source}: state document version ${shownValue(version)} is not supported (this partoo-links reads versions 1 and ${STATE_VERSION}); upgrade partoo-links, or ${recoveryAdvice(source)}`,
     );
   }
   checkAgainstSchema(data, source);
@@ -79,12 +87,53 @@ export function parseAnyLayout(text: string, source: string): Record<string, Sto
     const record = Object.hasOwn(stores, code) ? (stores[code] as { links?: Links }) : undefined;
     if (record === undefined) {
       throw new InputError(
-        `${source}: the state document is corrupt at /links/${code}: links of a store that has no record; restore it from a backup`,
+        `${source}: the state document is corrupt at /links/${code}: links of a store that has no record; ${recoveryAdvice(source)}`,
       );
     }
     record.links = storeLinks;
   }
   return stores;
+}
+
+/**
+ * What to do about a document that cannot be read, by backend. The file: default sits in the
+ * git-ignored .partoo/, so git has no copy of it; the github: document has the branch history.
+ */
+export function recoveryAdvice(source: string): string {
+  const branch = /^github:([^\s]+)/.exec(source)?.[1];
+  if (branch !== undefined) {
+    return `restore an earlier version from the history of branch ${branch} (git log origin/${branch}), or delete the branch to start over (the next apply reads every store live and sends only what differs)`;
+  }
+  return "restore it from a backup, or delete it to start over (the next apply reads every store live and sends only what differs)";
+}
+
+/** JSON.parse's message, without the excerpt of the text it quotes (it may span lines), and the line:column. */
+function describeJsonError(text: string, error: Error): { where: string; what: string } {
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  const token = /^Unexpected token '(.)'/u.exec(error.message)?.[1];
+  const what =
+    token !== undefined
+      ? `unexpected character ${shownValue(token)}`
+      : error.message
+          .replace(/ in JSON at position \d+.*$/s, "")
+          .replace(/ at position \d+.*$/s, "")
+          .split("\n", 1)[0]!
+          .replace(/^./, (first) => first.toLowerCase());
+  if (position === undefined) return { where: "", what };
+  const before = text.slice(0, Number(position));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return { where: ` at line ${line}, column ${column}`, what };
+}
+
+/** A value from the document in a message: JSON, short, on one line. */
+function shownValue(value: unknown): string {
+  const text = (JSON.stringify(value) ?? String(value)).replace(
+    // Invisible and direction-changing characters would make the line read as something else.
+    /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/gu,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /**
@@ -114,15 +163,14 @@ export function parseLinks(raw: string, source: string, code: string): Links {
     links = JSON.parse(raw);
   } catch (error) {
     throw new InputError(
-      `${source}: the state document is corrupt at ${at}: not valid JSON; restore it from a backup`,
+      `${source}: the state document is corrupt at ${at}: not valid JSON; ${recoveryAdvice(source)}`,
       { cause: error },
     );
   }
   const check = validator().links;
   if (!check(links)) {
-    const first = check.errors?.[0];
     throw new InputError(
-      `${source}: the state document is corrupt at ${at}${first?.instancePath ?? ""}: ${first?.message ?? "invalid"}; restore it from a backup`,
+      `${source}: the state document is corrupt${schemaProblem(check.errors, links, at)}; ${recoveryAdvice(source)}`,
     );
   }
   return links as Links;
@@ -131,12 +179,69 @@ export function parseLinks(raw: string, source: string, code: string): Links {
 export function checkAgainstSchema(data: unknown, source: string): void {
   const check = validator().document;
   if (!check(data)) {
-    const first = check.errors?.[0];
-    const where = first?.instancePath ? ` at ${first.instancePath}` : "";
     throw new InputError(
-      `${source}: the state document is corrupt${where}: ${first?.message ?? "invalid"}; restore it from a backup`,
+      `${source}: the state document is corrupt${schemaProblem(check.errors, data)}; ${recoveryAdvice(source)}`,
     );
   }
+}
+
+/**
+ * ` at /stores/x/lastAttempt/status: is "weird", expected "ok" or "failed"`: ajv's first
+ * error in words, with the value found (every const of a oneOf at that place is named).
+ */
+export function schemaProblem(
+  errors: ValidateFunction["errors"],
+  data: unknown,
+  prefix = "",
+): string {
+  const first = errors?.[0];
+  if (first === undefined) return ": invalid";
+  const path = `${prefix}${first.instancePath}`;
+  const where = path === "" ? "" : ` at ${path}`;
+  const found = `is ${shownValue(valueAt(data, first.instancePath))}`;
+  const params = first.params as Record<string, unknown>;
+  switch (first.keyword) {
+    case "const": {
+      const allowed = alternatives(first.schemaPath) ?? [params["allowedValue"]];
+      return `${where}: ${found}, expected ${allowed.map(shownValue).join(" or ")}`;
+    }
+    case "additionalProperties":
+      return `${where}: unknown field ${shownValue(params["additionalProperty"])}`;
+    case "required":
+      return `${where}: the field ${shownValue(params["missingProperty"])} is missing`;
+    case "type":
+      return `${where}: ${found}, expected ${String(params["type"])}`;
+    case "propertyNames":
+      return `${where}: a key is not a store code`;
+    default:
+      return `${where}: ${first.message ?? "invalid"}`;
+  }
+}
+
+/**
+ * The constants every branch of a oneOf allows for one field (`#/$defs/attempt/oneOf/0/
+ * properties/status/const`: "ok" or "failed"): ajv stops at the first branch's.
+ */
+function alternatives(schemaPath: string): unknown[] | undefined {
+  const match = /^#(.*)\/oneOf\/\d+\/properties\/([^/]+)\/const$/.exec(schemaPath);
+  if (match === null) return undefined;
+  const oneOf = valueAt(validator().schema, `${match[1]}/oneOf`);
+  if (!Array.isArray(oneOf)) return undefined;
+  const values = oneOf.map((branch) => valueAt(branch, `/properties/${match[2]}/const`));
+  return values.every((value) => value !== undefined) ? values : undefined;
+}
+
+/** The value at a JSON pointer (ajv's instancePath), or undefined. */
+function valueAt(data: unknown, pointer: string): unknown {
+  let current = data;
+  for (const part of pointer.split("/").slice(1)) {
+    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof current !== "object" || current === null || !Object.hasOwn(current, key)) {
+      return undefined;
+    }
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }
 
 /**
@@ -172,13 +277,12 @@ export function checkRecordFields(code: string, record: unknown, source: string)
   const { record: checkFields, code: codePattern } = validator();
   if (!codePattern.test(code)) {
     throw new InputError(
-      `${source}: the state document is corrupt at /stores: the code ${JSON.stringify(code.slice(0, 40))} does not match ${codePattern.source}; restore it from a backup`,
+      `${source}: the state document is corrupt at /stores: the code ${JSON.stringify(code.slice(0, 40))} does not match ${codePattern.source}; ${recoveryAdvice(source)}`,
     );
   }
   if (!checkFields(record)) {
-    const first = checkFields.errors?.[0];
     throw new InputError(
-      `${source}: the state document is corrupt at /stores/${code}${first?.instancePath ?? ""}: ${first?.message ?? "invalid"}; restore it from a backup`,
+      `${source}: the state document is corrupt${schemaProblem(checkFields.errors, record, `/stores/${code}`)}; ${recoveryAdvice(source)}`,
     );
   }
 }

@@ -212,6 +212,17 @@ describe("drift", () => {
     expect(NAMES.every((code) => state.stores[code]?.drift?.checkedAt !== undefined)).toBe(true);
   });
 
+  test("--sample N counts as unchanged only the N stores it read, never the whole fleet", async () => {
+    await appliedFleet();
+    const sampled = await fleet.run(["drift", "--sample", "2"]);
+    expect(sampled.code).toBe(0);
+    expect(sampled.stdout).toContain("Drift: no changes; 2 unchanged.");
+    const json = await fleet.run(["drift", "--sample", "1", "--format", "json"]);
+    expect(JSON.parse(json.stdout).summary.unchanged).toBe(1);
+    const all = await fleet.run(["drift"]);
+    expect(all.stdout).toContain("Drift: no changes; 3 unchanged.");
+  });
+
   test("--sample larger than the fleet reads every store; --sample 0 is a usage error", async () => {
     await appliedFleet();
     expect((await fleet.run(["drift", "--sample", "10"])).code).toBe(0);

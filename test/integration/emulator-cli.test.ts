@@ -1,5 +1,5 @@
 /** `partoo-links emulator` as a user runs it: prints its URL, serves, stops on SIGINT/SIGTERM. */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { main } from "../../src/cli/main.js";
@@ -47,8 +47,13 @@ function startCommand(args: string[], cwd = process.cwd()): Running {
   };
 }
 
+/** Every temporary directory made here, removed after the suite. */
+const temporary: string[] = [];
+afterAll(() => Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function tempFile(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "partoo-emulator-cli-"));
+  temporary.push(dir);
   await writeFile(path.join(dir, name), text);
   return dir;
 }

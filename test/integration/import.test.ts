@@ -99,6 +99,9 @@ describe("partoo-links import", () => {
   });
 
   test("the file keeps editable links only, with the shorthand for links not preferred", async () => {
+    // A repository with its schemas/ (as init writes it): the file names them beside stores/.
+    await mkdir(path.join(dir, "schemas"));
+    await writeFile(path.join(dir, "schemas", "store.schema.json"), "{}");
     await run("import", "--code", "paris-01");
     const text = await readFile(path.join(dir, "stores", "paris-01.yaml"), "utf8");
     expect(text.split("\n")[0]).toBe(

@@ -234,7 +234,7 @@ describe("plan, offline", () => {
     const planned = await runCli(["plan", "--only", "nice-03"], { cwd: dir });
     expect(planned.code).toBe(1);
     expect(planned.stderr).toBe(
-      "partoo-links: file:.partoo/state.json: the state document is corrupt at /links/nice-03/SHOP_ONLINE/0/id: must be integer; restore it from a backup\n",
+      'partoo-links: file:.partoo/state.json: the state document is corrupt at /links/nice-03/SHOP_ONLINE/0/id: is "five", expected integer; restore it from a backup, or delete it to start over (the next apply reads every store live and sends only what differs)\n',
     );
   });
 
@@ -332,7 +332,7 @@ describe("plan, offline", () => {
     const result = await runCli(["plan"], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^partoo-links: file:\.partoo\/state\.json: the state document is corrupt at \/stores: must be object; restore it from a backup\n$/,
+      /^partoo-links: file:\.partoo\/state\.json: the state document is corrupt at \/stores: is \[\], expected object; restore it from a backup, or delete it to start over \(the next apply reads every store live and sends only what differs\)\n$/,
     );
   });
 

@@ -115,10 +115,17 @@ async function runApplyCommand({ options, io, services }: CommandContext): Promi
   // A second SIGINT/SIGTERM ends the process at once: what Partoo confirmed is saved first.
   const unregister = io.beforeForcedExit?.(() => recorder.flush());
   for (const code of prepared.unmanaged) recorder.record(code, null);
-  const commit = await services.actions.commit();
+  const applied = await services.actions.commit();
+  const commit = applied?.sha;
   const { result, requests, rateLimited } = await services.partoo.use(
     "apply",
-    (client) => applyJobs(services, client, prepared, recorder, { ...run, caps, commit }),
+    (client) =>
+      applyJobs(services, client, prepared, recorder, {
+        ...run,
+        caps,
+        commit,
+        dirty: applied?.dirty === true,
+      }),
     { concurrency: run.concurrency },
   );
   await saveState(recorder, services.state());
@@ -181,7 +188,11 @@ async function applyJobs(
   client: PartooApi,
   prepared: PreparedApply,
   recorder: StateRecorder,
-  run: Omit<RunOptions, "caps"> & { readonly caps: ApplyCaps; readonly commit: string | undefined },
+  run: Omit<RunOptions, "caps"> & {
+    readonly caps: ApplyCaps;
+    readonly commit: string | undefined;
+    readonly dirty: boolean;
+  },
 ): Promise<{ result: ApplyRunResult; requests: number; rateLimited: number }> {
   const progress = services.progress({
     label: "apply",
@@ -197,7 +208,7 @@ async function applyJobs(
       reservedDeletions: prepared.reservedDeletions,
       ...(run.deadlineAt === undefined ? {} : { deadlineAt: run.deadlineAt }),
       ...(services.signal === undefined ? {} : { signal: services.signal }),
-      ...(run.commit === undefined ? {} : { commit: run.commit }),
+      ...(run.commit === undefined ? {} : { commit: run.commit, dirty: run.dirty }),
       now: services.now,
       clock: services.clock,
       onStoreDone: (outcome) => progress.tick(outcome.status === "failed"),

@@ -77,7 +77,7 @@ async function runDrift({ options, io, services }: CommandContext): Promise<numb
   );
   const plan = await services.partoo.use("drift", async (client) => {
     const read = await readLive(services, client, fleet, codes);
-    const built = buildLivePlan({ state, selection, desired, ...read });
+    const built = countCheckedOnly(buildLivePlan({ state, selection, desired, ...read }), codes);
     const checks = driftCheckRecords(state, built, read.live.keys(), services.now());
     if (Object.keys(checks).length > 0) await services.state().update(checks);
     return built;
@@ -104,6 +104,15 @@ async function runDrift({ options, io, services }: CommandContext): Promise<numb
   if (options["issue"] === true) await syncIssue(services, plan);
   if (plan.failedStores.length > 0) return 1;
   return plan.stores.length > 0 ? 2 : 0;
+}
+
+/**
+ * Drift knows only the stores it read: with --sample 5 of 300, "unchanged" counts the 5 read
+ * and matching, never the 295 not checked this time.
+ */
+function countCheckedOnly(plan: Plan, checked: readonly string[]): Plan {
+  const unchanged = checked.length - plan.stores.length - plan.failedStores.length;
+  return { ...plan, summary: { ...plan.summary, unchanged: Math.max(0, unchanged) } };
 }
 
 async function syncIssue(services: Services, plan: Plan): Promise<void> {

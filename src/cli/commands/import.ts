@@ -14,9 +14,10 @@ import {
   storesOption,
   stringOption,
 } from "../options.js";
-import { UsageError } from "../../errors.js";
+import { AppError, UsageError } from "../../errors.js";
 import { importExitCode, renderImportAs } from "../../core/render/import.js";
 import { findBusinesses, importStores } from "../../importer/run-import.js";
+import { storeSchemaReference } from "../../importer/schema-reference.js";
 
 export const importCommand: Command = {
   name: "import",
@@ -64,7 +65,7 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
   // Before any request: a corrupt state or an unusable stores directory fails first.
   await services.state().read();
   await services.makeDirectory(dir, "create the stores directory");
-  const { imported, skips } = await services.partoo.use("import", async (client) => {
+  const { imported, skips, notImported } = await services.partoo.use("import", async (client) => {
     const found = await findBusinesses(client, all ? undefined : codes, byId);
     const progress = services.progress({ label: "import", total: found.businesses.length });
     try {
@@ -74,10 +75,15 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
         force: options["force"] === true,
         byId,
         now: services.now,
+        schema: storeSchemaReference(dir, services.cwd),
         ...(services.signal === undefined ? {} : { signal: services.signal }),
         onStore: (failed) => progress.tick(failed),
       });
-      return { imported: result.imported, skips: [...found.skips, ...result.skips] };
+      return {
+        imported: result.imported,
+        skips: [...found.skips, ...result.skips],
+        notImported: result.notImported,
+      };
     } finally {
       progress.stop();
     }
@@ -97,5 +103,11 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
   }
   const report = { imported, skips, dir: services.display(dir) };
   io.stdout.write(renderImportAs(format, report));
+  if (services.signal?.aborted === true) {
+    // As apply: an interrupted run never looks complete, and says what is left.
+    throw new AppError(
+      `import interrupted: ${imported.length} written to ${report.dir}, ${notImported} not imported; run the same import again to import the rest (the files written are kept)`,
+    );
+  }
   return importExitCode(report);
 }

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createServices, type ServiceFactories } from "../../../src/cli/services.js";
@@ -115,9 +116,30 @@ describe("the services of a run", () => {
     );
     expect(services.now()).toBe(at);
     expect(services.clock()).toBe(42);
-    expect(await services.actions.commit()).toBe("f".repeat(40));
+    expect(await services.actions.commit()).toEqual({ sha: "f".repeat(40), dirty: false });
     expect(services.storesDir).toBe(path.join(dir, "shops"));
     expect(services.color).toBe(false);
+  });
+
+  test("outside Actions, store files not committed at HEAD make the commit dirty", async () => {
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], {
+        cwd: dir,
+      });
+    git("init", "-q");
+    await mkdir(path.join(dir, "stores"));
+    await writeFile(path.join(dir, "stores", "a.yaml"), "code: a\n");
+    git("add", ".");
+    git("commit", "-qm", "stores");
+    const head = git("rev-parse", "HEAD").toString().trim();
+    const services = createServices(io(), {});
+    expect(await services.actions.commit()).toEqual({ sha: head, dirty: false });
+    await writeFile(path.join(dir, "stores", "a.yaml"), "code: a\nlinks: {}\n");
+    expect(await services.actions.commit()).toEqual({ sha: head, dirty: true });
+    // Elsewhere in the work tree: not what was applied.
+    git("checkout", "-q", "stores");
+    await writeFile(path.join(dir, "notes.txt"), "x");
+    expect(await services.actions.commit()).toEqual({ sha: head, dirty: false });
   });
 });
 

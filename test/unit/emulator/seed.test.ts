@@ -1,11 +1,16 @@
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadDemoSeed, parseSeed, readSeedFile } from "../../../src/emulator/seed.js";
 import { packageRoot } from "../../../src/package-info.js";
 
+/** Every temporary directory made here, removed after the suite. */
+const temporary: string[] = [];
+afterAll(() => Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function seedFile(text: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "partoo-seed-"));
+  temporary.push(dir);
   const file = path.join(dir, "seed.json");
   await writeFile(file, text);
   return file;

@@ -179,7 +179,7 @@ describe("the state document", () => {
     ["not JSON", "{", /the state document is not valid JSON/],
     ["an array", "[]", /is not a JSON object/],
     ["an unknown version", '{"version":3,"stores":{}}', /version 3 is not supported/],
-    ["no version", '{"stores":{}}', /version undefined is not supported/],
+    ["no version", '{"stores":{}}', /has no "version": it was not written by partoo-links/],
     [
       "a corrupt record",
       '{"version":1,"stores":{"a":{"address":7}}}',
@@ -201,6 +201,21 @@ describe("the state document", () => {
       /corrupt at \/links\/constructor: links of a store that has no record/,
     ],
     [
+      "a hand-edited attempt status",
+      '{"version":2,"stores":{"a":{"address":"c-a","lastAttempt":{"status":"done","at":"x"}}}}',
+      /corrupt at \/stores\/a\/lastAttempt\/status: is "done", expected "ok" or "failed"/,
+    ],
+    [
+      "garbage over two lines",
+      "ab\ncd",
+      /^file:state\.json: the state document is not valid JSON \(unexpected character "a"\); restore it from a backup, or delete it to start over/,
+    ],
+    [
+      "a syntax error on its third line",
+      '{\n"version": 2,\n"stores": {,}\n}',
+      /not valid JSON at line 3, column 12 \(expected property name or '}'\)/,
+    ],
+    [
       "a truncated document",
       serializeStateDocument(document).slice(0, 200),
       /the state document is not valid JSON/,
@@ -208,6 +223,14 @@ describe("the state document", () => {
   ])("%s is a clear error, never an empty state", (_name, text, message) => {
     expect(() => parseStateDocument(text, "file:state.json")).toThrow(InputError);
     expect(() => parseStateDocument(text, "file:state.json")).toThrow(message);
+    // One line, and never "restore it from git": .partoo/ is git-ignored.
+    expect(() => parseStateDocument(text, "file:state.json")).not.toThrow(/\n|from git/);
+  });
+
+  test("a corrupt github: document is restored from its branch's history", () => {
+    expect(() => parseStateDocument("{", "github:partoo-state (state.json at abc1234)")).toThrow(
+      /restore an earlier version from the history of branch partoo-state \(git log origin\/partoo-state\), or delete the branch to start over/,
+    );
   });
 
   test("links that are corrupt behind a matching checksum are a clear error when read", () => {
@@ -219,7 +242,7 @@ describe("the state document", () => {
     expect(withLinks(read, ["lyon-01"]).stores["lyon-01"]!.links).toEqual({});
     expect(() => withLinks(read, ["paris-01"])).toThrow(InputError);
     expect(() => withLinks(read, ["paris-01"])).toThrow(
-      /^file:state\.json: the state document is corrupt at \/links\/paris-01\/SHOP_ONLINE\/0\/id: must be integer; restore it from a backup$/,
+      /^file:state\.json: the state document is corrupt at \/links\/paris-01\/SHOP_ONLINE\/0\/id: is "three", expected integer; restore it from a backup, or delete it to start over \(the next apply reads every store live and sends only what differs\)$/,
     );
   });
 
@@ -247,19 +270,19 @@ describe("the state document", () => {
       "an address that is not a string",
       '"address":"c-paris-01"',
       '"address":42',
-      /\/stores\/paris-01\/address: must be string/,
+      /\/stores\/paris-01\/address: is 42, expected string/,
     ],
     [
       "a field the schema does not know",
       '"address":"c-paris-01"',
       '"address":"c-paris-01","admin":true',
-      /\/stores\/paris-01: must NOT have additional properties/,
+      /\/stores\/paris-01: unknown field "admin"/,
     ],
     [
       "links smuggled into a record",
       '"address":"c-paris-01"',
       '"address":"c-paris-01","links":{}',
-      /\/stores\/paris-01: must NOT have additional properties/,
+      /\/stores\/paris-01: unknown field "links"/,
     ],
     [
       "a failed attempt without its message",
@@ -306,6 +329,7 @@ describe("the state document", () => {
       fileHash: "f",
       links: { SHOP_ONLINE: [{ id: 1, url: "https://s.example.com/", preferred: true }] },
       commit: "0123456789abcdef0123456789abcdef01234567",
+      dirty: true,
       appliedAt: "2026-11-28T09:00:00.000Z",
       lastAttempt: failedAttempt(),
       drift: { checkedAt: "2026-11-28T11:00:00.000Z", drifted: true },

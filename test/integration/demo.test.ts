@@ -6,9 +6,9 @@ describe("the npm start demo", () => {
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.stdout).toContain("━━ 9/9 Drift check again: clean");
     expect(result.stdout).toContain("Demo complete: every step went as expected");
-    // The manual change is reported as drift of the managed type only.
+    // The manual change is reported as drift of the managed type only, changed back in place.
     expect(result.stdout).toMatch(
-      /- https:\/\/competitor\.example\.org\/paris-01 \(id 9001, drift\)/,
+      /~ https:\/\/competitor\.example\.org\/paris-01 → \S+ \(preferred\) \(id 9001, drift\)/,
     );
     expect(result.stdout).not.toMatch(/new-collection.*drift/);
     expect(result.code).toBe(0);

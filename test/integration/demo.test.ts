@@ -7,7 +7,7 @@ describe("the npm start demo", () => {
     expect(result.stdout).toContain("━━ 9/9 Drift check again: clean");
     expect(result.stdout).toContain("Demo complete: every step went as expected");
     // The manual change is reported as drift of the managed type only, inherited from the
-    // restaurant profile of the example fleet file.
+    // restaurant profile of the example fleet file, and changed back in place.
     expect(result.stdout).toMatch(
       /~ https:\/\/competitor\.example\.org\/paris-01 → https:\/\/order\.bistro\.example\.com\/paris-01 \(preferred\) \(id 9001, drift, from partoo-links\.yaml:\d+\)/,
     );

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin2 = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path19 && path19[0] !== "/") {
-          path19 = `/${path19}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin2}${path19}`);
+        return new URL(`${origin2}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin: origin2 }
+          request: { method, path: path20, origin: origin2 }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin2, path19);
+        debuglog("sending request to %s %s/%s", method, origin2, path20);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin: origin2 },
+          request: { method, path: path20, origin: origin2 },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin2,
-          path19,
+          path20,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin: origin2 }
+          request: { method, path: path20, origin: origin2 }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin2, path19);
+        debuglog("trailers received from %s %s/%s", method, origin2, path20);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin: origin2 },
+          request: { method, path: path20, origin: origin2 },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin2,
-          path19,
+          path20,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path19, origin: origin2 }
+            request: { method, path: path20, origin: origin2 }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin2, path19);
+          debuglog("sending request to %s %s/%s", method, origin2, path20);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin2, {
-        path: path19,
+        path: path20,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path19 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path19)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path19, query) : path19;
+        this.path = query ? buildURL(path20, query) : path20;
         this.origin = origin2;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path19, host, upgrade, blocking, reset } = request3;
+      const { method, path: path20, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path19} HTTP/1.1\r
+      let header = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path19;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText2);
         }
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path19 = search ? `${pathname}${search}` : pathname;
+        const path20 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path19;
+        this.opts.path = path20;
         this.opts.origin = origin2;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin: origin2,
-          path: path19 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path19;
+        opts.path = origin2 + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin2);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path19) {
-      if (typeof path19 !== "string") {
-        return path19;
+    function safeUrl(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path19.split("?");
+      const pathSegments = path20.split("?");
       if (pathSegments.length !== 2) {
-        return path19;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path19);
+    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl(path19), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path19, method, body, headers, query } = opts;
+      const { path: path20, method, body, headers, query } = opts;
       return {
-        path: path19,
+        path: path20,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path19,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path19) {
-      for (let i = 0; i < path19.length; ++i) {
-        const code = path19.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path19 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path19 = `/${path19}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path19);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22390,8 +22390,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input = path19;
+    function removeDotSegments(path20) {
+      let input = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22465,11 +22465,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path19.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22832,8 +22832,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -27750,14 +27750,14 @@ var require_util10 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin2 = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path19 && path19[0] !== "/") {
-          path19 = `/${path19}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin2}${path19}`);
+        return new URL(`${origin2}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -28592,9 +28592,9 @@ var require_diagnostics2 = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path19, origin: origin2 }
+            request: { method, path: path20, origin: origin2 }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin2, path19);
+          debugLog("sending request to %s %s%s", method, origin2, path20);
         }
       );
     }
@@ -28612,14 +28612,14 @@ var require_diagnostics2 = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path19, origin: origin2 },
+            request: { method, path: path20, origin: origin2 },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin2,
-            path19,
+            path20,
             statusCode
           );
         }
@@ -28628,23 +28628,23 @@ var require_diagnostics2 = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path19, origin: origin2 }
+            request: { method, path: path20, origin: origin2 }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin2, path19);
+          debugLog("trailers received from %s %s%s", method, origin2, path20);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path19, origin: origin2 },
+            request: { method, path: path20, origin: origin2 },
             error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin2,
-            path19,
+            path20,
             error2.message
           );
         }
@@ -28759,7 +28759,7 @@ var require_request3 = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin2, {
-        path: path19,
+        path: path20,
         method,
         body,
         headers,
@@ -28776,11 +28776,11 @@ var require_request3 = __commonJS({
         maxRedirections,
         typeOfService
       }, handler2) {
-        if (typeof path19 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path19)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -28855,7 +28855,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path19, query) : path19;
+        this.path = query ? serializePathWithQuery(path20, query) : path20;
         this.origin = origin2;
         this.protocol = getProtocolFromUrlString(origin2);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -34099,7 +34099,7 @@ var require_client_h12 = __commonJS({
       }
     }
     function writeH1(client, request3) {
-      const { method, path: path19, host, upgrade, blocking, reset } = request3;
+      const { method, path: path20, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -34175,7 +34175,7 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request3);
-      let header = `${method} ${path19} HTTP/1.1\r
+      let header = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -34852,7 +34852,7 @@ var require_client_h22 = __commonJS({
       const headersTimeout = request3.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request3.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path19, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
+      const { method, path: path20, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request3, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -34921,7 +34921,7 @@ var require_client_h22 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path19;
+          headers[HTTP2_HEADER_PATH] = path20;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -34973,7 +34973,7 @@ var require_client_h22 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path19;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -37329,10 +37329,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin: origin2,
-          path: path19 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path19;
+        opts.path = origin2 + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL(origin2);
           headers.host = host;
@@ -39492,20 +39492,20 @@ var require_mock_utils2 = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path19) {
-      if (typeof path19 !== "string") {
-        return path19;
+    function safeUrl(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path19.split("?", 3);
+      const pathSegments = path20.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path19;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path19);
+    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -39530,8 +39530,8 @@ var require_mock_utils2 = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path19)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path19), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path20)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path20), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -39570,19 +39570,19 @@ var require_mock_utils2 = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
-    function removeTrailingSlash(path19) {
-      while (path19.endsWith("/")) {
-        path19 = path19.slice(0, -1);
+    function removeTrailingSlash(path20) {
+      while (path20.endsWith("/")) {
+        path20 = path20.slice(0, -1);
       }
-      if (path19.length === 0) {
-        path19 = "/";
+      if (path20.length === 0) {
+        path20 = "/";
       }
-      return path19;
+      return path20;
     }
     function buildKey(opts) {
-      const { path: path19, method, body, headers, query } = opts;
+      const { path: path20, method, body, headers, query } = opts;
       return {
-        path: path19,
+        path: path20,
         method,
         body,
         headers,
@@ -40272,10 +40272,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path19,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -40357,9 +40357,9 @@ var require_mock_agent2 = __commonJS({
         const acceptNonStandardSearchParameters = this[kMockAgentAcceptsNonStandardSearchParameters];
         const dispatchOpts = { ...opts };
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path19, searchParams] = dispatchOpts.path.split("?");
+          const [path20, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path19}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path20}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler2);
       }
@@ -40760,12 +40760,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path19 = filePath || this.#snapshotPath;
-        if (!path19) {
+        const path20 = filePath || this.#snapshotPath;
+        if (!path20) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile5(resolve(path19), "utf8");
+          const data = await readFile5(resolve(path20), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -40779,7 +40779,7 @@ var require_snapshot_recorder = __commonJS({
           if (error2.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path19}`, { cause: error2 });
+            throw new UndiciError(`Failed to load snapshots from ${path20}`, { cause: error2 });
           }
         }
       }
@@ -40790,11 +40790,11 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path19 = filePath || this.#snapshotPath;
-        if (!path19) {
+        const path20 = filePath || this.#snapshotPath;
+        if (!path20) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path19);
+        const resolvedPath = resolve(path20);
         await mkdir5(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash5, snapshot]) => ({
           hash: hash5,
@@ -41435,15 +41435,15 @@ var require_redirect_handler2 = __commonJS({
           receivedAt: Date.now()
         });
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path19 = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin2}${path19}`;
+        const path20 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin2}${path20}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin2}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path19;
+        this.opts.path = path20;
         this.opts.origin = origin2;
         this.opts.query = null;
       }
@@ -43260,10 +43260,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path19) {
+    function deleteCachedUri(store, cacheKey, path20) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path: path19
+        path: path20
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -43271,7 +43271,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path: path19
+            path: path20
           });
         }
       }
@@ -43282,9 +43282,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue2) ? headerValue2 : [headerValue2];
       for (let i = 0; i < values.length; i++) {
-        const path19 = getSameOriginPath(cacheKey, values[i]);
-        if (path19 !== void 0) {
-          deleteCachedUri(store, cacheKey, path19);
+        const path20 = getSameOriginPath(cacheKey, values[i]);
+        if (path20 !== void 0) {
+          deleteCachedUri(store, cacheKey, path20);
         }
       }
     }
@@ -48772,11 +48772,11 @@ var require_fetch2 = __commonJS({
       function dispatch2({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        const path19 = url.pathname + url.search;
+        const path20 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return new Promise((resolve, reject) => agent.dispatch(
           {
-            path: hasTrailingQuestionMark ? `${path19}?` : path19,
+            path: hasTrailingQuestionMark ? `${path20}?` : path20,
             origin: url.origin,
             method: request3.method,
             body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
@@ -49723,9 +49723,9 @@ var require_util13 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path19) {
-      for (let i = 0; i < path19.length; ++i) {
-        const code = path19.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -53161,11 +53161,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path19 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path19 = `/${path19}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path19);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -53351,17 +53351,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -53372,13 +53372,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -53399,17 +53399,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -53420,13 +53420,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -53453,23 +53453,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path20);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path20);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path20);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path20);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path20);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -54081,10 +54081,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path19, value) {
+    function collectionFromPath(schema2, path20, value) {
       let v = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k = path19[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k = path20[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -54103,7 +54103,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema2) {
         super(type);
@@ -54133,11 +54133,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -54151,8 +54151,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -54166,8 +54166,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -54185,8 +54185,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -54196,8 +54196,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -56712,9 +56712,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -56789,14 +56789,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection2.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection2.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -56811,10 +56811,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection2.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection2.isEmptyPath(path20))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -56825,10 +56825,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection2.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection2.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -56845,13 +56845,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection2.isEmptyPath(path19)) {
+      setIn(path20, value) {
+        if (Collection2.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -58812,9 +58812,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path19) => {
+    visit2.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -58823,23 +58823,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path19) => {
-      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit2.parentCollection = (cst, path20) => {
+      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -58850,10 +58850,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -62778,7 +62778,7 @@ function info(message) {
 // src/action/run-action.ts
 import { mkdtemp as mkdtemp2, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/cli/main.ts
 import { setMaxListeners as setMaxListeners2 } from "node:events";
@@ -62921,6 +62921,21 @@ function secretsFromEnv(env) {
   return ["PARTOO_API_KEY", "GITHUB_TOKEN", "INPUT_PARTOO-API-KEY", "INPUT_GITHUB-TOKEN"].map((name) => env[name]?.trim()).filter((value) => value !== void 0 && value !== "");
 }
 
+// src/base-url.ts
+function checkApiBaseUrl(raw, where, example) {
+  const shown2 = stripUrlCredentials(raw);
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`${where} ${shown2}: not a URL; expected e.g. ${example}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(`${where} ${shown2}: expected an http(s) URL, e.g. ${example}`);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
 // src/state/open.ts
 import path6 from "node:path";
 
@@ -63039,6 +63054,7 @@ function withoutLinks(record2) {
     hash: record2.hash,
     fileHash: record2.fileHash,
     commit: record2.commit,
+    dirty: record2.dirty,
     appliedAt: record2.appliedAt,
     lastAttempt: record2.lastAttempt,
     drift: record2.drift
@@ -63105,7 +63121,8 @@ function validator() {
       document: ajv.getSchema(SCHEMA_ID),
       record: ajv.getSchema(`${SCHEMA_ID}#/$defs/storeRecord`),
       links: ajv.getSchema(`${SCHEMA_ID}#/$defs/links`),
-      code: new RegExp(schema2.properties.stores.propertyNames.pattern, "u")
+      code: new RegExp(schema2.properties.stores.propertyNames.pattern, "u"),
+      schema: schema2
     };
   }
   return validators;
@@ -63115,21 +63132,26 @@ function parseAnyLayout(text, source) {
   try {
     data = JSON.parse(text);
   } catch (error2) {
+    const { where, what } = describeJsonError(text, error2);
     throw new InputError(
-      `${source}: the state document is not valid JSON (${error2.message}); restore it from a backup or from git, or delete it to re-import with "partoo-links import"`,
+      `${source}: the state document is not valid JSON${where} (${what}); ${recoveryAdvice(source)}`,
       { cause: error2 }
     );
   }
-  const version = data?.version;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new InputError(
-      `${source}: the state document is not a JSON object; restore it from a backup`
+      `${source}: the state document is not a JSON object; ${recoveryAdvice(source)}`
     );
   }
+  const version = data.version;
   if (version === 1) upgradeFromVersion1(data);
-  else if (version !== STATE_VERSION) {
+  else if (version === void 0) {
     throw new InputError(
-      `${source}: state document version ${JSON.stringify(version)} is not supported (this partoo-links reads versions 1 and ${STATE_VERSION}); upgrade partoo-links or restore a compatible document`
+      `${source}: the state document has no "version": it was not written by partoo-links (which writes {"version": ${STATE_VERSION}, "stores": {\u2026}}); ${recoveryAdvice(source)}`
+    );
+  } else if (version !== STATE_VERSION) {
+    throw new InputError(
+      `${source}: state document version ${shownValue(version)} is not supported (this partoo-links reads versions 1 and ${STATE_VERSION}); upgrade partoo-links, or ${recoveryAdvice(source)}`
     );
   }
   checkAgainstSchema(data, source);
@@ -63138,12 +63160,37 @@ function parseAnyLayout(text, source) {
     const record2 = Object.hasOwn(stores, code) ? stores[code] : void 0;
     if (record2 === void 0) {
       throw new InputError(
-        `${source}: the state document is corrupt at /links/${code}: links of a store that has no record; restore it from a backup`
+        `${source}: the state document is corrupt at /links/${code}: links of a store that has no record; ${recoveryAdvice(source)}`
       );
     }
     record2.links = storeLinks;
   }
   return stores;
+}
+function recoveryAdvice(source) {
+  const branch = /^github:([^\s]+)/.exec(source)?.[1];
+  if (branch !== void 0) {
+    return `restore an earlier version from the history of branch ${branch} (git log origin/${branch}), or delete the branch to start over (the next apply reads every store live and sends only what differs)`;
+  }
+  return "restore it from a backup, or delete it to start over (the next apply reads every store live and sends only what differs)";
+}
+function describeJsonError(text, error2) {
+  const position = /at position (\d+)/.exec(error2.message)?.[1];
+  const token = /^Unexpected token '(.)'/u.exec(error2.message)?.[1];
+  const what = token !== void 0 ? `unexpected character ${shownValue(token)}` : error2.message.replace(/ in JSON at position \d+.*$/s, "").replace(/ at position \d+.*$/s, "").split("\n", 1)[0].replace(/^./, (first) => first.toLowerCase());
+  if (position === void 0) return { where: "", what };
+  const before = text.slice(0, Number(position));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return { where: ` at line ${line}, column ${column}`, what };
+}
+function shownValue(value) {
+  const text = (JSON.stringify(value) ?? String(value)).replace(
+    // Invisible and direction-changing characters would make the line read as something else.
+    /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/gu,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+  return text.length > 40 ? `${text.slice(0, 40)}\u2026` : text;
 }
 function upgradeFromVersion1(data) {
   data["version"] = STATE_VERSION;
@@ -63164,15 +63211,14 @@ function parseLinks(raw, source, code) {
     links = JSON.parse(raw);
   } catch (error2) {
     throw new InputError(
-      `${source}: the state document is corrupt at ${at}: not valid JSON; restore it from a backup`,
+      `${source}: the state document is corrupt at ${at}: not valid JSON; ${recoveryAdvice(source)}`,
       { cause: error2 }
     );
   }
   const check = validator().links;
   if (!check(links)) {
-    const first = check.errors?.[0];
     throw new InputError(
-      `${source}: the state document is corrupt at ${at}${first?.instancePath ?? ""}: ${first?.message ?? "invalid"}; restore it from a backup`
+      `${source}: the state document is corrupt${schemaProblem(check.errors, links, at)}; ${recoveryAdvice(source)}`
     );
   }
   return links;
@@ -63180,12 +63226,53 @@ function parseLinks(raw, source, code) {
 function checkAgainstSchema(data, source) {
   const check = validator().document;
   if (!check(data)) {
-    const first = check.errors?.[0];
-    const where = first?.instancePath ? ` at ${first.instancePath}` : "";
     throw new InputError(
-      `${source}: the state document is corrupt${where}: ${first?.message ?? "invalid"}; restore it from a backup`
+      `${source}: the state document is corrupt${schemaProblem(check.errors, data)}; ${recoveryAdvice(source)}`
     );
   }
+}
+function schemaProblem(errors, data, prefix = "") {
+  const first = errors?.[0];
+  if (first === void 0) return ": invalid";
+  const path20 = `${prefix}${first.instancePath}`;
+  const where = path20 === "" ? "" : ` at ${path20}`;
+  const found = `is ${shownValue(valueAt(data, first.instancePath))}`;
+  const params = first.params;
+  switch (first.keyword) {
+    case "const": {
+      const allowed = alternatives(first.schemaPath) ?? [params["allowedValue"]];
+      return `${where}: ${found}, expected ${allowed.map(shownValue).join(" or ")}`;
+    }
+    case "additionalProperties":
+      return `${where}: unknown field ${shownValue(params["additionalProperty"])}`;
+    case "required":
+      return `${where}: the field ${shownValue(params["missingProperty"])} is missing`;
+    case "type":
+      return `${where}: ${found}, expected ${String(params["type"])}`;
+    case "propertyNames":
+      return `${where}: a key is not a store code`;
+    default:
+      return `${where}: ${first.message ?? "invalid"}`;
+  }
+}
+function alternatives(schemaPath2) {
+  const match = /^#(.*)\/oneOf\/\d+\/properties\/([^/]+)\/const$/.exec(schemaPath2);
+  if (match === null) return void 0;
+  const oneOf = valueAt(validator().schema, `${match[1]}/oneOf`);
+  if (!Array.isArray(oneOf)) return void 0;
+  const values = oneOf.map((branch) => valueAt(branch, `/properties/${match[2]}/const`));
+  return values.every((value) => value !== void 0) ? values : void 0;
+}
+function valueAt(data, pointer) {
+  let current = data;
+  for (const part of pointer.split("/").slice(1)) {
+    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof current !== "object" || current === null || !Object.hasOwn(current, key)) {
+      return void 0;
+    }
+    current = current[key];
+  }
+  return current;
 }
 function checkRecordForWrite(code, record2) {
   const { links, ...rest } = record2;
@@ -63203,13 +63290,12 @@ function checkRecordFields(code, record2, source) {
   const { record: checkFields, code: codePattern } = validator();
   if (!codePattern.test(code)) {
     throw new InputError(
-      `${source}: the state document is corrupt at /stores: the code ${JSON.stringify(code.slice(0, 40))} does not match ${codePattern.source}; restore it from a backup`
+      `${source}: the state document is corrupt at /stores: the code ${JSON.stringify(code.slice(0, 40))} does not match ${codePattern.source}; ${recoveryAdvice(source)}`
     );
   }
   if (!checkFields(record2)) {
-    const first = checkFields.errors?.[0];
     throw new InputError(
-      `${source}: the state document is corrupt at /stores/${code}${first?.instancePath ?? ""}: ${first?.message ?? "invalid"}; restore it from a backup`
+      `${source}: the state document is corrupt${schemaProblem(checkFields.errors, record2, `/stores/${code}`)}; ${recoveryAdvice(source)}`
     );
   }
 }
@@ -64018,9 +64104,9 @@ function checkSearchComplete(found, count, pages) {
   );
 }
 var WireShapeError = class extends Error {
-  constructor(path19, expected) {
-    super(`${path19}: expected ${expected}`);
-    this.path = path19;
+  constructor(path20, expected) {
+    super(`${path20}: expected ${expected}`);
+    this.path = path20;
     this.expected = expected;
     this.name = "WireShapeError";
   }
@@ -64176,14 +64262,14 @@ function partooMessage(body) {
   const root2 = body["error"] ?? body["errors"];
   if (root2 === void 0 || root2 === null) return void 0;
   const parts = [];
-  const walk = (value, path19) => {
+  const walk = (value, path20) => {
     if (parts.length >= 5) return;
     if (Array.isArray(value)) {
-      value.forEach((item) => walk(item, path19));
+      value.forEach((item) => walk(item, path20));
     } else if (isObject(value)) {
-      for (const [key, item] of Object.entries(value)) walk(item, path19 ? `${path19}.${key}` : key);
+      for (const [key, item] of Object.entries(value)) walk(item, path20 ? `${path20}.${key}` : key);
     } else if (value !== null && value !== void 0 && String(value).trim() !== "") {
-      parts.push(path19 ? `${path19}: ${String(value)}` : String(value));
+      parts.push(path20 ? `${path20}: ${String(value)}` : String(value));
     }
   };
   if (isObject(root2)) {
@@ -64373,7 +64459,7 @@ function createErrorFactory(context) {
 // src/partoo/exchange.ts
 function createExchange(options) {
   const { pool, apiKey: apiKey2, scrub } = options;
-  return async function exchange(request3, path19) {
+  return async function exchange(request3, path20) {
     const headers = {
       [API_KEY_HEADER]: apiKey2,
       accept: "application/json",
@@ -64393,7 +64479,7 @@ function createExchange(options) {
       try {
         response = await pool.request({
           method: request3.method,
-          path: `${options.basePath}${path19}`,
+          path: `${options.basePath}${path20}`,
           headers,
           body: request3.body === void 0 ? null : JSON.stringify(request3.body),
           signal: deadline.signal
@@ -64567,13 +64653,13 @@ function createTransport(options) {
   });
   let closing;
   function describe3(request3) {
-    const path19 = request3.route + (request3.query ? `?${request3.query}` : "");
+    const path20 = request3.route + (request3.query ? `?${request3.query}` : "");
     let url;
     const info2 = {
       method: request3.method,
-      path: path19,
+      path: path20,
       get url() {
-        return url ??= redactUrl(`${base.origin}${basePath}${path19}`);
+        return url ??= redactUrl(`${base.origin}${basePath}${path20}`);
       }
     };
     if (request3.address !== void 0) info2.address = request3.address;
@@ -64815,15 +64901,15 @@ function createPartooClient(options) {
   };
 }
 function unexpectedShape(request3, response, error2, baseUrl) {
-  const path19 = request3.route + (request3.query ? `?${request3.query}` : "");
+  const path20 = request3.route + (request3.query ? `?${request3.query}` : "");
   const info2 = {
     method: request3.method,
-    url: redactUrl(`${baseUrl}${path19}`),
-    path: path19,
+    url: redactUrl(`${baseUrl}${path20}`),
+    path: path20,
     ...request3.address === void 0 ? {} : { address: request3.address }
   };
   return new PartooHttpError(
-    `Partoo ${request3.method} ${path19}: ${response.status} but the response is not in the documented shape (${error2.message}); the API may have changed: please report it`,
+    `Partoo ${request3.method} ${path20}: ${response.status} but the response is not in the documented shape (${error2.message}); the API may have changed: please report it`,
     { request: info2, response, cause: error2 }
   );
 }
@@ -64841,19 +64927,7 @@ function checkKey(key) {
   }
 }
 function checkBaseUrl(raw) {
-  const shown2 = stripUrlCredentials(raw);
-  let url;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(
-      `Partoo API URL ${shown2}: not a URL; expected e.g. https://api.partoo.co/v2`
-    );
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`Partoo API URL ${shown2}: expected an http(s) URL`);
-  }
-  return raw.replace(/\/+$/, "");
+  return checkApiBaseUrl(raw, "Partoo API URL", "https://api.partoo.co/v2");
 }
 function checkAddress(address) {
   if (address === "") throw new TypeError("a business address is an id or c-{code}, never empty");
@@ -64953,17 +65027,7 @@ function parseNumberOption(options, name, { min, integer = true, fallback }) {
 }
 function apiUrl(options, env) {
   const raw = stringOption(options, "api-url") ?? env["PARTOO_API_URL"] ?? DEFAULT_API_URL;
-  const shown2 = stripUrlCredentials(raw);
-  let url;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--api-url ${shown2}: not a URL; expected e.g. ${DEFAULT_API_URL}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`--api-url ${shown2}: expected an http(s) URL, e.g. ${DEFAULT_API_URL}`);
-  }
-  return raw.replace(/\/+$/, "");
+  return checkApiBaseUrl(raw, "--api-url", DEFAULT_API_URL);
 }
 function apiKey(env, command) {
   const key = env["PARTOO_API_KEY"]?.trim();
@@ -65400,13 +65464,13 @@ function githubMessage(error2) {
 }
 function route(error2) {
   const method = error2.request?.method ?? "";
-  let path19;
+  let path20;
   try {
-    path19 = new URL(error2.request?.url ?? "").pathname;
+    path20 = new URL(error2.request?.url ?? "").pathname;
   } catch {
-    path19 = "";
+    path20 = "";
   }
-  return `${method} ${path19}`.trim();
+  return `${method} ${path20}`.trim();
 }
 function origin(error2) {
   try {
@@ -65673,10 +65737,10 @@ function actionsMayNotOpen(error2, branch) {
     { cause: error2 }
   );
 }
-function checkPath(path19) {
-  if (path19 === "" || path19.startsWith("/") || path19.split("/").some((part) => part === ".." || part === "")) {
+function checkPath(path20) {
+  if (path20 === "" || path20.startsWith("/") || path20.split("/").some((part) => part === ".." || part === "")) {
     throw new AppError(
-      `accept --pr: ${path19} is not inside the repository; run partoo-links from the repository (its stores directory inside it)`
+      `accept --pr: ${path20} is not inside the repository; run partoo-links from the repository (its stores directory inside it)`
     );
   }
 }
@@ -65872,10 +65936,10 @@ function keyName(key) {
 function deref(document, node) {
   return (0, import_yaml.isAlias)(node) ? node.resolve(document) : node;
 }
-function nodeAt(document, path19) {
+function nodeAt(document, path20) {
   let node = document.contents;
   let key;
-  for (const segment of path19) {
+  for (const segment of path20) {
     const current = deref(document, node);
     if ((0, import_yaml.isMap)(current)) {
       const pair = current.items.find(
@@ -65896,15 +65960,15 @@ function nodeAt(document, path19) {
   }
   return { node, key };
 }
-function offsetOf(document, path19, target) {
-  const { node, key } = nodeAt(document, path19);
+function offsetOf(document, path20, target) {
+  const { node, key } = nodeAt(document, path20);
   const emptyValue = (0, import_yaml.isScalar)(node) && node.value === null && node.source === "";
   if (key?.range && (target === "key" || emptyValue || node === void 0)) return key.range[0];
   const range = node?.range;
   return range ? range[0] : 0;
 }
-function sourceOf(document, path19) {
-  const { node } = nodeAt(document, path19);
+function sourceOf(document, path20) {
+  const { node } = nodeAt(document, path20);
   return (0, import_yaml.isScalar)(node) && typeof node.source === "string" ? node.source : void 0;
 }
 
@@ -66148,29 +66212,29 @@ function schemaErrors(data) {
 var STORE_KEYS = ["code", "business_id", "profile", "vars", "links"];
 var LINK_KEYS = ["url", "preferred"];
 function resolvePath(data, instancePath) {
-  const path19 = [];
+  const path20 = [];
   let value = data;
-  if (instancePath === "") return { path: path19, value };
+  if (instancePath === "") return { path: path20, value };
   for (const raw of instancePath.slice(1).split("/")) {
     const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     if (Array.isArray(value)) {
       const index = Number(segment);
-      path19.push(index);
+      path20.push(index);
       value = value[index];
     } else {
-      path19.push(segment);
-      value = isPlainObject(value) ? value[segment] : void 0;
+      path20.push(segment);
+      value = isPlainObject(value) && Object.hasOwn(value, segment) ? value[segment] : void 0;
     }
   }
-  return { path: path19, value };
+  return { path: path20, value };
 }
 function schemaFindings(errors, data, expectedCode, limit = Infinity) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   for (const error2 of errors) {
     if (findings.length >= limit) break;
-    const { path: path19, value } = resolvePath(data, error2.instancePath);
-    const finding = describeError(error2, path19, value, expectedCode);
+    const { path: path20, value } = resolvePath(data, error2.instancePath);
+    const finding = describeError(error2, path20, value, expectedCode);
     if (finding === void 0) continue;
     const key = `${JSON.stringify(finding.path)}\0${String(finding.message)}`;
     if (seen.has(key)) continue;
@@ -66179,42 +66243,42 @@ function schemaFindings(errors, data, expectedCode, limit = Infinity) {
   }
   return findings;
 }
-function describeError(error2, path19, value, expectedCode) {
+function describeError(error2, path20, value, expectedCode) {
   const at = (message, target = "value") => ({
-    path: path19,
+    path: path20,
     target,
     message
   });
-  const [first, type, index, field] = path19;
+  const [first, type, index, field] = path20;
   if (error2.keyword === "additionalProperties") {
     const key = String(error2.params.additionalProperty);
-    const where = path19.length === 0 ? STORE_KEYS : LINK_KEYS;
-    const context = path19.length === 0 ? "a store has code, business_id, profile, vars and links" : `a link has url and preferred`;
-    const inLink = path19.length === 0 ? "" : ` in ${linkLabel(String(type), Number(index))}`;
+    const where = path20.length === 0 ? STORE_KEYS : LINK_KEYS;
+    const context = path20.length === 0 ? "a store has code, business_id, profile, vars and links" : `a link has url and preferred`;
+    const inLink = path20.length === 0 ? "" : ` in ${linkLabel(String(type), Number(index))}`;
     return {
-      path: [...path19, key],
+      path: [...path20, key],
       target: "key",
       message: `unknown key ${quoteExcerpt(key)}${inLink}${didYouMean(key, where)}; ${context}`
     };
   }
   if (error2.keyword === "required") {
     const missing = error2.params.missingProperty;
-    if (path19.length === 0 && missing === "code")
+    if (path20.length === 0 && missing === "code")
       return at(`code is missing; add code: ${expectedCode}`);
-    if (path19.length === 0) {
+    if (path20.length === 0) {
       return at(
         "links is missing; add links: with the place action types to manage (links: {} manages none)"
       );
     }
     return at(`${linkLabel(String(type), Number(index))} has no url; add url: https://\u2026`);
   }
-  if (path19.length === 0) {
+  if (path20.length === 0) {
     return at(
       `a store file must be a mapping with code and links, not ${describeValue(value)}; start it with code: ${expectedCode}`
     );
   }
   if (first === "code" || first === "business_id") return describeIdError(error2, first, value);
-  if (first === "profile" || first === "vars") return describeFleetFieldError(error2, path19, value);
+  if (first === "profile" || first === "vars") return describeFleetFieldError(error2, path20, value);
   if (error2.keyword === "propertyNames") {
     const name = String(error2.params.propertyName);
     const types = placeActionTypes();
@@ -66224,10 +66288,10 @@ function describeError(error2, path19, value, expectedCode) {
       message: `unknown place action type ${quoteExcerpt(name)}${didYouMean(name, types)}; use one of ${types.join(", ")}`
     };
   }
-  if (error2.keyword === "enum" && path19.length === 1) return void 0;
-  if (path19.length === 1) return describeLinksError(value, at);
-  if (path19.length === 2) return describeListError(String(type), value, at);
-  if (path19.length === 3) return describeLinkError(error2, String(type), Number(index), value, at);
+  if (error2.keyword === "enum" && path20.length === 1) return void 0;
+  if (path20.length === 1) return describeLinksError(value, at);
+  if (path20.length === 2) return describeListError(String(type), value, at);
+  if (path20.length === 3) return describeLinkError(error2, String(type), Number(index), value, at);
   return describeLinkFieldError(error2, String(type), Number(index), String(field), value, at);
 }
 function describeIdError(error2, name, value) {
@@ -66301,11 +66365,11 @@ function describeLinkFieldError(error2, type, index, field, value, at) {
   if (error2.keyword !== "pattern" && error2.keyword !== "maxLength") return void 0;
   return urlProblem(value) === void 0 ? at(`${label}: URL ${quoteUrl(value)} is not a valid https:// URL`) : void 0;
 }
-function describeFleetFieldError(error2, path19, value) {
-  const [first, name] = path19;
+function describeFleetFieldError(error2, path20, value) {
+  const [first, name] = path20;
   if (first === "profile") {
     return {
-      path: path19,
+      path: path20,
       target: "value",
       message: typeof value === "string" ? `profile ${JSON.stringify(value)} is not a profile name (letters, digits, ".", "_" and "-", starting with a letter or digit)` : `profile must be the name of a profile of the fleet file, not ${describeValue(value)}`
     };
@@ -66320,20 +66384,20 @@ function describeFleetFieldError(error2, path19, value) {
       message: builtIn ? `vars.${key}: {${key}} is filled from the store's own ${key}; remove it from vars` : `vars.${key}: a placeholder name is letters, digits and "_", starting with a letter or "_"`
     };
   }
-  if (path19.length === 1)
+  if (path20.length === 1)
     return {
-      path: path19,
+      path: path20,
       target: "value",
       message: `vars must be a mapping of names to text, not ${describeValue(value)}`
     };
   if (error2.keyword === "maxLength")
     return {
-      path: path19,
+      path: path20,
       target: "value",
       message: `vars.${String(name)} is over 500 characters; shorten it`
     };
   return {
-    path: path19,
+    path: path20,
     target: "value",
     message: `vars.${String(name)} must be text, not ${describeValue(value)}; put it in quotes`
   };
@@ -66404,11 +66468,11 @@ function linkListFindings(type, list) {
       firstSeen.set(identity, index);
       continue;
     }
-    const path19 = urlPath(index);
+    const path20 = urlPath(index);
     findings.push({
-      path: path19,
+      path: path20,
       target: "value",
-      message: ({ lineOf }) => `${typeLabel(type)} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path19, "value")}); remove one`
+      message: ({ lineOf }) => `${typeLabel(type)} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path20, "value")}); remove one`
     });
   }
   if (preferred.length > 1) {
@@ -66697,8 +66761,8 @@ function checkStore(text, file, expectedCode, fleet) {
   const allFindings = [...fromSchema, ...storeRuleFindings(data, expectedCode)];
   const findings = allFindings.slice(0, MAX_FILE_ISSUES + 1);
   const lookup = {
-    lineOf: (path19, target) => locate(offsetOf(document, path19, target)).line,
-    sourceOf: (path19) => sourceOf(document, path19)
+    lineOf: (path20, target) => locate(offsetOf(document, path20, target)).line,
+    sourceOf: (path20) => sourceOf(document, path20)
   };
   const placed = findings.map((finding) => {
     const placedIssue = issue2(
@@ -66984,7 +67048,7 @@ function parseFleetText(text, file) {
     };
   }
   const { validate, types } = compiled2();
-  const at = (path19, target, message) => issue2(offsetOf(document, path19, target), message);
+  const at = (path20, target, message) => issue2(offsetOf(document, path20, target), message);
   if (!validate(data)) {
     const errors = validate.errors ?? [];
     const unknownIn = new Set(
@@ -67017,7 +67081,7 @@ function emptyFleet(file) {
   return { file, defaults: { links: /* @__PURE__ */ new Map() }, profiles: /* @__PURE__ */ new Map() };
 }
 function buildFleet(data, document, file, locate) {
-  const position = (path19, target) => locate(offsetOf(document, path19, target));
+  const position = (path20, target) => locate(offsetOf(document, path20, target));
   const linkSet = (set3, base) => {
     const links = /* @__PURE__ */ new Map();
     for (const [type, items] of Object.entries(set3?.links ?? {})) {
@@ -67086,11 +67150,11 @@ function templateIssues(fleet) {
   return issues;
 }
 function describe2(error2, data, types, at) {
-  const { path: path19, value } = resolvePath2(data, error2.instancePath);
-  const level = levelOf(path19);
-  const where = path19.length === 0 ? "the fleet file" : path19.join(".");
+  const { path: path20, value } = resolvePath(data, error2.instancePath);
+  const level = levelOf(path20);
+  const where = path20.length === 0 ? "the fleet file" : path20.join(".");
   const wanted = error2.params.type;
-  if (typeof path19[path19.length - 1] === "number") {
+  if (typeof path20[path20.length - 1] === "number") {
     if (isPlainObject(value) && error2.keyword === "type" && wanted === "string") return [];
     if (typeof value === "string" && (wanted === "object" || error2.keyword === "required"))
       return [];
@@ -67101,7 +67165,7 @@ function describe2(error2, data, types, at) {
       const known = KEYS[level] ?? [];
       return [
         at(
-          [...path19, key],
+          [...path20, key],
           "key",
           `unknown key ${quoteExcerpt(key)}${didYouMean(key, known)}; ${where} may hold ${known.join(", ")}`
         )
@@ -67109,10 +67173,10 @@ function describe2(error2, data, types, at) {
     }
     case "propertyNames": {
       const name = String(error2.params.propertyName);
-      if (path19[path19.length - 1] === "links") {
+      if (path20[path20.length - 1] === "links") {
         return [
           at(
-            [...path19, name],
+            [...path20, name],
             "key",
             `unknown place action type ${quoteExcerpt(name)}${didYouMean(name, types)}; known types: ${types.join(", ")}`
           )
@@ -67120,7 +67184,7 @@ function describe2(error2, data, types, at) {
       }
       return [
         at(
-          [...path19, name],
+          [...path20, name],
           "key",
           `profile name ${quoteExcerpt(name)} is not valid; use letters, digits, . _ - (starting with a letter or digit)`
         )
@@ -67129,7 +67193,7 @@ function describe2(error2, data, types, at) {
     case "required":
       return [
         at(
-          path19,
+          path20,
           "value",
           `${where} needs ${String(error2.params.missingProperty)}:`
         )
@@ -67138,7 +67202,7 @@ function describe2(error2, data, types, at) {
     case "maxLength":
       return [
         at(
-          path19,
+          path20,
           "value",
           `${describeValue(value)} is not a URL template; write an https:// URL without whitespace (at most 2,048 characters), e.g. https://order.example.com/{code}`
         )
@@ -67146,7 +67210,7 @@ function describe2(error2, data, types, at) {
     case "anyOf":
       return typeof value === "string" || isPlainObject(value) ? [] : [
         at(
-          path19,
+          path20,
           "value",
           `${describeValue(value)} is not a link; write a URL template or {url: \u2026, preferred: true}`
         )
@@ -67155,13 +67219,13 @@ function describe2(error2, data, types, at) {
     case "minimum":
       return [
         at(
-          path19,
+          path20,
           "value",
           `${where} must be ${describeExpected(error2)}, not ${describeValue(value)}`
         )
       ];
     default:
-      return [at(path19, "value", `${where}: ${error2.message ?? "invalid"}`)];
+      return [at(path20, "value", `${where}: ${error2.message ?? "invalid"}`)];
   }
 }
 function describeExpected(error2) {
@@ -67175,27 +67239,11 @@ function describeExpected(error2) {
     integer: "a whole number"
   }[type] ?? type;
 }
-function levelOf(path19) {
-  if (path19.length === 0) return "top";
-  if (path19[0] === "caps") return "caps";
-  if (typeof path19[path19.length - 1] === "number") return "link";
+function levelOf(path20) {
+  if (path20.length === 0) return "top";
+  if (path20[0] === "caps") return "caps";
+  if (typeof path20[path20.length - 1] === "number") return "link";
   return "linkSet";
-}
-function resolvePath2(data, instancePath) {
-  const path19 = [];
-  let value = data;
-  if (instancePath === "") return { path: path19, value };
-  for (const raw of instancePath.slice(1).split("/")) {
-    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(value)) {
-      path19.push(Number(segment));
-      value = value[Number(segment)];
-    } else {
-      path19.push(segment);
-      value = isPlainObject(value) && Object.hasOwn(value, segment) ? value[segment] : void 0;
-    }
-  }
-  return { path: path19, value };
 }
 
 // src/files/load-fleet.ts
@@ -67797,11 +67845,11 @@ function acceptStores(targets, state, live, skipped) {
       });
       continue;
     }
-    const { code, file, path: path19 } = target;
+    const { code, file, path: path20 } = target;
     accepted.push({
       code,
       file,
-      path: path19,
+      path: path20,
       text: result.text,
       changes: result.changes,
       warnings: result.warnings
@@ -67958,6 +68006,46 @@ function preferredWord(preferred) {
   return preferred ? "preferred" : "not preferred";
 }
 
+// src/core/render/fleet-groups.ts
+var MIN_GROUP_STORES = 3;
+function groupFleetChanges(plan, minStores = MIN_GROUP_STORES) {
+  const bySource = /* @__PURE__ */ new Map();
+  for (const store of plan.stores) {
+    for (const change2 of store.changes) {
+      if (change2.source === void 0) continue;
+      const key = `${change2.source}\0${change2.type}`;
+      let group = bySource.get(key);
+      if (group === void 0) {
+        group = { source: change2.source, type: change2.type, stores: /* @__PURE__ */ new Map() };
+        bySource.set(key, group);
+      }
+      const list = group.stores.get(store.code) ?? [];
+      list.push(change2);
+      group.stores.set(store.code, list);
+    }
+  }
+  const groups2 = [];
+  const grouped = /* @__PURE__ */ new Set();
+  for (const [key, group] of bySource) {
+    if (group.stores.size < minStores) continue;
+    grouped.add(key);
+    const counts = { create: 0, update: 0, delete: 0 };
+    const stores2 = [...group.stores].map(([code, changes]) => {
+      for (const change2 of changes) counts[change2.op]++;
+      return { code, changes };
+    });
+    groups2.push({ source: group.source, type: group.type, stores: stores2, counts });
+  }
+  const isGrouped = (change2) => change2.source !== void 0 && grouped.has(`${change2.source}\0${change2.type}`);
+  const stores = plan.stores.flatMap((store) => {
+    if (!store.changes.some(isGrouped)) return [store];
+    const changes = store.changes.filter((change2) => !isGrouped(change2));
+    const more = store.warnings.length > 0 || (store.unmanagedTypes?.length ?? 0) > 0;
+    return changes.length > 0 || more ? [{ ...store, changes }] : [];
+  });
+  return { groups: groups2, stores };
+}
+
 // src/core/render/markdown.ts
 var FULL_PLAN_HINT = "Run `partoo-links plan` or see the job log for the full plan.";
 var MARKDOWN_MAX_LENGTH = 6e4;
@@ -67973,12 +68061,18 @@ function renderPlanMarkdown(plan, options = {}) {
   if (plan.driftedStores !== void 0 && plan.driftedStores.length > 0) {
     head.push(`> \u2139\uFE0F ${escapeText(driftedHint(plan.driftedStores))}`, "");
   }
-  const totalChanges = plan.stores.reduce((sum, store) => sum + store.changes.length, 0);
-  const fold = plan.stores.length > FOLD_STORES || totalChanges > FOLD_CHANGES;
-  const blocks = plan.stores.map((store) => ({
-    text: storeBlock(store, plan.mode === "live", fold),
-    store
-  }));
+  for (const warning2 of plan.capWarnings ?? []) head.push(`> \u26A0\uFE0F ${escapeText(warning2)}`, "");
+  const grouped = groupFleetChanges(plan);
+  const totalChanges = grouped.stores.reduce((sum, store) => sum + store.changes.length, 0);
+  const fold = grouped.stores.length > FOLD_STORES || totalChanges > FOLD_CHANGES;
+  const listBudget = Math.floor(maxLength / 4 / Math.max(grouped.groups.length, 1));
+  const blocks = [
+    ...grouped.groups.map((group) => ({ text: groupBlock(group, listBudget) })),
+    ...grouped.stores.map((store) => ({
+      text: storeBlock(store, plan.mode === "live", fold),
+      store
+    }))
+  ];
   blocks.push(...otherBlocks(plan).map((text) => ({ text })));
   let output = `${head.join("\n")}
 `;
@@ -67994,6 +68088,40 @@ function renderPlanMarkdown(plan, options = {}) {
   }
   return output;
 }
+var GROUP_EXAMPLES = 3;
+function groupBlock(group, listBudget) {
+  const counts = ["create", "update", "delete"].filter((op) => group.counts[op] > 0).map(
+    (op) => `${group.counts[op]} ${{ create: "created", update: "updated", delete: "deleted" }[op]}`
+  );
+  const line = `${markdownCode(group.type)} from ${markdownCode(group.source)}: ${plural(group.stores.length, "store")}, ${counts.join(", ")}`;
+  const examples = group.stores.slice(0, GROUP_EXAMPLES).map((store) => {
+    const changes = store.changes.map(
+      (change2) => `${OP_SIGNS[change2.op]} ${escapeText(change2.url)}`
+    );
+    return `  - ${markdownCode(store.code)}: ${changes.join(", ")}`;
+  });
+  const codes = [];
+  let used = 0;
+  for (const store of group.stores) {
+    const item = escapeHtml(store.code);
+    if (used + item.length + 2 > listBudget) break;
+    codes.push(item);
+    used += item.length + 2;
+  }
+  const more = group.stores.length - codes.length;
+  const list = codes.join(", ") + (more > 0 ? `, and ${plural(more, "more store")}` : "");
+  return `- ${line}
+${examples.join("\n")}
+
+<details><summary>All ${plural(group.stores.length, "store")} of ${escapeHtml(group.source)}</summary>
+
+${list}
+
+</details>
+
+`;
+}
+var OP_SIGNS = { create: "\u2795", update: "\u270F\uFE0F", delete: "\u2796" };
 function storeBlock(store, live, fold) {
   const reason = describeReason(store.reason);
   const body = [];
@@ -68573,6 +68701,7 @@ function recordAfterApply(applied) {
     ...applied.fileHash === void 0 ? {} : { fileHash: applied.fileHash },
     links,
     ...applied.commit === void 0 ? {} : { commit: applied.commit },
+    ...applied.commit !== void 0 && applied.dirty === true ? { dirty: true } : {},
     appliedAt: at,
     lastAttempt: { status: "ok", at }
   };
@@ -68619,7 +68748,7 @@ function buildOfflinePlan(input) {
   const stores = [];
   for (const { code, reason } of input.selection.push) {
     const desired = desiredFor(input, code, reason);
-    const diff = planStoreOffline(desired, input.state.stores[code]);
+    const diff = withSources(planStoreOffline(desired, input.state.stores[code]), desired);
     if (reason === "pruned" && diff.changes.length === 0) continue;
     stores.push(storePlan(code, reason, diff));
   }
@@ -68633,7 +68762,10 @@ function buildLivePlan(input) {
   for (const code of codes) {
     const reason = reasons.get(code) ?? "refresh";
     const desired = desiredFor(input, code, reason);
-    const diff = planStoreLive(desired, input.state.stores[code], input.live.get(code));
+    const diff = withSources(
+      planStoreLive(desired, input.state.stores[code], input.live.get(code)),
+      desired
+    );
     if (diff.changes.length === 0) {
       warnings.push(...diff.warnings.map((message) => ({ code, message })));
       continue;
@@ -68653,6 +68785,15 @@ function desiredFor(input, code, reason) {
   const desired = input.desired.get(code);
   if (desired === void 0) throw new Error(`buildPlan: no desired store for ${code}`);
   return desired;
+}
+function withSources(diff, desired) {
+  const origins = desired?.origins;
+  if (origins === void 0) return diff;
+  const changes = diff.changes.map((change2) => {
+    const source = Object.hasOwn(origins, change2.type) ? origins[change2.type] : void 0;
+    return source === void 0 ? change2 : { ...change2, source };
+  });
+  return { ...diff, changes };
 }
 function storePlan(code, reason, diff) {
   return {
@@ -68703,21 +68844,62 @@ function assemble(mode, input, stores, failedStores, warnings) {
 // src/reconcile/prepare-apply.ts
 var CapExceededError = class extends AppError {
 };
-function prepareApply(input) {
-  const { state, selection, desired, caps } = input;
+var DEFAULT_MAX_DELETED_LINKS = 100;
+function resolveCaps(flags, fleet) {
+  const pick = (flag, fromFleet, fallback) => flag !== void 0 ? { value: flag, source: "flag" } : fromFleet !== void 0 ? { value: fromFleet, source: "fleet" } : { value: fallback, source: "default" };
+  const stores = pick(flags.maxStores, fleet?.maxStores, void 0);
+  const deleted = pick(flags.maxDeletedLinks, fleet?.maxDeletedLinks, DEFAULT_MAX_DELETED_LINKS);
+  return {
+    maxStores: stores.value,
+    maxDeletedLinks: deleted.value,
+    sources: { maxStores: stores.source, maxDeletedLinks: deleted.source }
+  };
+}
+function checkCaps(input, caps) {
+  const { state, selection, desired } = input;
   const offline = buildOfflinePlan({ state, selection, desired });
   const expected = new Map(
     offline.stores.map((store) => [store.code, countChanges(store.changes).delete])
   );
   const reservedDeletions = [...expected.values()].reduce((sum, count) => sum + count, 0);
+  const exceeded = [];
   if (caps.maxStores !== void 0 && selection.push.length > caps.maxStores) {
-    throw new CapExceededError(
-      `${selection.push.length} stores to push, more than --max-stores ${caps.maxStores}; nothing was sent. Review "partoo-links plan" and raise --max-stores to go on`
-    );
+    exceeded.push({ cap: "max-stores", count: selection.push.length, limit: caps.maxStores });
   }
   if (reservedDeletions > caps.maxDeletedLinks) {
+    exceeded.push({
+      cap: "max-deleted-links",
+      count: reservedDeletions,
+      limit: caps.maxDeletedLinks
+    });
+  }
+  return { expected, reservedDeletions, exceeded };
+}
+var SOURCE_WORDS = {
+  flag: "",
+  fleet: " (the fleet file's caps)",
+  default: " (the default)"
+};
+function capWarnings(check, caps) {
+  return check.exceeded.map(({ cap, count, limit }) => {
+    const source = caps.sources?.[cap === "max-stores" ? "maxStores" : "maxDeletedLinks"];
+    const from = source === void 0 ? "" : SOURCE_WORDS[source];
+    const what = cap === "max-stores" ? `pushes ${count} stores` : `deletes ${count} links`;
+    return `this change ${what}; the sync's --${cap} is ${limit}${from}, so it will stop before sending anything: raise caps.${cap === "max-stores" ? "max_stores" : "max_deleted_links"} in the fleet file if the change is meant`;
+  });
+}
+function prepareApply(input) {
+  const { state, selection, desired, caps } = input;
+  const { expected, reservedDeletions, exceeded } = checkCaps(input, caps);
+  const first = exceeded[0];
+  if (first?.cap === "max-stores") {
     throw new CapExceededError(
-      `the store files delete ${reservedDeletions} links, more than --max-deleted-links ${caps.maxDeletedLinks}; nothing was sent. Review "partoo-links plan" and raise --max-deleted-links to go on`
+      `${first.count} stores to push, more than --max-stores ${first.limit}${capFrom(caps, "maxStores")}; nothing was sent. Review "partoo-links plan" and raise --max-stores to go on`
+    );
+  }
+  if (first?.cap === "max-deleted-links") {
+    throw new CapExceededError(
+      `the store files delete ${first.count} links, more than --max-deleted-links ${first.limit}${capFrom(caps, "maxDeletedLinks")}; nothing was sent. Review "partoo-links plan" and raise --max-deleted-links to go on`
     );
   }
   const jobs = selection.push.map(({ code }) => {
@@ -68736,6 +68918,10 @@ function prepareApply(input) {
     };
   });
   return { jobs, reservedDeletions, unmanaged: input.prune ? [] : [...selection.removed] };
+}
+function capFrom(caps, cap) {
+  const source = caps.sources?.[cap];
+  return source === void 0 ? "" : SOURCE_WORDS[source];
 }
 
 // src/reconcile/apply-store.ts
@@ -68890,7 +69076,8 @@ function confirmedRecord(job, live, options) {
     now: options.now(),
     ...job.previous === void 0 ? {} : { previous: job.previous },
     ...job.fileHash === void 0 ? {} : { fileHash: job.fileHash },
-    ...options.commit === void 0 ? {} : { commit: options.commit }
+    ...options.commit === void 0 ? {} : { commit: options.commit },
+    ...options.dirty === true ? { dirty: true } : {}
   });
 }
 function classify(error2) {
@@ -68961,7 +69148,6 @@ var StateRecorder = class {
 
 // src/cli/commands/apply.ts
 var DEFAULT_APPLY_CONCURRENCY = 4;
-var DEFAULT_MAX_DELETED_LINKS = 100;
 var STATE_FLUSH_MS = 2e3;
 var applyCommand = {
   name: "apply",
@@ -68988,12 +69174,12 @@ Exit codes: 0 all applied, 1 any store failed or refused (or a cap was reached),
     "max-stores": {
       type: "string",
       valueName: "N",
-      description: "refuse to run when more than N stores are to push (default: no cap)"
+      description: "refuse to run when more than N stores are to push (default: the fleet file's caps.max_stores, else no cap)"
     },
     "max-deleted-links": {
       type: "string",
       valueName: "N",
-      description: `refuse to delete more than N links in this run (default ${DEFAULT_MAX_DELETED_LINKS})`
+      description: `refuse to delete more than N links in this run (default: the fleet file's caps.max_deleted_links, else ${DEFAULT_MAX_DELETED_LINKS})`
     },
     "prune-removed": {
       type: "boolean",
@@ -69023,21 +69209,28 @@ async function runApplyCommand({ options, io, services }) {
   const prune = options["prune-removed"] === true;
   const run = parseRunOptions(options, started);
   services.partoo.check("apply");
+  const caps = resolveCaps(run.caps, (await services.fleet())?.caps);
   const fleet = await loadDesired(services, { only, parseAll: false, repair, command: "apply" });
   const selection = selectStoresToPush(fleet.entries, fleet.state, {
     ...only ? { only } : {},
     repair,
     prune
   });
-  const prepared = prepareApply({ ...fleet, selection, prune, caps: run.caps });
+  const prepared = prepareApply({ ...fleet, selection, prune, caps });
   const drifted = driftedNotPushed(fleet.state, selection);
   const recorder = new StateRecorder(services.state(), STATE_FLUSH_MS);
   const unregister = io.beforeForcedExit?.(() => recorder.flush());
   for (const code of prepared.unmanaged) recorder.record(code, null);
-  const commit = await services.actions.commit();
+  const applied = await services.actions.commit();
+  const commit = applied?.sha;
   const { result, requests, rateLimited } = await services.partoo.use(
     "apply",
-    (client) => applyJobs(services, client, prepared, recorder, { ...run, commit }),
+    (client) => applyJobs(services, client, prepared, recorder, {
+      ...run,
+      caps,
+      commit,
+      dirty: applied?.dirty === true
+    }),
     { concurrency: run.concurrency }
   );
   await saveState(recorder, services.state());
@@ -69074,10 +69267,7 @@ function parseRunOptions(options, started) {
     }),
     caps: {
       maxStores: parseNumberOption(options, "max-stores", { min: 0 }),
-      maxDeletedLinks: parseNumberOption(options, "max-deleted-links", {
-        min: 0,
-        fallback: DEFAULT_MAX_DELETED_LINKS
-      })
+      maxDeletedLinks: parseNumberOption(options, "max-deleted-links", { min: 0 })
     },
     deadlineAt: deadline === void 0 ? void 0 : started + deadline * 6e4
   };
@@ -69097,7 +69287,7 @@ async function applyJobs(services, client, prepared, recorder, run) {
       reservedDeletions: prepared.reservedDeletions,
       ...run.deadlineAt === void 0 ? {} : { deadlineAt: run.deadlineAt },
       ...services.signal === void 0 ? {} : { signal: services.signal },
-      ...run.commit === void 0 ? {} : { commit: run.commit },
+      ...run.commit === void 0 ? {} : { commit: run.commit, dirty: run.dirty },
       now: services.now,
       clock: services.clock,
       onStoreDone: (outcome) => progress.tick(outcome.status === "failed")
@@ -69297,9 +69487,9 @@ function isRecord(value) {
 
 // src/emulator/seed.ts
 var SeedError = class extends Error {
-  constructor(path19, problem) {
-    super(`${path19}: ${problem}`);
-    this.path = path19;
+  constructor(path20, problem) {
+    super(`${path20}: ${problem}`);
+    this.path = path20;
     this.problem = problem;
     this.name = "SeedError";
   }
@@ -69526,8 +69716,8 @@ function planWrite(current, body, types, rules = {}) {
 }
 function planType(current, types, entry, at, errors) {
   const before = errors.length;
-  const fail = (path19, message) => {
-    errors.push({ path: [...at, ...path19], message });
+  const fail = (path20, message) => {
+    errors.push({ path: [...at, ...path20], message });
     return void 0;
   };
   if (!isRecord(entry)) return fail([], "Invalid input type: expected an object.");
@@ -69552,7 +69742,7 @@ function planType(current, types, entry, at, errors) {
       url,
       existing,
       type,
-      (path19, message) => fail(["urls", j, ...path19], message)
+      (path20, message) => fail(["urls", j, ...path20], message)
     );
     if (link2 === void 0) return;
     if (link2.id !== 0 && links.some((other) => other.id === link2.id)) {
@@ -69611,9 +69801,9 @@ function isHttpUrl(value) {
 }
 function nestErrors(errors) {
   const root2 = bare();
-  for (const { path: path19, message } of errors) {
+  for (const { path: path20, message } of errors) {
     let node = root2;
-    for (const key of path19) {
+    for (const key of path20) {
       const child = Object.hasOwn(node, String(key)) ? node[String(key)] : void 0;
       if (isRecord(child)) {
         node = child;
@@ -70063,6 +70253,7 @@ async function runDemo({ options, io, services, runCommand }) {
   let failed = 0;
   try {
     await cp(path11.join(packageRoot(), "stores"), path11.join(scratch, "stores"), { recursive: true });
+    await cp(path11.join(packageRoot(), FLEET_FILE), path11.join(scratch, FLEET_FILE));
     say(
       `partoo-links demo: the example stores against the built-in Partoo emulator at ${emulator.baseUrl}
 `
@@ -70309,6 +70500,7 @@ function renderPlanText(plan, options = {}) {
     lines.push(`${paint.warn("!")} ${escapeTextValue(driftedHint(plan.driftedStores))}`, "");
   }
   lines.push(paint.bold(summaryLine(plan, options.label)));
+  for (const warning2 of plan.capWarnings ?? []) lines.push(paint.warn(`! ${escapeTextValue(warning2)}`));
   return guardCommands(`${lines.join("\n")}
 `);
 }
@@ -70347,6 +70539,7 @@ function changeLine(change2, live, paint) {
   if (live && change2.id !== void 0) notes.push(`id ${change2.id}`);
   if (change2.duplicate === true) notes.push("extra copy");
   if (change2.origin !== void 0) notes.push(describeOrigin(change2.origin));
+  if (change2.source !== void 0) notes.push(`from ${escapeTextValue(change2.source)}`);
   const suffix = notes.length > 0 ? ` (${notes.join(", ")})` : "";
   switch (change2.op) {
     case "create":
@@ -70450,7 +70643,7 @@ async function runDrift({ options, io, services }) {
   );
   const plan = await services.partoo.use("drift", async (client) => {
     const read = await readLive(services, client, fleet, codes);
-    const built = buildLivePlan({ state, selection, desired, ...read });
+    const built = countCheckedOnly(buildLivePlan({ state, selection, desired, ...read }), codes);
     const checks = driftCheckRecords(state, built, read.live.keys(), services.now());
     if (Object.keys(checks).length > 0) await services.state().update(checks);
     return built;
@@ -70475,6 +70668,10 @@ async function runDrift({ options, io, services }) {
   if (options["issue"] === true) await syncIssue(services, plan);
   if (plan.failedStores.length > 0) return 1;
   return plan.stores.length > 0 ? 2 : 0;
+}
+function countCheckedOnly(plan, checked) {
+  const unchanged = checked.length - plan.stores.length - plan.failedStores.length;
+  return { ...plan, summary: { ...plan.summary, unchanged: Math.max(0, unchanged) } };
 }
 async function syncIssue(services, plan) {
   const publisher = services.publisher("drift --issue");
@@ -70508,7 +70705,9 @@ Seed file: {"businesses": [{"id", "code", "name", "status", "place_action_links"
 [{"gmb_id", "urls": [{"id", "value", "is_preferred", "is_editable"}]}]}]}
 Without --seed, a built-in demo seed is served.
 
-The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
+The fault flags make it misbehave on purpose, reproducibly with --fault-seed.
+--body-shape, --normalize-urls and --google-refuses rehearse what Partoo leaves open or
+passes on from Google (a seed business's "google_refusals" does the latter per store).`,
   options: {
     port: {
       type: "string",
@@ -70550,6 +70749,20 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
       valueName: "P",
       description: "apply a share P (0 to 1) of POSTs, then drop the connection without answering"
     },
+    "body-shape": {
+      type: "string",
+      valueName: "SHAPE",
+      description: 'POST body accepted: "array" (the bare list, default) or "wrapped" ({"place_action_links": [...]})'
+    },
+    "normalize-urls": {
+      type: "boolean",
+      description: "store URLs normalized as some servers do (host case, default port, percent-encoding, NFC, trailing slash)"
+    },
+    "google-refuses": {
+      type: "string",
+      valueName: "TYPE=CODE,\u2026",
+      description: "Google refuses these types for every business with its error code, e.g. FOOD_DELIVERY=INVALID_LOCATION_CATEGORY"
+    },
     "fault-seed": {
       type: "string",
       valueName: "N",
@@ -70573,6 +70786,8 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
     const seed = seedFile === void 0 ? await loadDemoSeed() : await readSeedFile(services.resolve(seedFile), seedFile);
     const faultSeed = parseNumberOption(options, "fault-seed", { min: 0 });
     const faults = parseFaults(options);
+    const bodyShape = parseBodyShape(stringOption(options, "body-shape"));
+    const refusals = parseRefusals2(stringOption(options, "google-refuses"));
     let emulator;
     try {
       emulator = await startEmulator({
@@ -70580,12 +70795,17 @@ The fault flags make it misbehave on purpose, reproducibly with --fault-seed.`,
         seed,
         rateLimitPerMinute,
         faults,
+        ...bodyShape === void 0 ? {} : { bodyShape },
+        ...options["normalize-urls"] === true ? { normalizeUrls: true } : {},
         ...apiKey2 === void 0 ? {} : { apiKey: apiKey2.trim() },
         ...faultSeed === void 0 ? {} : { random: seededRandom(faultSeed) },
         onRequest: (entry) => services.log(describeRequest(entry))
       });
     } catch (error2) {
       throw listenError(port, error2);
+    }
+    for (const business of seed.businesses) {
+      for (const [type, code] of refusals) emulator.store.refuseType(business.id, type, code);
     }
     io.stdout.write(`${emulator.baseUrl}
 `);
@@ -70616,6 +70836,22 @@ function parseFaults(options) {
     ...rateLimitRate === void 0 ? {} : { rateLimitRate },
     ...loseResponseRate === void 0 ? {} : { loseResponseRate }
   };
+}
+function parseBodyShape(value) {
+  if (value === void 0 || value === "array" || value === "wrapped") return value;
+  throw new UsageError(`--body-shape ${JSON.stringify(value)}: expected array or wrapped`);
+}
+function parseRefusals2(value) {
+  if (value === void 0) return [];
+  return value.split(",").map((pair) => {
+    const [type = "", code = ""] = pair.split("=").map((part) => part.trim());
+    if (!/^[A-Z][A-Z0-9_]*$/.test(type) || !GOOGLE_ERROR_CODES2.includes(code)) {
+      throw new UsageError(
+        `--google-refuses ${JSON.stringify(pair.slice(0, 60))}: expected TYPE=CODE with one of Google's codes (${GOOGLE_ERROR_CODES2.join(", ")}), e.g. FOOD_DELIVERY=INVALID_LOCATION_CATEGORY`
+      );
+    }
+    return [type, code];
+  });
 }
 function describeRequest(entry) {
   const query = entry.query === "" ? "" : `?${entry.query}`;
@@ -70653,7 +70889,7 @@ function stopped(signal) {
 }
 
 // src/cli/commands/import.ts
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/core/render/import.ts
 function importExitCode(report) {
@@ -70745,7 +70981,7 @@ function renderStoreYaml(store, header) {
   content.set("links", links);
   const document = new import_yaml7.Document(content);
   const comments = [
-    " yaml-language-server: $schema=../schemas/store.schema.json",
+    ` yaml-language-server: $schema=${header.schema ?? "../schemas/store.schema.json"}`,
     ` Imported from Partoo on ${header.date}: business ${header.businessId} (${plainName(header.name)}).`,
     " Types not listed here are left as they are on Partoo."
   ];
@@ -70779,7 +71015,8 @@ function buildImportedStore(input) {
     businessId: business.id,
     name: business.name,
     date: input.now.toISOString().slice(0, 10),
-    live
+    live,
+    ...input.schema === void 0 ? {} : { schema: input.schema }
   });
   const parsed = parseStoreText(text, file, code);
   const firstError = parsed.issues.find((issue2) => issue2.severity === "error");
@@ -70869,13 +71106,19 @@ async function importStores(client, businesses, options) {
   const imported = [];
   const skips = [];
   for (const business of businesses) {
-    const result = await importOne(client, business, options);
+    if (options.signal?.aborted) break;
+    let result;
+    try {
+      result = await importOne(client, business, options);
+    } catch (error2) {
+      if (error2 instanceof PartooAbortedError && options.signal?.aborted) break;
+      throw error2;
+    }
     if ("reason" in result) skips.push(result);
     else imported.push(result);
     options.onStore?.("reason" in result);
-    if (options.signal?.aborted) break;
   }
-  return { imported, skips };
+  return { imported, skips, notImported: businesses.length - imported.length - skips.length };
 }
 async function importOne(client, business, options) {
   const code = importCode(business, options.byId);
@@ -70894,13 +71137,22 @@ async function importOne(client, business, options) {
   const businessId = options.byId ? business.id : void 0;
   let live;
   try {
-    live = await client.getLinks(businessId ?? codeAddress(code));
+    const request3 = options.signal === void 0 ? {} : { signal: options.signal };
+    live = await client.getLinks(businessId ?? codeAddress(code), request3);
   } catch (error2) {
-    if (error2 instanceof PartooStoppedError) throw error2;
+    if (error2 instanceof PartooStoppedError || error2 instanceof PartooAbortedError) throw error2;
     if (!(error2 instanceof AppError)) throw error2;
     return { what, reason: error2.message, error: true };
   }
-  return buildImportedStore({ business, code, businessId, live, file, now: options.now() });
+  return buildImportedStore({
+    business,
+    code,
+    businessId,
+    live,
+    file,
+    now: options.now(),
+    ...options.schema === void 0 ? {} : { schema: options.schema }
+  });
 }
 async function exists2(file) {
   try {
@@ -70910,6 +71162,18 @@ async function exists2(file) {
     if (error2.code === "ENOENT") return false;
     throw error2;
   }
+}
+
+// src/importer/schema-reference.ts
+import { existsSync as existsSync3 } from "node:fs";
+import path13 from "node:path";
+var STORE_SCHEMA = "store.schema.json";
+function storeSchemaReference(storesDir2, cwd) {
+  const root2 = findGitWorkTree(storesDir2) ?? cwd;
+  const inRepository = path13.join(root2, "schemas", STORE_SCHEMA);
+  const target = existsSync3(inRepository) ? inRepository : schemaPath(STORE_SCHEMA);
+  const relative = path13.relative(storesDir2, target).split(path13.sep).join("/");
+  return encodeURI(relative);
 }
 
 // src/cli/commands/import.ts
@@ -70954,7 +71218,7 @@ async function runImport({ options, io, services }) {
   services.partoo.check("import");
   await services.state().read();
   await services.makeDirectory(dir, "create the stores directory");
-  const { imported, skips } = await services.partoo.use("import", async (client) => {
+  const { imported, skips, notImported } = await services.partoo.use("import", async (client) => {
     const found = await findBusinesses(client, all ? void 0 : codes, byId);
     const progress = services.progress({ label: "import", total: found.businesses.length });
     try {
@@ -70964,17 +71228,22 @@ async function runImport({ options, io, services }) {
         force: options["force"] === true,
         byId,
         now: services.now,
+        schema: storeSchemaReference(dir, services.cwd),
         ...services.signal === void 0 ? {} : { signal: services.signal },
         onStore: (failed) => progress.tick(failed)
       });
-      return { imported: result.imported, skips: [...found.skips, ...result.skips] };
+      return {
+        imported: result.imported,
+        skips: [...found.skips, ...result.skips],
+        notImported: result.notImported
+      };
     } finally {
       progress.stop();
     }
   });
   for (const store of imported) {
     await services.writeFile(
-      path13.join(dir, `${store.code}.yaml`),
+      path14.join(dir, `${store.code}.yaml`),
       store.text,
       "write the store file"
     );
@@ -70984,13 +71253,18 @@ async function runImport({ options, io, services }) {
   }
   const report = { imported, skips, dir: services.display(dir) };
   io.stdout.write(renderImportAs(format, report));
+  if (services.signal?.aborted === true) {
+    throw new AppError(
+      `import interrupted: ${imported.length} written to ${report.dir}, ${notImported} not imported; run the same import again to import the rest (the files written are kept)`
+    );
+  }
   return importExitCode(report);
 }
 
 // src/cli/commands/init.ts
 import { readFileSync as readFileSync5 } from "node:fs";
 import { lstat as lstat4, readdir as readdir3, readFile as readFile2 } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/cli/commands/init-templates.ts
 var CHECKOUT_ACTION = "actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09 # v5.1.0";
@@ -71280,7 +71554,7 @@ var initCommand = {
     for (const [name, text] of await packageSchemas()) files.set(`schemas/${name}`, text);
     const existing = [];
     for (const name of files.keys()) {
-      if (await exists3(path14.join(target, name))) existing.push(name);
+      if (await exists3(path15.join(target, name))) existing.push(name);
     }
     if (existing.length > 0) {
       const more = existing.length > SHOWN_CONFLICTS ? ` and ${existing.length - SHOWN_CONFLICTS} more` : "";
@@ -71290,7 +71564,7 @@ var initCommand = {
     }
     for (const [name, text] of files) {
       await services.writeFile(
-        path14.join(target, name),
+        path15.join(target, name),
         text,
         "write a file of the new repository",
         {
@@ -71316,16 +71590,16 @@ async function exists3(file) {
   );
 }
 async function packageSchemas() {
-  const dir = path14.join(packageRoot(), "schemas");
+  const dir = path15.join(packageRoot(), "schemas");
   const names = (await readdir3(dir)).filter((name) => name.endsWith(".schema.json")).sort();
   return Promise.all(
     names.map(
-      async (name) => [name, await readFile2(path14.join(dir, name), "utf8")]
+      async (name) => [name, await readFile2(path15.join(dir, name), "utf8")]
     )
   );
 }
 function defaultActionRef() {
-  const manifest = JSON.parse(readFileSync5(path14.join(packageRoot(), "package.json"), "utf8"));
+  const manifest = JSON.parse(readFileSync5(path15.join(packageRoot(), "package.json"), "utf8"));
   const url = typeof manifest.repository === "string" ? manifest.repository : manifest.repository?.url;
   const match = /github\.com[/:]([^/]+)\/([^/.]+)(?:\.git)?\/?$/.exec(url ?? "");
   const repository = match ? `${match[1]}/${match[2]}` : "OWNER/partoo-links";
@@ -71635,7 +71909,7 @@ function checksAllLinks(options) {
 }
 
 // src/files/lints.ts
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/files/link-positions.ts
 var import_yaml8 = __toESM(require_dist(), 1);
@@ -71793,7 +72067,7 @@ function locateAll(lints, displayRoot, linksOf) {
   const positions = /* @__PURE__ */ new Map();
   for (const [file, refs] of wanted) {
     const places = [...refs.values()];
-    const found = locateLinks(path15.resolve(displayRoot, file), places, linksOf.get(file) ?? {});
+    const found = locateLinks(path16.resolve(displayRoot, file), places, linksOf.get(file) ?? {});
     positions.set(file, new Map(places.map((place, index) => [keyOf2(place), found[index]])));
   }
   return positions;
@@ -71804,7 +72078,7 @@ function listed2(items) {
 }
 
 // src/links/run-link-check.ts
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/links/checker.ts
 var import_undici4 = __toESM(require_undici2(), 1);
@@ -72139,7 +72413,7 @@ function placeFindings(said, linksOf, dir, cwd) {
   }
   const findings = [];
   for (const [code, items] of byCode) {
-    const absolute = path16.join(dir, `${code}.yaml`);
+    const absolute = path17.join(dir, `${code}.yaml`);
     const file = displayPath(cwd, absolute);
     const refs = items.map((item) => item.target);
     const positions = locateLinks(absolute, refs, linksOf.get(code) ?? {});
@@ -72344,7 +72618,13 @@ async function runPlan({ options, io, services }) {
     const read = await readLive(services, client, fleet, codes);
     return buildLivePlan({ state, selection, desired, ...read });
   });
-  const plan = withDriftedStores(built, driftedNotPushed(state, selection));
+  const caps = resolveCaps(
+    { maxStores: void 0, maxDeletedLinks: void 0 },
+    (await services.fleet())?.caps
+  );
+  const warnings = capWarnings(checkCaps({ state, selection, desired }, caps), caps);
+  const withDrift = withDriftedStores(built, driftedNotPushed(state, selection));
+  const plan = warnings.length > 0 ? { ...withDrift, capWarnings: warnings } : withDrift;
   const links = await checkLinksIfAsked(
     options,
     services,
@@ -72566,7 +72846,7 @@ var SYSCALL_VERBS = {
 // src/cli/services.ts
 import { execFile } from "node:child_process";
 import { mkdir as mkdir4, writeFile as writeNewFile } from "node:fs/promises";
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/cli/progress.ts
 function startProgress(options) {
@@ -74013,7 +74293,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = VERSION5;
 
 // node_modules/@octokit/plugin-paginate-graphql/dist-bundle/index.js
-var generateMessage = (path19, cursorValue) => `The cursor at "${path19.join(
+var generateMessage = (path20, cursorValue) => `The cursor at "${path20.join(
   ","
 )}" did not change its value "${cursorValue}" after a page transition. Please make sure your that your query is set up correctly.`;
 var MissingCursorChange = class extends Error {
@@ -74054,9 +74334,9 @@ function findPaginatedResourcePath(responseData) {
   }
   return paginatedResourcePath;
 }
-var deepFindPathToProperty = (object, searchProp, path19 = []) => {
+var deepFindPathToProperty = (object, searchProp, path20 = []) => {
   for (const key of Object.keys(object)) {
-    const currentPath = [...path19, key];
+    const currentPath = [...path20, key];
     const currentValue = object[key];
     if (isObject2(currentValue)) {
       if (currentValue.hasOwnProperty(searchProp)) {
@@ -74074,12 +74354,12 @@ var deepFindPathToProperty = (object, searchProp, path19 = []) => {
   }
   return [];
 };
-var get = (object, path19) => {
-  return path19.reduce((current, nextProperty) => current[nextProperty], object);
+var get = (object, path20) => {
+  return path20.reduce((current, nextProperty) => current[nextProperty], object);
 };
-var set = (object, path19, mutator) => {
-  const lastProperty = path19[path19.length - 1];
-  const parentPath = [...path19].slice(0, -1);
+var set = (object, path20, mutator) => {
+  const lastProperty = path20[path20.length - 1];
+  const parentPath = [...path20].slice(0, -1);
   const parent = get(object, parentPath);
   if (typeof mutator === "function") {
     parent[lastProperty] = mutator(parent[lastProperty]);
@@ -74131,22 +74411,22 @@ var mergeResponses = (response1, response2) => {
   if (Object.keys(response1).length === 0) {
     return Object.assign(response1, response2);
   }
-  const path19 = findPaginatedResourcePath(response1);
-  const nodesPath = [...path19, "nodes"];
+  const path20 = findPaginatedResourcePath(response1);
+  const nodesPath = [...path20, "nodes"];
   const newNodes = get(response2, nodesPath);
   if (newNodes) {
     set(response1, nodesPath, (values) => {
       return [...values, ...newNodes];
     });
   }
-  const edgesPath = [...path19, "edges"];
+  const edgesPath = [...path20, "edges"];
   const newEdges = get(response2, edgesPath);
   if (newEdges) {
     set(response1, edgesPath, (values) => {
       return [...values, ...newEdges];
     });
   }
-  const pageInfoPath = [...path19, "pageInfo"];
+  const pageInfoPath = [...path20, "pageInfo"];
   set(response1, pageInfoPath, get(response2, pageInfoPath));
   return response1;
 };
@@ -76752,7 +77032,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path19) => path19.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -79865,26 +80145,14 @@ function createGithubClient(options) {
 }
 function parseApiUrl(raw) {
   const value = raw?.trim() || DEFAULT_GITHUB_API_URL;
-  const shown2 = stripUrlCredentials(value);
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(
-      `GITHUB_API_URL ${shown2}: not a URL; expected e.g. ${DEFAULT_GITHUB_API_URL}`
-    );
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(
-      `GITHUB_API_URL ${shown2}: expected an http(s) URL, e.g. ${DEFAULT_GITHUB_API_URL}`
-    );
-  }
+  const checked = checkApiBaseUrl(value, "GITHUB_API_URL", DEFAULT_GITHUB_API_URL);
+  const url = new URL(checked);
   if (url.username !== "" || url.password !== "") {
     throw new UsageError(
       "GITHUB_API_URL: credentials in the URL are not supported; use GITHUB_TOKEN"
     );
   }
-  return value.replace(/\/+$/, "");
+  return checked;
 }
 function withTimeout(fetch, timeoutMs) {
   return (input, init) => {
@@ -79930,7 +80198,7 @@ async function pullRequestFromEvent(eventPath, purpose = "plan --comment") {
 
 // src/github/step-summary.ts
 import { appendFile as appendFile2 } from "node:fs/promises";
-async function appendStepSummary(path19, markdown) {
+async function appendStepSummary(path20, markdown) {
   const text = fitMarkdown(markdown.endsWith("\n") ? markdown : `${markdown}
 `, {
     limit: STEP_SUMMARY_LIMIT_BYTES,
@@ -79939,11 +80207,11 @@ async function appendStepSummary(path19, markdown) {
     hint: "run the command with --format markdown locally for the complete report"
   });
   try {
-    await appendFile2(path19, text, "utf8");
+    await appendFile2(path20, text, "utf8");
   } catch (error2) {
     const code = error2.code ?? "error";
     throw new AppError(
-      `GITHUB_STEP_SUMMARY ${path19}: cannot append the job summary (${code}); unset GITHUB_STEP_SUMMARY outside GitHub Actions or point it to a writable file`,
+      `GITHUB_STEP_SUMMARY ${path20}: cannot append the job summary (${code}); unset GITHUB_STEP_SUMMARY outside GitHub Actions or point it to a writable file`,
       { cause: error2 }
     );
   }
@@ -80203,7 +80471,7 @@ function createServices(io, options, factories = {}) {
   return {
     cwd: io.cwd,
     storesDir: storesDir(options, io.cwd),
-    resolve: (file) => path17.resolve(io.cwd, file),
+    resolve: (file) => path18.resolve(io.cwd, file),
     display: (file) => displayPath(io.cwd, file),
     partoo: {
       check: (purpose) => void partooOptions(purpose),
@@ -80247,14 +80515,17 @@ function createServices(io, options, factories = {}) {
         if (file !== void 0 && file !== "") await appendStepSummary(file, markdown());
       },
       pullRequest: (purpose) => pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose),
-      commit: () => currentCommit(env["GITHUB_SHA"], io.cwd),
-      workspace: path17.resolve(io.cwd, env["GITHUB_WORKSPACE"] ?? ".")
+      commit: () => currentCommit(env["GITHUB_SHA"], io.cwd, [
+        storesDir(options, io.cwd),
+        path18.resolve(io.cwd, stringOption(options, "config") ?? "partoo-links.yaml")
+      ]),
+      workspace: path18.resolve(io.cwd, env["GITHUB_WORKSPACE"] ?? ".")
     },
     async writeFile(file, text, what, { overwrite = true } = {}) {
       try {
         if (overwrite) await writeFileAtomically(file, text);
         else {
-          await mkdir4(path17.dirname(file), { recursive: true });
+          await mkdir4(path18.dirname(file), { recursive: true });
           await writeNewFile(file, text, { flag: "wx" });
         }
       } catch (error2) {
@@ -80278,16 +80549,25 @@ function createServices(io, options, factories = {}) {
 }
 function shownPath(cwd, file) {
   const shown2 = displayPath(cwd, file);
-  return shown2.startsWith("../") ? path17.resolve(file) : shown2;
+  return shown2.startsWith("../") ? path18.resolve(file) : shown2;
 }
-function currentCommit(fromEnv, cwd) {
+async function currentCommit(fromEnv, cwd, applied) {
   const sha = fromEnv?.trim();
-  if (sha) return Promise.resolve(sha);
+  if (sha) return { sha, dirty: false };
+  const head = (await git(cwd, ["rev-parse", "HEAD"]))?.trim();
+  if (head === void 0 || !/^[0-9a-f]{40}$/.test(head)) return void 0;
+  const status = await git(cwd, ["status", "--porcelain", "--ignored", "--", ...applied]);
+  if (status === void 0) return void 0;
+  return { sha: head, dirty: status.trim() !== "" };
+}
+function git(cwd, args) {
   return new Promise((resolve) => {
-    execFile("git", ["rev-parse", "HEAD"], { cwd, timeout: 5e3 }, (error2, stdout) => {
-      const head = stdout.trim();
-      resolve(error2 === null && /^[0-9a-f]{40}$/.test(head) ? head : void 0);
-    });
+    execFile(
+      "git",
+      args,
+      { cwd, timeout: 5e3 },
+      (error2, stdout) => resolve(error2 === null ? stdout : void 0)
+    );
   });
 }
 
@@ -80774,7 +81054,7 @@ async function runAction(env, cwdFallback) {
     return 1;
   }
   const workspace = env["GITHUB_WORKSPACE"] || cwdFallback;
-  const cwd = path18.resolve(workspace, getInput("working-directory") || ".");
+  const cwd = path19.resolve(workspace, getInput("working-directory") || ".");
   for (const note of invocation.notes) info(`partoo-links action: ${note}`);
   info(`partoo-links action: running partoo-links ${invocation.argv.join(" ")}`);
   const run = await runCli(
@@ -80782,14 +81062,14 @@ async function runAction(env, cwdFallback) {
     toolEnv(env, invocation.passApiKey ? apiKey2 : "", token),
     cwd
   );
-  const reportDir = await mkdtemp2(path18.join(env["RUNNER_TEMP"] || tmpdir(), "partoo-links-"));
-  const report = path18.join(reportDir, `${invocation.command}-report.json`);
+  const reportDir = await mkdtemp2(path19.join(env["RUNNER_TEMP"] || tmpdir(), "partoo-links-"));
+  const report = path19.join(reportDir, `${invocation.command}-report.json`);
   await writeFile3(report, run.stdout);
   setOutput("exit-code", String(run.code));
   setOutput("changes", String(run.code === 2));
   setOutput("report", report);
   if (invocation.command === "validate")
-    annotateValidation(run.stdout, path18.relative(workspace, cwd));
+    annotateValidation(run.stdout, path19.relative(workspace, cwd));
   if (run.code !== 0 && run.code !== 2) {
     setFailed(run.lastError ?? failureMessage(invocation.command, run.code, run.stdout));
   }
@@ -80875,7 +81155,7 @@ function annotateValidation(json, prefix) {
     for (const entry of entries) {
       if (typeof entry.message !== "string" || typeof entry.file !== "string") continue;
       emit(entry.message, {
-        file: path18.join(prefix, entry.file),
+        file: path19.join(prefix, entry.file),
         ...typeof entry.line === "number" ? { startLine: entry.line } : {},
         ...typeof entry.column === "number" ? { startColumn: entry.column } : {}
       });

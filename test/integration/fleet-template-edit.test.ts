@@ -12,13 +12,15 @@ afterEach(async () => {
   await fleet?.close();
 });
 
-function fleetFile(domain: string, maxDeletedLinks: number): string {
+/** The ordering template on `domain`; the old one also lists each store's menu page. */
+function fleetFile(domain: string, maxDeletedLinks: number, menu = false): string {
   return [
     "defaults:",
     "  links:",
     "    FOOD_ORDERING:",
     `      - url: https://${domain}/{code}`,
     "        preferred: true",
+    ...(menu ? [`      - https://${domain}/{code}/menu`] : []),
     "caps:",
     `  max_deleted_links: ${maxDeletedLinks}`,
     "",
@@ -31,7 +33,7 @@ const own = ["s-05", "s-06"];
 async function appliedFleet(): Promise<void> {
   fleet = await startFleet();
   addBusinesses(fleet, [...inheriting, ...own]);
-  await writeFile(path.join(fleet.dir, "partoo-links.yaml"), fleetFile("old.example.com", 2));
+  await writeFile(path.join(fleet.dir, "partoo-links.yaml"), fleetFile("old.example.com", 2, true));
   for (const code of inheriting) await fleet.writeStore(code, { SHOP_ONLINE: [url(code)] });
   for (const code of own) {
     await fleet.writeStore(code, {
@@ -52,10 +54,10 @@ describe("editing one template line of the fleet file", () => {
     const text = await fleet.run(["plan"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(
-      "Plan: 4 stores to change: 4 links to create, 0 to update, 4 to delete",
+      "Plan: 4 stores to change: 0 links to create, 4 to update, 4 to delete",
     );
     expect(text.stdout).toContain(
-      "+ https://new.example.com/s-01 (preferred, from partoo-links.yaml:3)",
+      "~ https://old.example.com/s-01 → https://new.example.com/s-01 (preferred) (from partoo-links.yaml:3)",
     );
     expect(text.stdout).not.toContain("s-05");
     expect(text.stdout).toContain(
@@ -64,7 +66,7 @@ describe("editing one template line of the fleet file", () => {
 
     const markdown = await fleet.run(["plan", "--format", "markdown"]);
     expect(markdown.stdout).toContain(
-      "- `FOOD_ORDERING` from partoo-links.yaml\\:3: 4 stores, 4 created, 4 deleted",
+      "- `FOOD_ORDERING` from partoo-links.yaml\\:3: 4 stores, 4 updated, 4 deleted",
     );
     expect(markdown.stdout).not.toContain("<b>s-01</b>");
 

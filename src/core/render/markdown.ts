@@ -95,7 +95,8 @@ function groupBlock(group: FleetGroup, listBudget: number): string {
   const line = `${code(group.type)} from ${code(group.source)}: ${plural(group.stores.length, "store")}, ${counts.join(", ")}`;
   const examples = group.stores.slice(0, GROUP_EXAMPLES).map((store) => {
     const changes = store.changes.map(
-      (change) => `${OP_SIGNS[change.op]} ${escapeText(change.url)}`,
+      (change) =>
+        `${OP_SIGNS[change.op]} ${change.fromUrl === undefined ? "" : `${escapeText(change.fromUrl)} → `}${escapeText(change.url)}`,
     );
     return `  - ${code(store.code)}: ${changes.join(", ")}`;
   });

@@ -50,10 +50,9 @@ describe("plans of a fleet file's template edit", () => {
     const plan = buildOfflinePlan(templateEdit(2));
     const changes = plan.stores.flatMap((store) => store.changes);
     expect(changes.map((change) => [change.op, change.type, change.source])).toEqual([
-      ["create", ORDER, SOURCE],
-      ["delete", ORDER, SOURCE],
-      ["create", ORDER, SOURCE],
-      ["delete", ORDER, SOURCE],
+      // A domain change is an update in place of each store's link (issue 19 item 5).
+      ["update", ORDER, SOURCE],
+      ["update", ORDER, SOURCE],
     ]);
   });
 
@@ -86,22 +85,23 @@ describe("plans of a fleet file's template edit", () => {
       ],
     ]);
     const plan = buildLivePlan({ ...edit, live });
-    expect(plan.stores[0]!.changes.map((change) => change.source)).toEqual([SOURCE, SOURCE]);
+    expect(plan.stores[0]!.changes.map((change) => change.source)).toEqual([SOURCE]);
   });
 
   test("the text plan says (from partoo-links.yaml:4) after each inherited change", () => {
     const text = renderPlanText(buildOfflinePlan(templateEdit(1)));
-    expect(text).toContain(`+ https://new.example.com/s-0000 (preferred, from ${SOURCE})`);
-    expect(text).toContain(`- https://old.example.com/s-0000 (from ${SOURCE})`);
+    expect(text).toContain(
+      `~ https://old.example.com/s-0000 → https://new.example.com/s-0000 (preferred) (from ${SOURCE})`,
+    );
   });
 
   test("the Markdown plan shows a template edit as one line, examples and every store folded", () => {
     const markdown = renderPlanMarkdown(buildOfflinePlan(templateEdit(221)));
     expect(markdown).toContain(
-      "- `FOOD_ORDERING` from partoo-links.yaml\\:4: 221 stores, 221 created, 221 deleted",
+      "- `FOOD_ORDERING` from partoo-links.yaml\\:4: 221 stores, 221 updated",
     );
     expect(markdown).toContain(
-      "  - `s-0000`: ➕ https\\://new.example.com/s-0000, ➖ https\\://old.example.com/s-0000",
+      "  - `s-0000`: ✏️ https\\://old.example.com/s-0000 → https\\://new.example.com/s-0000",
     );
     expect(markdown).toContain(
       "<details><summary>All 221 stores of partoo-links.yaml&#58;4</summary>",
@@ -114,7 +114,7 @@ describe("plans of a fleet file's template edit", () => {
   test("a fleet-wide edit of 10,000 stores stays under the comment limit, the list cut with a count", () => {
     const markdown = renderPlanMarkdown(buildOfflinePlan(templateEdit(10_000)));
     expect(markdown.length).toBeLessThan(60_000);
-    expect(markdown).toContain("10000 stores, 10000 created, 10000 deleted");
+    expect(markdown).toContain("10000 stores, 10000 updated");
     expect(markdown).toMatch(/, and \d+ more stores\n/);
   });
 });

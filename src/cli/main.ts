@@ -9,7 +9,7 @@ import { didYouMean } from "../core/suggest.js";
 import type { CliIO, Command, OptionSpec } from "./command.js";
 import { commands } from "./commands/index.js";
 import { explainFsError, isFsError } from "./fs-errors.js";
-import { createServices, type ServiceFactories } from "./services.js";
+import type { ServiceFactories } from "./services.js";
 import { packageVersion } from "../package-info.js";
 import { createRedactor, secretsFromEnv, stripUrlCredentials } from "../redact.js";
 
@@ -103,19 +103,22 @@ async function dispatch(
     io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
+  const entry = commands.find((candidate) => candidate.name === name);
+  if (entry === undefined) {
     const names = commands.filter((c) => !c.hidden).map((c) => c.name);
     throw new UsageError(
       `unknown command "${name}"${didYouMean(name, names)}; run "${PROGRAM} --help" for the list`,
     );
   }
+  const command = await entry.load();
   const spec = { ...command.options, ...globalOptions };
   const { values, positionals } = parseCommandLine(command, spec, rest);
   if (values["help"] === true) {
     io.stdout.write(commandHelp(command, spec));
     return 0;
   }
+  // The services import every adapter (undici, octokit): loaded only when a command runs.
+  const { createServices } = await import("./services.js");
   return command.run({
     options: values,
     positionals,

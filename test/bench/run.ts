@@ -4,6 +4,7 @@
  * write a module under benchmarks/ that calls registerBenchmark, and import it here.
  */
 import { runBenchmarks } from "./harness.js";
+import "./benchmarks/start-up.js";
 import "./benchmarks/validate-stores.js";
 import "./plan-offline.js";
 import "./benchmarks/apply-fleet.js";

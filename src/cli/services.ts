@@ -34,7 +34,7 @@ import { appendStepSummary } from "../github/step-summary.js";
 import { createGithubStateBackend } from "../github/state-backend.js";
 import type { StateBackend } from "../state/backend.js";
 import { openStateBackend } from "../state/open.js";
-import { writeFileAtomically } from "../state/atomic-write.js";
+import { writeFileAtomically, writeFilesTogether } from "../state/atomic-write.js";
 
 export interface PartooAccess {
   /** Checks PARTOO_API_KEY and the API URL now, so that a command fails before any work. */
@@ -92,6 +92,15 @@ export interface Services {
     text: string,
     what: string,
     options?: { readonly overwrite?: boolean },
+  ): Promise<void>;
+  /**
+   * Writes files into `dir` all or none, as far as a failure while writing goes (see
+   * writeFilesTogether); errors as writeFile's.
+   */
+  writeFiles(
+    dir: string,
+    files: readonly { readonly name: string; readonly text: string }[],
+    what: string,
   ): Promise<void>;
   /** Creates a directory (and its parents) unless it exists; errors as writeFile's. */
   makeDirectory(dir: string, what: string): Promise<void>;
@@ -207,6 +216,13 @@ export function createServices(
         }
       } catch (error) {
         throw fsError(shownPath(io.cwd, file), what, error);
+      }
+    },
+    async writeFiles(dir, files, what) {
+      try {
+        await writeFilesTogether(dir, files);
+      } catch (error) {
+        throw fsError(shownPath(io.cwd, dir), what, error);
       }
     },
     async makeDirectory(dir, what) {

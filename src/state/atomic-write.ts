@@ -3,7 +3,7 @@
  * a temporary file in the same directory, fsync, rename, then fsync of the directory.
  * Errors are the file system's own (with `code`); callers turn them into their message.
  */
-import { mkdir, open, rename, unlink } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rename, rm, unlink } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 
@@ -42,4 +42,40 @@ async function syncDirectory(dir: string): Promise<void> {
   } catch {
     // The file is written; only its durability across a power loss is weaker here.
   }
+}
+
+/** How many files are written and synced at once by writeFilesTogether. */
+const PARALLEL_WRITES = 8;
+
+/**
+ * Writes many files into `dir` so that a failure while writing (a full disk, a permission)
+ * changes none of them: each is written and synced into a staging directory inside `dir`
+ * (a dotfile, which readers of store files ignore), then all are renamed into place, which
+ * cannot fail half-written. The staging directory is removed whatever happens.
+ */
+export async function writeFilesTogether(
+  dir: string,
+  files: readonly { readonly name: string; readonly text: string }[],
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const staging = await mkdtemp(path.join(dir, ".partoo-write-"));
+  try {
+    for (let start = 0; start < files.length; start += PARALLEL_WRITES) {
+      await Promise.all(
+        files.slice(start, start + PARALLEL_WRITES).map(async ({ name, text }) => {
+          const handle = await open(path.join(staging, name), "wx");
+          try {
+            await handle.writeFile(text, "utf8");
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+        }),
+      );
+    }
+    for (const { name } of files) await rename(path.join(staging, name), path.join(dir, name));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  await syncDirectory(dir);
 }

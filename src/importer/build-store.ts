@@ -4,13 +4,13 @@
  * plain data out; a business that cannot be imported is a skip with its reason.
  */
 import { createHash } from "node:crypto";
-import type { LiveLinks } from "../core/model.js";
+import type { DesiredStore, LiveLinks } from "../core/model.js";
 import { planStoreLive } from "../core/diff-live.js";
 import { recordAfterApply } from "../core/record.js";
 import type { ImportedStore, ImportSkip } from "../core/render/import.js";
 import { formatIssue, parseStoreText } from "../files/index.js";
 import type { Business } from "../partoo/client.js";
-import { desiredFromLive, renderStoreYaml } from "./store-yaml.js";
+import { desiredFromLive, renderStoreYaml, type StoreFileHeader } from "./store-yaml.js";
 import {
   businessIdProblem,
   liveUrlProblem,
@@ -51,18 +51,27 @@ export interface BuildInput {
   readonly schema?: string;
 }
 
-export function buildImportedStore(input: BuildInput): ImportedStore | ImportSkip {
+/** An imported store with what it was built from: what `import --factor` factors. */
+export interface BuiltStore extends ImportedStore {
+  /** The store as the full file says it: the live links to match. */
+  readonly desired: DesiredStore;
+  readonly live: LiveLinks;
+  readonly header: StoreFileHeader;
+}
+
+export function buildImportedStore(input: BuildInput): BuiltStore | ImportSkip {
   const { business, code, live, file } = input;
   const what = input.businessId === undefined ? code : `business ${business.id}`;
   const badUrl = liveUrlProblem(live);
   if (badUrl !== undefined) return { what, reason: badUrl, error: true };
-  const text = renderStoreYaml(desiredFromLive(code, input.businessId, live), {
+  const header: StoreFileHeader = {
     businessId: business.id,
     name: business.name,
     date: input.now.toISOString().slice(0, 10),
     live,
     ...(input.schema === undefined ? {} : { schema: input.schema }),
-  });
+  };
+  const text = renderStoreYaml(desiredFromLive(code, input.businessId, live), header);
   // What we write must load back as the same store, or the state would not match the file.
   const parsed = parseStoreText(text, file, code);
   const firstError = parsed.issues.find((issue) => issue.severity === "error");
@@ -91,5 +100,5 @@ export function buildImportedStore(input: BuildInput): ImportedStore | ImportSki
     now: input.now,
   });
   const links = Object.values(parsed.store.links).reduce((sum, list) => sum + list.length, 0);
-  return { code, file, text, record, links };
+  return { code, file, text, record, links, desired: parsed.store, live, header };
 }

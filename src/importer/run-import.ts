@@ -3,9 +3,9 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors.js";
 import { codeAddress } from "../core/model.js";
-import type { ImportedStore, ImportSkip } from "../core/render/import.js";
+import type { ImportSkip } from "../core/render/import.js";
 import { PartooAbortedError, PartooStoppedError, type PartooApi } from "../partoo/client.js";
-import { buildImportedStore, importCode, unusableCode } from "./build-store.js";
+import { buildImportedStore, importCode, unusableCode, type BuiltStore } from "./build-store.js";
 import {
   selectAllBusinesses,
   selectCodeBusinesses,
@@ -48,12 +48,12 @@ export async function importStores(
   client: PartooApi,
   businesses: readonly BusinessSelection["businesses"][number][],
   options: ImportStoresOptions,
-): Promise<{ imported: ImportedStore[]; skips: ImportSkip[]; notImported: number }> {
-  const imported: ImportedStore[] = [];
+): Promise<{ imported: BuiltStore[]; skips: ImportSkip[]; notImported: number }> {
+  const imported: BuiltStore[] = [];
   const skips: ImportSkip[] = [];
   for (const business of businesses) {
     if (options.signal?.aborted) break;
-    let result: ImportedStore | ImportSkip;
+    let result: BuiltStore | ImportSkip;
     try {
       result = await importOne(client, business, options);
     } catch (error) {
@@ -72,7 +72,7 @@ async function importOne(
   client: PartooApi,
   business: BusinessSelection["businesses"][number],
   options: ImportStoresOptions,
-): Promise<ImportedStore | ImportSkip> {
+): Promise<BuiltStore | ImportSkip> {
   const code = importCode(business, options.byId);
   const what = options.byId ? `business ${business.id}` : code;
   const unusable = unusableCode(business, code, what);
@@ -109,7 +109,8 @@ async function importOne(
   });
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether a file is there (a link counts as the file it leads to). */
+export async function exists(file: string): Promise<boolean> {
   try {
     await stat(file);
     return true;

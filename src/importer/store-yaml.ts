@@ -36,6 +36,15 @@ export interface StoreFileHeader {
   readonly live?: LiveLinks;
   /** The store schema, relative to the file (default ../schemas/store.schema.json). */
   readonly schema?: string;
+  /** The fleet file a thin file inherits from (import --factor), as the comment names it. */
+  readonly fleetFile?: string;
+}
+
+/** What a store file lists: per type, its links, or null (`TYPE: ~`) to inherit nothing. */
+export interface StoreFileContent {
+  readonly code: string;
+  readonly businessId?: string | undefined;
+  readonly links: ReadonlyMap<LinkType, readonly DesiredLink[] | null>;
 }
 
 /**
@@ -44,11 +53,13 @@ export interface StoreFileHeader {
  * can never start a line, a key or a comment of its own.
  */
 export function renderStoreYaml(store: DesiredStore, header: StoreFileHeader): string {
+  const links = new Map(Object.entries(store.links));
+  return renderStoreFile({ code: store.code, businessId: store.businessId, links }, header);
+}
+
+export function renderStoreFile(store: StoreFileContent, header: StoreFileHeader): string {
   const links = new Map(
-    Object.entries(store.links).map(([type, list]) => [
-      type,
-      list.map((link) => (link.preferred ? { url: link.url, preferred: true } : link.url)),
-    ]),
+    [...store.links].map(([type, list]) => [type, list === null ? null : linkItems(list)]),
   );
   const content = new Map<string, unknown>([["code", store.code]]);
   if (store.businessId !== undefined) content.set("business_id", store.businessId);
@@ -57,7 +68,11 @@ export function renderStoreYaml(store: DesiredStore, header: StoreFileHeader): s
   const comments = [
     ` yaml-language-server: $schema=${header.schema ?? "../schemas/store.schema.json"}`,
     ` Imported from Partoo on ${header.date}: business ${header.businessId} (${plainName(header.name)}).`,
-    " Types not listed here are left as they are on Partoo.",
+    ...(header.fleetFile === undefined
+      ? [" Types not listed here are left as they are on Partoo."]
+      : [
+          ` Types not listed here: from the defaults of ${header.fleetFile}, else left as they are on Partoo.`,
+        ]),
   ];
   const unknown = header.live === undefined ? [] : unknownTypes(header.live);
   if (unknown.length > 0) {
@@ -70,5 +85,15 @@ export function renderStoreYaml(store: DesiredStore, header: StoreFileHeader): s
   }
   // On the mapping, not the document: the comment sits right above `code:`, as in hand-written files.
   if (document.contents !== null) document.contents.commentBefore = comments.join("\n");
-  return document.toString({ lineWidth: 0 });
+  return document.toString(YAML_OUTPUT);
+}
+
+/** How files are written: no folding of long URLs, `~` for a type that inherits nothing. */
+export const YAML_OUTPUT = { lineWidth: 0, nullStr: "~" } as const;
+
+/** A list as a file spells it: preferred links in full, others in the shorthand. */
+export function linkItems(
+  list: readonly { readonly url: string; readonly preferred: boolean }[],
+): (string | { url: string; preferred: true })[] {
+  return list.map((link) => (link.preferred ? { url: link.url, preferred: true } : link.url));
 }

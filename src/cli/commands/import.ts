@@ -15,9 +15,23 @@ import {
   stringOption,
 } from "../options.js";
 import { AppError, UsageError } from "../../errors.js";
-import { importExitCode, renderImportAs } from "../../core/render/import.js";
+import {
+  importExitCode,
+  renderImportAs,
+  type FactorSummary,
+  type ImportedStore,
+} from "../../core/render/import.js";
 import { findBusinesses, importStores } from "../../importer/run-import.js";
-import { storeSchemaReference } from "../../importer/schema-reference.js";
+import type { BuiltStore } from "../../importer/build-store.js";
+import { factorImport } from "../../importer/factor-import.js";
+import {
+  checkFactorTargets,
+  checkNoOtherStoreFiles,
+  recordFactored,
+  type FactorTargets,
+} from "../../importer/factor-files.js";
+import { configSchemaReference, storeSchemaReference } from "../../importer/schema-reference.js";
+import { FLEET_FILE } from "../../files/index.js";
 
 export const importCommand: Command = {
   name: "import",
@@ -29,6 +43,12 @@ the state as applied, so that "plan --live" right after shows no changes.
 Existing store files are kept unless --force. Businesses without a code are skipped
 unless --by-id (then the id is used as the code and as business_id).
 
+With --all --factor, the lists most stores share (the store code inside a URL becomes
+{code}) are written as the defaults of the fleet file (--config, default partoo-links.yaml),
+and each store file keeps only what differs (TYPE: ~ where a store has none of a default).
+It replaces the fleet file and every store file of the directory: with --force only, when
+there are any. The report says how many lines the fleet shrank by.
+
 Exit codes: 0 ok, 1 error (a store could not be imported).`,
   options: {
     ...storesOption,
@@ -38,7 +58,15 @@ Exit codes: 0 ok, 1 error (a store could not be imported).`,
     ...rateLimitOption,
     code: { type: "string", valueName: "CODE[,CODE…]", description: "import these store codes" },
     all: { type: "boolean", description: "import every business the key can see" },
-    force: { type: "boolean", description: "overwrite existing store files" },
+    force: {
+      type: "boolean",
+      description: "overwrite existing store files (with --factor: the fleet file too)",
+    },
+    factor: {
+      type: "boolean",
+      description:
+        "with --all: write the shared link patterns as fleet-file defaults, thin store files",
+    },
     "by-id": {
       type: "boolean",
       description: "address the stores by business id (business_id in each file; PROVIDER keys)",
@@ -59,11 +87,30 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
       "import: give either --code CODE[,CODE…] or --all, e.g. partoo-links import --code paris-01",
     );
   }
+  const factor = options["factor"] === true;
+  if (factor && !all) {
+    throw new UsageError(
+      "import --factor: give --all too (the fleet file's defaults reach every store file): partoo-links import --all --factor",
+    );
+  }
   const byId = options["by-id"] === true;
   const dir = services.storesDir;
+  const force = options["force"] === true;
+  const config = stringOption(options, "config");
+  const fleetFile = services.resolve(config ?? FLEET_FILE);
+  const targets = {
+    storesDir: dir,
+    fleetFile,
+    shownFleetFile: services.display(fleetFile),
+    config,
+    cwd: services.cwd,
+    force,
+  };
   services.partoo.check("import");
-  // Before any request: a corrupt state or an unusable stores directory fails first.
+  // Before any request: a corrupt state, an unusable stores directory or files that
+  // --factor would replace without --force fail first.
   await services.state().read();
+  if (factor) await checkFactorTargets(targets);
   await services.makeDirectory(dir, "create the stores directory");
   const { imported, skips, notImported } = await services.partoo.use("import", async (client) => {
     const found = await findBusinesses(client, all ? undefined : codes, byId);
@@ -72,7 +119,7 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
       const result = await importStores(client, found.businesses, {
         dir,
         display: services.display,
-        force: options["force"] === true,
+        force,
         byId,
         now: services.now,
         schema: storeSchemaReference(dir, services.cwd),
@@ -89,6 +136,20 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
     }
   });
 
+  if (factor) {
+    if (services.signal?.aborted === true) {
+      throw new AppError("import --factor interrupted: nothing written; run the same import again");
+    }
+    const factored = await writeFactored(services, targets, imported);
+    const report = {
+      imported: factored.stores,
+      skips,
+      dir: services.display(dir),
+      factor: factored.summary,
+    };
+    io.stdout.write(renderImportAs(format, report));
+    return importExitCode(report);
+  }
   for (const store of imported) {
     await services.writeFile(
       path.join(dir, `${store.code}.yaml`),
@@ -110,4 +171,33 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
     );
   }
   return importExitCode(report);
+}
+
+/**
+ * Writes the factored fleet: the thin store files all together, then the fleet file, then the
+ * state records, each taken from the files as the loader reads them back (see factor-files.ts).
+ */
+async function writeFactored(
+  services: CommandContext["services"],
+  targets: FactorTargets,
+  imported: readonly BuiltStore[],
+): Promise<{ stores: readonly ImportedStore[]; summary: FactorSummary }> {
+  await checkNoOtherStoreFiles(targets, new Set(imported.map((store) => store.code)));
+  const factored = factorImport(imported, {
+    fleetFile: targets.shownFleetFile,
+    schema: configSchemaReference(targets.fleetFile, services.cwd),
+    date: services.now().toISOString().slice(0, 10),
+  });
+  await services.writeFiles(
+    targets.storesDir,
+    factored.stores.map((store) => ({ name: `${store.code}.yaml`, text: store.text })),
+    "write the store files",
+  );
+  await services.writeFile(targets.fleetFile, factored.fleetText, "write the fleet file");
+  const records = await recordFactored(targets, imported, services.now());
+  if (imported.length > 0) await services.state().update(records);
+  return {
+    stores: factored.stores,
+    summary: { fleetFile: targets.shownFleetFile, ...factored.summary },
+  };
 }

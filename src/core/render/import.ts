@@ -23,11 +23,55 @@ export interface ImportedStore {
   readonly links: number;
 }
 
+/** What `import --factor` wrote besides the store files. */
+export interface FactorSummary {
+  /** The fleet file, as messages show it. */
+  readonly fleetFile: string;
+  /** The types the fleet file gives every store by default. */
+  readonly defaults: readonly string[];
+  /** Link templates in the defaults. */
+  readonly templates: number;
+  readonly storeFiles: number;
+  readonly lines: {
+    /** The store files an import without --factor writes. */
+    readonly before: number;
+    readonly fleetFile: number;
+    /** The thin store files written. */
+    readonly storeFiles: number;
+  };
+}
+
 export interface ImportReport {
   readonly imported: readonly ImportedStore[];
   readonly skips: readonly ImportSkip[];
   /** The stores directory, relative to the cwd. */
   readonly dir: string;
+  readonly factor?: FactorSummary;
+}
+
+/** Lines after factoring, lines saved and their share of the lines before (rounded %). */
+export function factorSavings(factor: FactorSummary): {
+  after: number;
+  saved: number;
+  percent: number;
+} {
+  const after = factor.lines.fleetFile + factor.lines.storeFiles;
+  const saved = factor.lines.before - after;
+  return {
+    after,
+    saved,
+    percent: factor.lines.before === 0 ? 0 : Math.round((saved / factor.lines.before) * 100),
+  };
+}
+
+/** "partoo-links.yaml: 2 defaults (FOOD_ORDERING, SHOP_ONLINE), 3 link templates; …" */
+function factorLines(factor: FactorSummary): string[] {
+  const { after, saved, percent } = factorSavings(factor);
+  const types = factor.defaults.length === 0 ? "" : ` (${factor.defaults.join(", ")})`;
+  return [
+    `Fleet file ${factor.fleetFile}: ${plural(factor.defaults.length, "default type")}${types}, ${plural(factor.templates, "link template")}`,
+    `Factored: ${plural(factor.lines.before, "line")} of store files became ${after} (fleet file ${factor.lines.fleetFile}, ${plural(factor.storeFiles, "store file")} ${factor.lines.storeFiles}): ${saved >= 0 ? `${saved} fewer (${percent}%)` : `${-saved} more, as few stores share little`}`,
+  ];
 }
 
 /** SPEC §5: 0 ok, 1 a store could not be imported. */
@@ -38,6 +82,11 @@ export function importExitCode(report: ImportReport): 0 | 1 {
 function importSummary({ imported, skips, dir }: ImportReport): string {
   const errors = skips.filter((skip) => skip.error).length;
   return `Import: ${plural(imported.length, "store")} written to ${dir}, ${skips.length - errors} skipped, ${plural(errors, "error")}`;
+}
+
+function factorJsonLines(factor: FactorSummary) {
+  const { after, saved, percent } = factorSavings(factor);
+  return { ...factor.lines, after, saved, percent };
 }
 
 const renderers: Record<OutputFormat, (report: ImportReport) => string> = {
@@ -51,13 +100,17 @@ const renderers: Record<OutputFormat, (report: ImportReport) => string> = {
         (skip) =>
           `${skip.error ? "✗" : "-"} ${escapeTextValue(skip.what)}: ${escapeTextValue(skip.reason)}\n`,
       ),
+      ...(report.factor === undefined
+        ? []
+        : factorLines(report.factor).map((line) => `${escapeTextValue(line)}\n`)),
       `${importSummary(report)}\n`,
     ].join(""),
-  json: ({ imported, skips }) =>
+  json: ({ imported, skips, factor }) =>
     `${JSON.stringify(
       {
         imported: imported.map(({ code, file, links }) => ({ code, file, links })),
         skipped: skips.map(({ what, reason, error }) => ({ what, reason, error })),
+        ...(factor === undefined ? {} : { factor: { ...factor, lines: factorJsonLines(factor) } }),
       },
       null,
       2,
@@ -66,6 +119,9 @@ const renderers: Record<OutputFormat, (report: ImportReport) => string> = {
     [
       "### partoo-links import\n\n",
       `**${escapeText(importSummary(report))}**\n`,
+      ...(report.factor === undefined
+        ? []
+        : ["\n", ...factorLines(report.factor).map((line) => `- ${escapeText(line)}\n`)]),
       ...(report.imported.length + report.skips.length === 0
         ? []
         : [

@@ -55,6 +55,17 @@ const importReport: ImportReport = {
   dir: "stores",
 };
 
+const factoredReport: ImportReport = {
+  ...importReport,
+  factor: {
+    fleetFile: "partoo-links.yaml",
+    defaults: ["FOOD_ORDERING", "SHOP_ONLINE"],
+    templates: 3,
+    storeFiles: 1,
+    lines: { before: 12, fleetFile: 4, storeFiles: 5 },
+  },
+};
+
 const fileOf = (code: string): string | undefined =>
   code === "rome-01" ? undefined : `stores/${code}.yaml`;
 
@@ -65,6 +76,9 @@ describe.each(OUTPUT_FORMATS)("--format %s", (format) => {
   test("of an import report", () => {
     expect(renderImportAs(format, importReport)).toMatchSnapshot();
   });
+  test("of a factored import report", () => {
+    expect(renderImportAs(format, factoredReport)).toMatchSnapshot();
+  });
 });
 
 test("the github format annotates the failed and refused stores on their files", () => {
@@ -72,6 +86,24 @@ test("the github format annotates the failed and refused stores on their files",
   expect(text).toContain("::error file=stores/nice-01.yaml,title=partoo-links apply::nice-01: ");
   expect(text).toContain("::error file=stores/paris-01.yaml,title=partoo-links apply::paris-01: ");
   expect(text).not.toContain("::error file=stores/lille-01.yaml");
+});
+
+test("a factored import says how many lines the fleet shrank by, or grew by", () => {
+  expect(renderImportAs("text", factoredReport)).toContain(
+    "Factored: 12 lines of store files became 9 (fleet file 4, 1 store file 5): 3 fewer (25%)\n",
+  );
+  const grown = { ...factoredReport.factor!, lines: { before: 5, fleetFile: 4, storeFiles: 5 } };
+  expect(renderImportAs("text", { ...factoredReport, factor: grown })).toContain(
+    "became 9 (fleet file 4, 1 store file 5): 4 more, as few stores share little\n",
+  );
+  expect(JSON.parse(renderImportAs("json", factoredReport)).factor.lines).toEqual({
+    before: 12,
+    fleetFile: 4,
+    storeFiles: 5,
+    after: 9,
+    saved: 3,
+    percent: 25,
+  });
 });
 
 test("import exits 1 only when a skip is an error", () => {

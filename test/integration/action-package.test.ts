@@ -1,6 +1,7 @@
 /**
  * The npm package: `npm pack` makes a tarball that installs into an empty directory, where
- * the bin runs `validate` against the schemas inside the package (not the repository's).
+ * the bin runs `validate` against the schemas inside the package (not the repository's), and
+ * the demo on the examples inside it.
  * The install is --offline: it needs npm's cache to hold the dependencies' metadata, which
  * .ci/run warms before npm test; without it the test says so and is skipped.
  */
@@ -38,7 +39,7 @@ describe("the npm package", () => {
     await rm(temp, { recursive: true, force: true });
   });
 
-  test("holds the bin, the built CLI and the schemas, and neither sources, tests nor the Action", () => {
+  test("holds the bin, the built CLI and the schemas, the demo's examples and seed, and neither sources, tests nor the Action", () => {
     expect(files).toEqual(
       expect.arrayContaining([
         "bin/partoo-links.js",
@@ -48,6 +49,10 @@ describe("the npm package", () => {
         "schemas/plan.schema.json",
         "package.json",
         "README.md",
+        // What the demo reads from the package.
+        "stores/paris-01.yaml",
+        "partoo-links.yaml",
+        "dist/src/emulator/demo-seed.json",
       ]),
     );
     expect(
@@ -91,5 +96,8 @@ describe("the npm package", () => {
       code: 1,
       stdout: expect.stringContaining("linkz"),
     });
+    // The demo runs from the installed package: its examples and fleet file are inside it.
+    const demo = await npx(["demo"]);
+    expect(demo.stdout).toContain("Demo complete: every step went as expected");
   }, 120_000);
 });

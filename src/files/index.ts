@@ -17,6 +17,6 @@ export {
   type ReadInside,
   type Repository,
 } from "./repository.js";
-export { storesRepository } from "./load-stores.js";
+export { storeFileHash, storesRepository } from "./load-stores.js";
 export { loadFleet, type FleetLoad, type LoadedFleet } from "./load-fleet.js";
 export { FLEET_FILE } from "./parse-fleet.js";

@@ -75,6 +75,11 @@ export function storesRepository(dir: string, displayRoot: string): Repository {
 
 type Skipped = LoadResult["skipped"][number];
 
+/** StoreFile.fileHash, from the sha256 of the file's bytes and the fleet file it inherits from. */
+export function storeFileHash(bytesHash: string, fleet: LoadedFleet | undefined): string {
+  return fleet === undefined ? bytesHash : hash("sha256", `${fleet.digest}:${bytesHash}`);
+}
+
 export async function loadStores(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const displayRoot = options.displayRoot ?? process.cwd();
   const only = options.only === undefined ? undefined : new Set(options.only);
@@ -101,8 +106,7 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
       continue;
     }
     const { file, code } = entry;
-    const fileHash =
-      fleet === undefined ? read.fileHash : hash("sha256", `${fleet.digest}:${read.fileHash}`);
+    const fileHash = storeFileHash(read.fileHash, fleet);
     const known = skipUnchanged?.get(code);
     if (known !== undefined && known.fileHash === fileHash) {
       const businessId = known.businessId;

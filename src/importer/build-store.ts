@@ -4,13 +4,19 @@
  * plain data out; a business that cannot be imported is a skip with its reason.
  */
 import { createHash } from "node:crypto";
-import type { DesiredStore, LiveLinks } from "../core/model.js";
+import type { DesiredLink, DesiredStore, LiveLinks } from "../core/model.js";
 import { planStoreLive } from "../core/diff-live.js";
 import { recordAfterApply } from "../core/record.js";
 import type { ImportedStore, ImportSkip } from "../core/render/import.js";
-import { formatIssue, parseStoreText } from "../files/index.js";
+import type { Fleet } from "../core/fleet.js";
+import { formatIssue, parseStoreText, storeFileHash, type LoadedFleet } from "../files/index.js";
 import type { Business } from "../partoo/client.js";
-import { desiredFromLive, renderStoreYaml, type StoreFileHeader } from "./store-yaml.js";
+import {
+  desiredFromLive,
+  renderStoreFile,
+  type StoreFileContent,
+  type StoreFileHeader,
+} from "./store-yaml.js";
 import {
   businessIdProblem,
   liveUrlProblem,
@@ -49,6 +55,11 @@ export interface BuildInput {
   readonly now: Date;
   /** The $schema reference written in the file. */
   readonly schema?: string;
+  /**
+   * The fleet file the file will be read with: a default type the store lacks is written
+   * `TYPE: ~`, so that the file means the live links and nothing inherited.
+   */
+  readonly fleet?: LoadedFleet;
 }
 
 /** An imported store with what it was built from: what `import --factor` factors. */
@@ -71,9 +82,10 @@ export function buildImportedStore(input: BuildInput): BuiltStore | ImportSkip {
     live,
     ...(input.schema === undefined ? {} : { schema: input.schema }),
   };
-  const text = renderStoreYaml(desiredFromLive(code, input.businessId, live), header);
+  const own = desiredFromLive(code, input.businessId, live);
+  const text = renderStoreFile(withoutInherited(own, input.fleet?.fleet), header);
   // What we write must load back as the same store, or the state would not match the file.
-  const parsed = parseStoreText(text, file, code);
+  const parsed = parseStoreText(text, file, code, input.fleet?.fleet);
   const firstError = parsed.issues.find((issue) => issue.severity === "error");
   if (parsed.store === undefined || firstError !== undefined) {
     return {
@@ -96,9 +108,18 @@ export function buildImportedStore(input: BuildInput): BuiltStore | ImportSkip {
   const record = recordAfterApply({
     desired: parsed.store,
     live,
-    fileHash: createHash("sha256").update(text).digest("hex"),
+    fileHash: storeFileHash(createHash("sha256").update(text).digest("hex"), input.fleet),
     now: input.now,
   });
   const links = Object.values(parsed.store.links).reduce((sum, list) => sum + list.length, 0);
   return { code, file, text, record, links, desired: parsed.store, live, header };
+}
+
+/** The store's own lists, and `~` for each default type of the fleet file it does not have. */
+function withoutInherited(store: DesiredStore, fleet: Fleet | undefined): StoreFileContent {
+  const links = new Map<string, readonly DesiredLink[] | null>(Object.entries(store.links));
+  for (const type of fleet?.defaults.links.keys() ?? []) {
+    if (!links.has(type)) links.set(type, null);
+  }
+  return { code: store.code, businessId: store.businessId, links };
 }

@@ -46,8 +46,7 @@ export function factorImport(
     throw notRoundTripping(`the fleet file does not read back (${describe(fleetError)})`);
   }
   const thin = stores.map((store) => {
-    const own = factored.stores.get(store.code)!;
-    const links = new Map([...own].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const links = factored.stores.get(store.code)!;
     const text = renderStoreFile(
       { code: store.code, businessId: store.desired.businessId, links },
       { ...store.header, fleetFile: options.fleetFile },

@@ -4,6 +4,7 @@ import path from "node:path";
 import { AppError } from "../errors.js";
 import { codeAddress } from "../core/model.js";
 import type { ImportSkip } from "../core/render/import.js";
+import type { LoadedFleet } from "../files/index.js";
 import { PartooAbortedError, PartooStoppedError, type PartooApi } from "../partoo/client.js";
 import { buildImportedStore, importCode, unusableCode, type BuiltStore } from "./build-store.js";
 import {
@@ -39,6 +40,8 @@ export interface ImportStoresOptions {
   readonly now: () => Date;
   /** The $schema reference of the files (see schema-reference.ts). */
   readonly schema?: string;
+  /** The fleet file the written files will be read with (see BuildInput.fleet). */
+  readonly fleet?: LoadedFleet;
   readonly signal?: AbortSignal;
   readonly onStore?: (failed: boolean) => void;
 }
@@ -106,6 +109,7 @@ async function importOne(
     file,
     now: options.now(),
     ...(options.schema === undefined ? {} : { schema: options.schema }),
+    ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
   });
 }
 

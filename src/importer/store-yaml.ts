@@ -48,18 +48,15 @@ export interface StoreFileContent {
 }
 
 /**
- * The YAML text of a store file: preferred links in full, others in the shorthand. Every
- * byte goes through the yaml library's serializer, the comments too: a value from Partoo
- * can never start a line, a key or a comment of its own.
+ * The YAML text of a store file: types by name, preferred links in full, others in the
+ * shorthand. Every byte goes through the yaml library's serializer, the comments too: a
+ * value from Partoo can never start a line, a key or a comment of its own.
  */
-export function renderStoreYaml(store: DesiredStore, header: StoreFileHeader): string {
-  const links = new Map(Object.entries(store.links));
-  return renderStoreFile({ code: store.code, businessId: store.businessId, links }, header);
-}
-
 export function renderStoreFile(store: StoreFileContent, header: StoreFileHeader): string {
   const links = new Map(
-    [...store.links].map(([type, list]) => [type, list === null ? null : linkItems(list)]),
+    [...store.links]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([type, list]) => [type, list === null ? null : linkItems(list)]),
   );
   const content = new Map<string, unknown>([["code", store.code]]);
   if (store.businessId !== undefined) content.set("business_id", store.businessId);

@@ -102,14 +102,16 @@ describe("partoo-links import --all --factor", () => {
     expect(linksOf("store-0010")).toEqual({});
     expect(linksOf("store-0011")).toEqual({ FOOD_ORDERING: null });
 
-    // The shrink, against what an import without --factor writes.
-    const unfactored = path.join(dir, "unfactored");
-    const plain = await runCli(
-      ["import", "--all", "--stores", unfactored, "--state", "file:plain.json", ...FAST],
-      { env: emu.env, cwd: dir },
-    );
+    // The shrink, against what an import without --factor (and without a fleet file) writes.
+    const unfactored = await mkdtemp(path.join(tmpdir(), "partoo-unfactored-"));
+    const plain = await runCli(["import", "--all", "--state", "file:plain.json", ...FAST], {
+      env: emu.env,
+      cwd: unfactored,
+    });
     expect(plain.code).toBe(0);
-    const before = [...(await storeTexts(unfactored)).values()].reduce((n, t) => n + lines(t), 0);
+    const plainTexts = await storeTexts(path.join(unfactored, "stores"));
+    const before = [...plainTexts.values()].reduce((n, text) => n + lines(text), 0);
+    await rm(unfactored, { recursive: true });
     const storeLines = [...texts.values()].reduce((n, text) => n + lines(text), 0);
     const after = lines(fleetText) + storeLines;
     expect(report.factor).toEqual({
@@ -128,7 +130,6 @@ describe("partoo-links import --all --factor", () => {
     });
     // Four shared lines left each thin file, one header line came in; the fleet file costs a few.
     expect(before - after).toBeGreaterThan(STORES * 4.9);
-    await rm(unfactored, { recursive: true });
 
     expect((await runCli(["validate"], { cwd: dir })).code).toBe(0);
     const offline = await run("plan", "--detailed-exitcode");

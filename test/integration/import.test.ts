@@ -420,4 +420,32 @@ describe("partoo-links import", () => {
     expect(result.stdout).toContain("+ stores/fine-01.yaml: 1 link");
     expect(await readdir(path.join(dir, "stores"))).toEqual(["fine-01.yaml"]);
   });
+
+  test("with a fleet file, a default type the store lacks is written as ~, and nothing is left to do", async () => {
+    await reseed(
+      seedBusiness("a-01", {
+        FOOD_ORDERING: [{ value: "https://order.example.com/a-01", is_preferred: true }],
+      }),
+      seedBusiness("b-01", { SHOP_ONLINE: ["https://shop.example.com/b-01"] }),
+    );
+    await writeFile(
+      path.join(dir, "partoo-links.yaml"),
+      "defaults:\n  links:\n    FOOD_ORDERING:\n      - url: https://order.example.com/{code}\n        preferred: true\n",
+    );
+    const imported = await run("import", "--all");
+    expect(imported.code).toBe(0);
+    const b = parse(await readFile(path.join(dir, "stores", "b-01.yaml"), "utf8"));
+    expect(b.links).toEqual({
+      FOOD_ORDERING: null,
+      SHOP_ONLINE: ["https://shop.example.com/b-01"],
+    });
+    const a = parse(await readFile(path.join(dir, "stores", "a-01.yaml"), "utf8"));
+    expect(a.links).toEqual({
+      FOOD_ORDERING: [{ url: "https://order.example.com/a-01", preferred: true }],
+    });
+    expect((await run("plan", "--detailed-exitcode")).code).toBe(0);
+    const live = await run("plan", "--live", "--refresh", "--detailed-exitcode");
+    expect(live.stdout).toContain("no changes");
+    expect(live.code).toBe(0);
+  });
 });

@@ -110,6 +110,8 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
   // Before any request: a corrupt state, an unusable stores directory or files that
   // --factor would replace without --force fail first.
   await services.state().read();
+  // --factor writes a new fleet file; otherwise the files are written for the one there is.
+  const fleet = factor ? undefined : await services.fleet();
   if (factor) await checkFactorTargets(targets);
   await services.makeDirectory(dir, "create the stores directory");
   const { imported, skips, notImported } = await services.partoo.use("import", async (client) => {
@@ -123,6 +125,7 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
         byId,
         now: services.now,
         schema: storeSchemaReference(dir, services.cwd),
+        ...(fleet === undefined ? {} : { fleet }),
         ...(services.signal === undefined ? {} : { signal: services.signal }),
         onStore: (failed) => progress.tick(failed),
       });

@@ -34,7 +34,11 @@ import { appendStepSummary } from "../github/step-summary.js";
 import { createGithubStateBackend } from "../github/state-backend.js";
 import type { StateBackend } from "../state/backend.js";
 import { openStateBackend } from "../state/open.js";
-import { writeFileAtomically, writeFilesTogether } from "../state/atomic-write.js";
+import {
+  writeFileAtomically,
+  writeFilesTogether,
+  type WriteTogetherOptions,
+} from "../state/atomic-write.js";
 
 export interface PartooAccess {
   /** Checks PARTOO_API_KEY and the API URL now, so that a command fails before any work. */
@@ -101,6 +105,7 @@ export interface Services {
     dir: string,
     files: readonly { readonly name: string; readonly text: string }[],
     what: string,
+    options?: WriteTogetherOptions,
   ): Promise<void>;
   /** Creates a directory (and its parents) unless it exists; errors as writeFile's. */
   makeDirectory(dir: string, what: string): Promise<void>;
@@ -218,9 +223,9 @@ export function createServices(
         throw fsError(shownPath(io.cwd, file), what, error);
       }
     },
-    async writeFiles(dir, files, what) {
+    async writeFiles(dir, files, what, together) {
       try {
-        await writeFilesTogether(dir, files);
+        await writeFilesTogether(dir, files, together);
       } catch (error) {
         throw fsError(shownPath(io.cwd, dir), what, error);
       }

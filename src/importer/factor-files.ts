@@ -3,11 +3,13 @@
  * defaults reach every store file of the directory: one the import does not write would
  * silently inherit them, so the factored import owns the whole directory.
  *
- * Order of writing (see the command): the thin store files all together, then the fleet
- * file, then the state. A fleet file written by --factor therefore always sits beside the
- * store files it was factored with; a crash before it is written leaves thin files that
- * `import --all --factor --force` rewrites, and nothing recorded.
+ * Order of writing (see the command): the thin store files are staged; the old fleet file,
+ * if any, is removed; the store files are renamed into place; then the new fleet file is
+ * written, then the state. A fleet file therefore only ever sits beside the store files it
+ * was made for; a crash in between leaves store files and no fleet file, nothing recorded,
+ * and `import --all --factor --force` writes them all again.
  */
+import { rm } from "node:fs/promises";
 import { AppError } from "../errors.js";
 import { recordAfterApply } from "../core/record.js";
 import { hashDesiredStore } from "../core/hash.js";
@@ -43,6 +45,11 @@ export async function checkFactorTargets(targets: FactorTargets): Promise<void> 
       `${describeFiles(files)} already in the stores directory; import --factor writes every store file anew: add --force to replace them, or import into an empty directory`,
     );
   }
+}
+
+/** Removes the fleet file being replaced (--force), if there is one. */
+export async function removeFleetFile(targets: FactorTargets): Promise<void> {
+  await rm(targets.fleetFile, { force: true });
 }
 
 /** After reading: a store file the import will not write would inherit the new defaults. */

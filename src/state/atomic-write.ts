@@ -47,6 +47,11 @@ async function syncDirectory(dir: string): Promise<void> {
 /** How many files are written and synced at once by writeFilesTogether. */
 const PARALLEL_WRITES = 8;
 
+export interface WriteTogetherOptions {
+  /** Runs once every file is staged, before the first is renamed into place. */
+  readonly beforeRenames?: () => Promise<void>;
+}
+
 /**
  * Writes many files into `dir` so that a failure while writing (a full disk, a permission)
  * changes none of them: each is written and synced into a staging directory inside `dir`
@@ -56,6 +61,7 @@ const PARALLEL_WRITES = 8;
 export async function writeFilesTogether(
   dir: string,
   files: readonly { readonly name: string; readonly text: string }[],
+  options: WriteTogetherOptions = {},
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
   const staging = await mkdtemp(path.join(dir, ".partoo-write-"));
@@ -73,6 +79,7 @@ export async function writeFilesTogether(
         }),
       );
     }
+    await options.beforeRenames?.();
     for (const { name } of files) await rename(path.join(staging, name), path.join(dir, name));
   } finally {
     await rm(staging, { recursive: true, force: true });

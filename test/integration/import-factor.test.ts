@@ -187,8 +187,16 @@ describe("partoo-links import --factor, on a few stores", () => {
     );
     // As a crash before the fleet file would leave it: thin files, no fleet file.
     await writeFile(path.join(dir, "stores", "a-01.yaml"), "code: a-01\nlinks: {}\n");
+    // A fleet file from before is replaced too.
+    const old = "profiles:\n  salon:\n    links:\n      APPOINTMENT: []\n";
+    await writeFile(path.join(dir, "partoo-links.yaml"), old);
     const forced = await run("import", "--all", "--factor", "--force", "--format", "markdown");
     expect(forced.code).toBe(0);
+    expect(parse(await readFile(path.join(dir, "partoo-links.yaml"), "utf8"))).toEqual({
+      defaults: {
+        links: { APPOINTMENT: [{ url: "https://book.example.com/{code}", preferred: true }] },
+      },
+    });
     expect(forced.stdout).toContain(
       "- Fleet file partoo-links.yaml\\: 1 default type \\(APPOINTMENT\\), 1 link template\n",
     );

@@ -28,6 +28,7 @@ import {
   checkFactorTargets,
   checkNoOtherStoreFiles,
   recordFactored,
+  removeFleetFile,
   type FactorTargets,
 } from "../../importer/factor-files.js";
 import { configSchemaReference, storeSchemaReference } from "../../importer/schema-reference.js";
@@ -195,6 +196,8 @@ async function writeFactored(
     targets.storesDir,
     factored.stores.map((store) => ({ name: `${store.code}.yaml`, text: store.text })),
     "write the store files",
+    // The old fleet file goes first: a fleet file never sits beside files it was not made for.
+    { beforeRenames: () => removeFleetFile(targets) },
   );
   await services.writeFile(targets.fleetFile, factored.fleetText, "write the fleet file");
   const records = await recordFactored(targets, imported, services.now());

@@ -23,6 +23,17 @@ describe("writeFilesTogether", () => {
     );
   });
 
+  test("beforeRenames runs once every file is staged, before any is in place", async () => {
+    let seen: string[] | undefined;
+    await writeFilesTogether(dir, [{ name: "a.yaml", text: "a\n" }], {
+      beforeRenames: async () => {
+        seen = (await readdir(dir)).filter((name) => !name.startsWith("."));
+      },
+    });
+    expect(seen).toEqual([]);
+    expect(await readdir(dir)).toEqual(["a.yaml"]);
+  });
+
   test("a failure while writing changes none of the files", async () => {
     await writeFile(path.join(dir, "a.yaml"), "old\n");
     const failing = [

@@ -4,7 +4,8 @@
  * that a live plan right after is empty.
  */
 import path from "node:path";
-import type { Command, CommandContext } from "../command.js";
+import type { Command, CommandContext, OptionValues } from "../command.js";
+import type { Services } from "../services.js";
 import {
   apiUrlOption,
   formatOption,
@@ -15,12 +16,7 @@ import {
   stringOption,
 } from "../options.js";
 import { AppError, UsageError } from "../../errors.js";
-import {
-  importExitCode,
-  renderImportAs,
-  type FactorSummary,
-  type ImportedStore,
-} from "../../core/render/import.js";
+import { importExitCode, renderImportAs, type ImportReport } from "../../core/render/import.js";
 import { findBusinesses, importStores } from "../../importer/run-import.js";
 import type { BuiltStore } from "../../importer/build-store.js";
 import { factorImport } from "../../importer/factor-import.js";
@@ -97,23 +93,14 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
   const byId = options["by-id"] === true;
   const dir = services.storesDir;
   const force = options["force"] === true;
-  const config = stringOption(options, "config");
-  const fleetFile = services.resolve(config ?? FLEET_FILE);
-  const targets = {
-    storesDir: dir,
-    fleetFile,
-    shownFleetFile: services.display(fleetFile),
-    config,
-    cwd: services.cwd,
-    force,
-  };
+  const targets = factor ? factorTargets(services, options) : undefined;
   services.partoo.check("import");
   // Before any request: a corrupt state, an unusable stores directory or files that
   // --factor would replace without --force fail first.
   await services.state().read();
   // --factor writes a new fleet file; otherwise the files are written for the one there is.
-  const fleet = factor ? undefined : await services.fleet();
-  if (factor) await checkFactorTargets(targets);
+  const fleet = targets === undefined ? await services.fleet() : undefined;
+  if (targets !== undefined) await checkFactorTargets(targets);
   await services.makeDirectory(dir, "create the stores directory");
   const { imported, skips, notImported } = await services.partoo.use("import", async (client) => {
     const found = await findBusinesses(client, all ? undefined : codes, byId);
@@ -140,17 +127,11 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
     }
   });
 
-  if (factor) {
+  if (targets !== undefined) {
     if (services.signal?.aborted === true) {
       throw new AppError("import --factor interrupted: nothing written; run the same import again");
     }
-    const factored = await writeFactored(services, targets, imported);
-    const report = {
-      imported: factored.stores,
-      skips,
-      dir: services.display(dir),
-      factor: factored.summary,
-    };
+    const report = { ...(await writeFactored(services, targets, imported)), skips };
     io.stdout.write(renderImportAs(format, report));
     return importExitCode(report);
   }
@@ -181,11 +162,24 @@ async function runImport({ options, io, services }: CommandContext): Promise<num
  * Writes the factored fleet: the thin store files all together, then the fleet file, then the
  * state records, each taken from the files as the loader reads them back (see factor-files.ts).
  */
+function factorTargets(services: Services, options: OptionValues): FactorTargets {
+  const config = stringOption(options, "config");
+  const fleetFile = services.resolve(config ?? FLEET_FILE);
+  return {
+    storesDir: services.storesDir,
+    fleetFile,
+    shownFleetFile: services.display(fleetFile),
+    config,
+    cwd: services.cwd,
+    force: options["force"] === true,
+  };
+}
+
 async function writeFactored(
-  services: CommandContext["services"],
+  services: Services,
   targets: FactorTargets,
   imported: readonly BuiltStore[],
-): Promise<{ stores: readonly ImportedStore[]; summary: FactorSummary }> {
+): Promise<Omit<ImportReport, "skips">> {
   await checkNoOtherStoreFiles(targets, new Set(imported.map((store) => store.code)));
   const factored = factorImport(imported, {
     fleetFile: targets.shownFleetFile,
@@ -203,7 +197,8 @@ async function writeFactored(
   const records = await recordFactored(targets, imported, services.now());
   if (imported.length > 0) await services.state().update(records);
   return {
-    stores: factored.stores,
-    summary: { fleetFile: targets.shownFleetFile, ...factored.summary },
+    imported: factored.stores,
+    dir: services.display(targets.storesDir),
+    factor: { fleetFile: targets.shownFleetFile, ...factored.summary },
   };
 }

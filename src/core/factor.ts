@@ -31,6 +31,8 @@ export interface FactorOptions {
   readonly minShare?: number;
   /** At least this many stores must share it (default 2). */
   readonly minStores?: number;
+  /** A list with a longer template stays each store's own (the fleet file's limit). */
+  readonly maxTemplateLength?: number;
 }
 
 /** The URL with the store's code replaced by `{code}` after the host, where it stands alone. */
@@ -73,6 +75,7 @@ export function factorFleet(
 ): FactoredFleet {
   const minShare = options.minShare ?? 0.5;
   const minStores = options.minStores ?? 2;
+  const maxLength = options.maxTemplateLength ?? Infinity;
   // Per type, how many stores share each pattern, and one copy of it.
   const patterns = new Map<LinkType, Map<string, { entries: TemplateEntry[]; count: number }>>();
   const templated = new Map<string, Map<LinkType, string>>();
@@ -85,6 +88,7 @@ export function factorFleet(
         template: templateOf(link.url, code),
         preferred: link.preferred,
       }));
+      if (entries.some((entry) => entry.template.length > maxLength)) continue;
       const key = signature(entries);
       signatures.set(type, key);
       const byPattern = patterns.get(type) ?? new Map();
@@ -117,7 +121,9 @@ export function factorFleet(
     const own = new Map<LinkType, readonly DesiredLink[] | null>();
     const signatures = templated.get(code)!;
     for (const [type, list] of links) {
-      if (chosen.get(type) !== signatures.get(type)) own.set(type, list);
+      // A list with no pattern (braces, too long) is always the store's own.
+      const pattern = signatures.get(type);
+      if (pattern === undefined || chosen.get(type) !== pattern) own.set(type, list);
     }
     for (const type of defaults.keys()) if (!links.has(type)) own.set(type, null);
     residual.set(code, own);

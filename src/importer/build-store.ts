@@ -116,7 +116,7 @@ export function buildImportedStore(input: BuildInput): BuiltStore | ImportSkip {
 }
 
 /** The store's own lists, and `~` for each default type of the fleet file it does not have. */
-function withoutInherited(store: DesiredStore, fleet: Fleet | undefined): StoreFileContent {
+export function withoutInherited(store: DesiredStore, fleet: Fleet | undefined): StoreFileContent {
   const links = new Map<string, readonly DesiredLink[] | null>(Object.entries(store.links));
   for (const type of fleet?.defaults.links.keys() ?? []) {
     if (!links.has(type)) links.set(type, null);

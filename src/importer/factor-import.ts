@@ -11,9 +11,10 @@ import { planStoreLive } from "../core/diff-live.js";
 import type { LinkType } from "../core/model.js";
 import type { FactorSummary } from "../core/render/import.js";
 import { AppError } from "../errors.js";
-import { formatIssue, parseStoreText } from "../files/index.js";
+import { formatIssue, MAX_URL_LENGTH, parseStoreText } from "../files/index.js";
 import { parseFleetText } from "../files/parse-fleet.js";
 import type { BuiltStore } from "./build-store.js";
+import type { Fleet } from "../core/fleet.js";
 import { linkItems, renderStoreFile, YAML_OUTPUT } from "./store-yaml.js";
 
 export interface FactorImportOptions {
@@ -38,6 +39,8 @@ export function factorImport(
 ): FactoredImport {
   const factored = factorFleet(
     new Map(stores.map((store) => [store.code, new Map(Object.entries(store.desired.links))])),
+    // {code} is longer than a short code: a URL near the limit can make a template past it.
+    { maxTemplateLength: MAX_URL_LENGTH },
   );
   const fleetText = renderFleetYaml(factored.defaults, { ...options, stores: stores.length });
   const parsedFleet = parseFleetText(fleetText, options.fleetFile);
@@ -45,21 +48,15 @@ export function factorImport(
   if (parsedFleet.fleet === undefined || fleetError !== undefined) {
     throw notRoundTripping(`the fleet file does not read back (${describe(fleetError)})`);
   }
+  const fleet = parsedFleet.fleet;
   const thin = stores.map((store) => {
     const links = factored.stores.get(store.code)!;
     const text = renderStoreFile(
       { code: store.code, businessId: store.desired.businessId, links },
       { ...store.header, fleetFile: options.fleetFile },
     );
-    const read = parseStoreText(text, store.file, store.code, parsedFleet.fleet);
-    const error = read.issues.find((issue) => issue.severity === "error");
-    if (read.store === undefined || error !== undefined) {
-      throw notRoundTripping(`${store.file} does not read back (${describe(error)})`);
-    }
-    const left = planStoreLive(read.store, undefined, store.live).changes;
-    if (hashDesiredStore(read.store) !== hashDesiredStore(store.desired) || left.length > 0) {
-      throw notRoundTripping(`${store.file} with ${options.fleetFile} is not its live links`);
-    }
+    const problem = roundTripProblem(text, store, fleet);
+    if (problem !== undefined) throw notRoundTripping(problem);
     return { ...store, text, fullText: store.text };
   });
   const templates = [...factored.defaults.values()].reduce((sum, list) => sum + list.length, 0);
@@ -79,9 +76,23 @@ export function factorImport(
   };
 }
 
+/** What keeps a store file, read with the fleet file, from meaning exactly its live links. */
+function roundTripProblem(text: string, store: BuiltStore, fleet: Fleet): string | undefined {
+  const read = parseStoreText(text, store.file, store.code, fleet);
+  const error = read.issues.find((issue) => issue.severity === "error");
+  if (read.store === undefined || error !== undefined) {
+    return `${store.file} does not read back (${describe(error)})`;
+  }
+  const left = planStoreLive(read.store, undefined, store.live).changes;
+  if (hashDesiredStore(read.store) !== hashDesiredStore(store.desired) || left.length > 0) {
+    return `${store.file} with ${fleet.file} is not its live links`;
+  }
+  return undefined;
+}
+
 function notRoundTripping(what: string): AppError {
   return new AppError(
-    `import --factor: ${what}; nothing written. This is a bug in partoo-links: please report it, and import without --factor meanwhile`,
+    `import --factor: ${what}; nothing written: import without --factor, and report this to partoo-links`,
   );
 }
 

@@ -107,6 +107,10 @@ describe("factorFleet", () => {
       ["a", links({ SHOP_ONLINE: ["https://s.example.com/{x}/a"] })],
       ["b", links({ SHOP_ONLINE: ["https://s.example.com/{x}/b"] })],
     ]);
-    expect(factorFleet(braces).defaults.size).toBe(0);
+    const keptBraces = factorFleet(braces);
+    expect(keptBraces.defaults.size).toBe(0);
+    // Such a list is not shared, and not lost either: it stays in the store file.
+    expect(keptBraces.stores.get("a")).toEqual(braces.get("a"));
+    expect(factorFleet(fleet, { maxTemplateLength: 20 }).defaults.size).toBe(0);
   });
 });

@@ -97,6 +97,17 @@ describe("factorImport", () => {
     expect(parse(result.stores[0]!.text)).toEqual({ code: "idx", business_id: "idx", links: {} });
   });
 
+  test("a URL so long that its template would pass the fleet file's limit stays the store's own", () => {
+    const long = (code: string) => `https://x.example.com/${"p".repeat(2048 - 26)}/${code}`;
+    const near = ["a-1", "b-1"].map((code) => built(code, { SHOP_ONLINE: [[long(code), true]] }));
+    expect(long("a-1")).toHaveLength(2048);
+    const result = factorImport(near, OPTIONS);
+    expect(result.summary.templates).toBe(0);
+    expect(parse(result.stores[0]!.text).links.SHOP_ONLINE).toEqual([
+      { url: long("a-1"), preferred: true },
+    ]);
+  });
+
   test("nothing shared: an empty defaults mapping", () => {
     const result = factorImport([built("solo", { SHOP_ONLINE: [["https://s.example/1", true]] })], {
       ...OPTIONS,

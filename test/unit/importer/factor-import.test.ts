@@ -3,6 +3,7 @@ import { buildImportedStore, type BuiltStore } from "../../../src/importer/build
 import { countLines, factorImport, renderFleetYaml } from "../../../src/importer/factor-import.js";
 import type { LiveLinks } from "../../../src/core/model.js";
 import type { Business } from "../../../src/partoo/client.js";
+import { seededRandom } from "../../../src/emulator/faults.js";
 
 const NOW = new Date("2026-03-04T05:06:07Z");
 const OPTIONS = {
@@ -130,4 +131,39 @@ test("renderFleetYaml quotes nothing it need not, and reads back as the template
   );
   expect(text).toContain("    SHOP_ONLINE:\n      - https://s.example/{code}?a=1#x\n");
   expect(text).toContain("from the live links of 1 store:");
+});
+
+test("whatever the live links, every factored store reads back as its live links", () => {
+  // factorImport throws when a thin file would not round-trip: random fleets must never make it.
+  const random = seededRandom(15);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const codes = ["a", "a-1", "A.b_c", "store-01", "x9", "paris-01"];
+  const shapes = [
+    (code: string) => `https://order.example.com/${code}`,
+    (code: string) => `https://${code.toLowerCase().replace(/[._]/g, "-")}.example.com/${code}`,
+    (code: string) => `https://s.example.com/${code}/${code}?c=${code}#${code}`,
+    (code: string) => `https://s.example.com/x${code}y/%${code}`,
+    (code: string) => `https://s.example.com/${code.toUpperCase()}`,
+    (code: string) => `https://s.example.com/{${code}}`,
+    () => "https://s.example.com/same-for-all",
+  ];
+  for (let round = 0; round < 20; round++) {
+    const stores = Array.from({ length: 30 }, (_, n) => {
+      const code = `${pick(codes)}${n}`;
+      const live: Record<string, [string, boolean, boolean?][]> = {};
+      for (const type of ["SHOP_ONLINE", "FOOD_ORDERING", "APPOINTMENT"]) {
+        if (random() < 0.2) continue;
+        const urls = new Set(
+          Array.from({ length: 1 + Math.floor(random() * 2) }, () => pick(shapes)(code)),
+        );
+        live[type] = [...urls].map((url, index) => [
+          url,
+          index === 0 && random() < 0.5,
+          random() < 0.9,
+        ]);
+      }
+      return built(code, live);
+    });
+    expect(() => factorImport(stores, OPTIONS)).not.toThrow();
+  }
 });

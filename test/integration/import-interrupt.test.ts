@@ -53,3 +53,30 @@ test("an interrupted import --all exits 1 and says how many were written and how
   const state = JSON.parse(await readFile(path.join(dir, "state.json"), "utf8"));
   expect(Object.keys(state.stores)).toHaveLength(written);
 });
+
+test("an interrupted import --all --factor writes nothing: no fleet file, no store file, no state", async () => {
+  const controller = new AbortController();
+  let reads = 0;
+  emu = await startTestEmulator({
+    seed: seed(
+      ...["a-01", "b-01", "c-01", "d-01"].map((code) =>
+        seedBusiness(code, { SHOP_ONLINE: [`https://shop.example.com/${code}`] }),
+      ),
+    ),
+    onRequest: (entry) => {
+      if (entry.path.endsWith("/place_action_links") && ++reads === 2) controller.abort();
+    },
+  });
+  dir = await mkdtemp(path.join(tmpdir(), "partoo-import-interrupt-"));
+  const result = await runCli(["import", "--all", "--factor", "--state", "file:state.json"], {
+    env: emu.env,
+    cwd: dir,
+    signal: controller.signal,
+  });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(
+    "import --factor interrupted: nothing written; run the same import again",
+  );
+  expect(await readdir(path.join(dir, "stores"))).toEqual([]);
+  expect((await readdir(dir)).sort()).toEqual(["stores"]);
+});

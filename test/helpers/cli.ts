@@ -3,6 +3,7 @@ import { main } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/command.js";
 import type { ServiceFactories } from "../../src/cli/services.js";
 import { createGithubClient } from "../../src/github/client.js";
+import { createPartooClient } from "../../src/partoo/client.js";
 
 export interface CliResult {
   code: number;
@@ -18,6 +19,16 @@ export interface CliResult {
  */
 export const TEST_FACTORIES: ServiceFactories = {
   githubClient: (options) => createGithubClient({ ...options, throttle: false }),
+};
+
+/**
+ * TEST_FACTORIES with Partoo retries that take milliseconds, for tests about what a failing
+ * run prints rather than how long it waits before giving up.
+ */
+export const QUICK_RETRY_FACTORIES: ServiceFactories = {
+  ...TEST_FACTORIES,
+  partooClient: (options) =>
+    createPartooClient({ ...options, retries: { baseDelayMs: 5, maxDelayMs: 20 } }),
 };
 
 export async function runCli(

@@ -120,16 +120,31 @@ export function storeInputOf(data: Record<string, unknown>): Omit<StoreInput, "p
         ? null
         : list.map((item) =>
             typeof item === "string"
-              ? { url: item, preferred: false }
+              ? { url: detached(item), preferred: false }
               : {
-                  url: (item as { url: string }).url,
+                  url: detached((item as { url: string }).url),
                   preferred: (item as { preferred?: boolean }).preferred === true,
                 },
           ),
     );
   }
-  const vars = new Map(Object.entries((data["vars"] as Record<string, string> | undefined) ?? {}));
-  const code = data["code"] as string;
+  const vars = new Map(
+    Object.entries((data["vars"] as Record<string, string> | undefined) ?? {}).map(
+      ([name, value]) => [name, detached(value)],
+    ),
+  );
+  const code = detached(data["code"] as string);
   const businessId = data["business_id"];
-  return typeof businessId === "string" ? { code, businessId, vars, links } : { code, vars, links };
+  return typeof businessId === "string"
+    ? { code, businessId: detached(businessId), vars, links }
+    : { code, vars, links };
+}
+
+/**
+ * A copy of a string that shares nothing with the text it was parsed from. yaml cuts scalars
+ * out of the file's text, and V8 may keep such a cut as a view of the whole text: the stores
+ * of a 20,000-store apply would hold every file they were read from (11 MB) for the run.
+ */
+function detached(value: string): string {
+  return JSON.parse(JSON.stringify(value)) as string;
 }

@@ -14,10 +14,13 @@ import { AppError, InputError } from "../errors.js";
 import type { StateBackend } from "../state/backend.js";
 import { checkStateBranch } from "../state/open.js";
 import {
+  encodeStoreChanges,
+  isInWrittenLayout,
   mergeStoreChanges,
   parseStateDocument,
   serializeStateDocument,
 } from "../state/document.js";
+import { mergeLayoutBytes, type EncodedChange } from "../state/layout-merge.js";
 import type { GithubClient } from "./client.js";
 import { callGithub, requestStatus, type GithubAction } from "./errors.js";
 
@@ -47,12 +50,15 @@ interface Head {
 
 interface Snapshot {
   readonly head: Head | undefined;
-  readonly document: StateDocument;
+  /** The document at `head`; parsed from `bytes` only when read (after a write of ours). */
+  document: StateDocument | undefined;
+  /** Its bytes when they are in the written layout: a save merges into them line by line. */
+  readonly bytes: Buffer | undefined;
 }
 
 interface Pending {
   readonly changes: Changes;
-  resolve(document: StateDocument): void;
+  resolve(): void;
   reject(error: unknown): void;
 }
 
@@ -81,14 +87,17 @@ class GithubStateBackend implements StateBackend {
   }
 
   async read(): Promise<StateDocument> {
-    return (await this.#load()).document;
+    const snapshot = await this.#load();
+    // Our own bytes, written from checked records: parsed as any document read.
+    snapshot.document ??= parseStateDocument(snapshot.bytes!, this.#source(snapshot.head!));
+    return snapshot.document;
   }
 
   /**
    * Calls made while a commit is in flight are merged into the next commit: concurrent
    * stores cost one commit, not one each (GitHub paces content writes).
    */
-  update(changes: Changes): Promise<StateDocument> {
+  update(changes: Changes): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ changes, resolve, reject });
       if (!this.#writing) void this.#drain();
@@ -104,8 +113,8 @@ class GithubStateBackend implements StateBackend {
       const changes: Record<string, StoreRecord | null> = {};
       for (const pending of batch) Object.assign(changes, pending.changes);
       try {
-        const document = await this.#write(changes);
-        for (const pending of batch) pending.resolve(document);
+        await this.#write(changes);
+        for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);
       }
@@ -113,16 +122,16 @@ class GithubStateBackend implements StateBackend {
     this.#writing = false;
   }
 
-  async #write(changes: Changes): Promise<StateDocument> {
+  async #write(changes: Changes): Promise<void> {
+    const encoded = encodeStoreChanges(changes);
     for (let attempt = 1; ; attempt++) {
-      const { head, document } = await this.#load();
-      const next = mergeStoreChanges(document, changes);
-      const text = serializeStateDocument(next);
-      if (text === serializeStateDocument(document)) return document;
-      const written = await this.#commit(head, text, Object.keys(changes));
+      const snapshot = await this.#load();
+      const next = mergedBytes(snapshot, changes, encoded);
+      if (next === undefined) return;
+      const written = await this.#commit(snapshot.head, next, Object.keys(changes));
       if (written !== undefined) {
-        this.#latest = { head: written, document: next };
-        return next;
+        this.#latest = { head: written, document: undefined, bytes: next };
+        return;
       }
       if (attempt >= this.#maxAttempts) {
         throw new AppError(
@@ -136,7 +145,7 @@ class GithubStateBackend implements StateBackend {
 
   async #load(): Promise<Snapshot> {
     const commit = await this.#readHeadCommit();
-    if (commit === undefined) return { head: undefined, document: emptyState() };
+    if (commit === undefined) return { head: undefined, document: emptyState(), bytes: undefined };
     if (this.#latest?.head?.commit === commit) return this.#latest;
     const { client, branch } = this.#options;
     const { octokit, owner, repo } = client;
@@ -145,9 +154,13 @@ class GithubStateBackend implements StateBackend {
       () => octokit.rest.git.getCommit({ owner, repo, commit_sha: commit }),
     );
     const head = { commit, tree: data.tree.sha };
-    const snapshot = { head, document: await this.#readDocument(head) };
+    const snapshot = await this.#readDocument(head);
     this.#latest = snapshot;
     return snapshot;
+  }
+
+  #source(head: Head): string {
+    return `${this.description} (${STATE_FILE} at ${head.commit.slice(0, 7)})`;
   }
 
   async #readHeadCommit(): Promise<string | undefined> {
@@ -164,10 +177,10 @@ class GithubStateBackend implements StateBackend {
     });
   }
 
-  async #readDocument(head: Head): Promise<StateDocument> {
+  async #readDocument(head: Head): Promise<Snapshot> {
     const { client, branch } = this.#options;
     const { octokit, owner, repo } = client;
-    const source = `${this.description} (${STATE_FILE} at ${head.commit.slice(0, 7)})`;
+    const source = this.#source(head);
     const { data: tree } = await this.#call(
       { what: `reading the tree of branch ${branch}`, permission: READ },
       () => octokit.rest.git.getTree({ owner, repo, tree_sha: head.tree }),
@@ -199,16 +212,22 @@ class GithubStateBackend implements StateBackend {
         `${source}: the state document is not UTF-8 text; restore it from the branch history`,
       );
     }
-    return parseStateDocument(bytes, source);
+    const document = parseStateDocument(bytes, source);
+    return { head, document, bytes: isInWrittenLayout(document) ? bytes : undefined };
   }
 
   /** Creates blob, tree and commit on top of `head` and moves the branch; undefined on a lost race. */
-  async #commit(head: Head | undefined, text: string, codes: string[]): Promise<Head | undefined> {
+  async #commit(head: Head | undefined, bytes: Buffer, codes: string[]): Promise<Head | undefined> {
     const { client, branch } = this.#options;
     const { octokit, owner, repo } = client;
     const action = { what: `writing ${STATE_FILE} to branch ${branch}`, permission: WRITE };
     const { data: blob } = await this.#call(action, () =>
-      octokit.rest.git.createBlob({ owner, repo, content: text, encoding: "utf-8" }),
+      octokit.rest.git.createBlob({
+        owner,
+        repo,
+        content: bytes.toString("utf8"),
+        encoding: "utf-8",
+      }),
     );
     const { data: tree } = await this.#call(action, () =>
       octokit.rest.git.createTree({
@@ -258,6 +277,26 @@ class GithubStateBackend implements StateBackend {
   #call<T>(action: GithubAction, call: () => Promise<T>): Promise<T> {
     return callGithub({ ...action, what: `${this.description}: ${action.what}` }, call);
   }
+}
+
+/**
+ * The document at `snapshot` with `changes`: merged line by line into its bytes when they are
+ * in the written layout, else the whole document written anew (an older or hand-edited one).
+ * Undefined when that is the document as it is (nothing to commit).
+ */
+function mergedBytes(
+  snapshot: Snapshot,
+  changes: Changes,
+  encoded: Map<string, EncodedChange | null>,
+): Buffer | undefined {
+  if (snapshot.bytes !== undefined) {
+    const { bytes, changed } = mergeLayoutBytes(snapshot.bytes, encoded);
+    return changed ? bytes : undefined;
+  }
+  const document = snapshot.document ?? emptyState();
+  const text = serializeStateDocument(mergeStoreChanges(document, changes));
+  if (text === serializeStateDocument(document)) return undefined;
+  return Buffer.from(text);
 }
 
 /** The bytes of a blob from the blobs API's JSON answer (base64, wrapped like GitHub does). */

@@ -3,11 +3,25 @@
  * a temporary file in the same directory, fsync, rename, then fsync of the directory.
  * Errors are the file system's own (with `code`); callers turn them into their message.
  */
-import { mkdir, mkdtemp, open, rename, rm, unlink } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rename, rm, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 
 export async function writeFileAtomically(filePath: string, text: string): Promise<void> {
+  await writeFileAtomicallyFrom(filePath, (write) => write([Buffer.from(text, "utf8")]));
+}
+
+/** Writes bytes in order: all of them, whatever the platform's limit on one write. */
+export type WritePieces = (pieces: readonly Buffer[]) => Promise<void>;
+
+/**
+ * The same, for a file written piece by piece: `fill` writes the pieces as they are ready.
+ * If it throws, the temporary file is removed and `filePath` is left as it was.
+ */
+export async function writeFileAtomicallyFrom(
+  filePath: string,
+  fill: (write: WritePieces) => Promise<void>,
+): Promise<void> {
   const dir = path.dirname(filePath);
   const temp = path.join(
     dir,
@@ -17,7 +31,7 @@ export async function writeFileAtomically(filePath: string, text: string): Promi
     await mkdir(dir, { recursive: true });
     const handle = await open(temp, "wx");
     try {
-      await handle.writeFile(text, "utf8");
+      await fill((pieces) => writeAll(handle, pieces));
       await handle.sync();
     } finally {
       await handle.close();
@@ -28,6 +42,22 @@ export async function writeFileAtomically(filePath: string, text: string): Promi
     throw error;
   }
   await syncDirectory(dir);
+}
+
+/** Gathered writes, a bounded number of pieces at a time, resumed after a partial write. */
+async function writeAll(handle: FileHandle, pieces: readonly Buffer[]): Promise<void> {
+  const MAX_PIECES = 512;
+  for (let at = 0; at < pieces.length; at += MAX_PIECES) {
+    let batch = pieces.slice(at, at + MAX_PIECES).filter((piece) => piece.length > 0);
+    while (batch.length > 0) {
+      let { bytesWritten } = await handle.writev(batch);
+      while (batch.length > 0 && bytesWritten >= batch[0]!.length) {
+        bytesWritten -= batch[0]!.length;
+        batch = batch.slice(1);
+      }
+      if (bytesWritten > 0) batch = [batch[0]!.subarray(bytesWritten), ...batch.slice(1)];
+    }
+  }
 }
 
 /** Makes the rename itself durable. Not every platform can open a directory: best effort. */

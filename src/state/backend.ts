@@ -9,13 +9,14 @@ import type { StateDocument, StoreRecord } from "../core/model.js";
  * without their links (the fast path): `withLinks` (document.ts) loads those a command uses.
  *
  * `update` records the given store entries (and removes those mapped to `null`) on top of
- * the latest stored document, atomically. Backends with concurrent writers (github:) re-read
- * and merge on conflict, so two runs never lose each other's records. It returns the
- * document as written.
+ * the latest stored document, atomically. Backends with concurrent writers re-read and merge
+ * on conflict, so two runs never lose each other's records. A save costs what changed: the
+ * lines of the other stores are copied as they were (layout-merge.ts), and nothing of the
+ * document is kept in memory for it; `read` after an update reads the document again.
  */
 export interface StateBackend {
   /** For messages, e.g. "file:.partoo/state.json". */
   readonly description: string;
   read(): Promise<StateDocument>;
-  update(changes: Readonly<Record<string, StoreRecord | null>>): Promise<StateDocument>;
+  update(changes: Readonly<Record<string, StoreRecord | null>>): Promise<void>;
 }

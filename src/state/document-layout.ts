@@ -134,6 +134,16 @@ function withoutLinks(record: StoreRecord): Omit<StoreRecord, "links"> {
   } as Omit<StoreRecord, "links">;
 }
 
+/** A store's line of the records section, without the comma that separates it from the next. */
+export function recordEntry(code: string, record: StoreRecord): string {
+  return `${JSON.stringify(code)}:${JSON.stringify(withoutLinks(record))}`;
+}
+
+/** A store's line of the links section, given the JSON text of its links. */
+export function linksEntry(code: string, linksText: string): string {
+  return `${JSON.stringify(code)}:${linksText}`;
+}
+
 /**
  * The layout above. Compact, since every run reads it, and still diff-friendly: a run that
  * changes three stores changes their lines and the checksum. `linksText` gives the JSON of a
@@ -148,10 +158,9 @@ export function serializeLayout(
   const links: string[] = [];
   for (const code of codes) {
     const record = stores[code]!;
-    const key = JSON.stringify(code);
-    records.push(`${key}:${JSON.stringify(withoutLinks(record))}`);
+    records.push(recordEntry(code, record));
     const text = linksText(code, record);
-    if (text !== undefined) links.push(`${key}:${text}`);
+    if (text !== undefined) links.push(linksEntry(code, text));
   }
   // Hashed part by part: hashing the whole text at once would copy all of it once more.
   const parts = [HEADER, records.join(",\n"), LINKS_SECTION, links.join(",\n"), "\n}"];

@@ -11,7 +11,14 @@
  * the schema), so that writes skip what was checked and leave unread links as they were.
  */
 import { STATE_VERSION, type StateDocument, type StoreRecord } from "../core/model.js";
-import { LinksSection, parseWrittenLayout, serializeLayout } from "./document-layout.js";
+import {
+  LinksSection,
+  linksEntry,
+  parseWrittenLayout,
+  recordEntry,
+  serializeLayout,
+} from "./document-layout.js";
+import type { EncodedChange } from "./layout-merge.js";
 import {
   checkRecordFields,
   checkRecordForWrite,
@@ -125,4 +132,38 @@ export function mergeStoreChanges(
   }
   const source = storedSource(document) ?? new StoredSource("", undefined);
   return withSource({ version: document.version, stores }, source);
+}
+
+/**
+ * Whether the document was read through the fast path: its bytes are a document as
+ * partoo-links writes it, which a save may merge changes into line by line (layout-merge.ts).
+ */
+export function isInWrittenLayout(document: StateDocument): boolean {
+  return storedSource(document)?.links !== undefined;
+}
+
+/**
+ * `changes` as the lines a merge writes (layout-merge.ts), with the rules of
+ * serializeStateDocument: a record that does not match the schema is refused, and one
+ * without its links keeps the links it has in the document when it was applied.
+ */
+export function encodeStoreChanges(
+  changes: Readonly<Record<string, StoreRecord | null>>,
+): Map<string, EncodedChange | null> {
+  const encoded = new Map<string, EncodedChange | null>();
+  for (const [code, record] of Object.entries(changes)) {
+    if (record === null) {
+      encoded.set(code, null);
+      continue;
+    }
+    checkRecordForWrite(code, record);
+    const links =
+      record.links !== undefined
+        ? linksEntry(code, JSON.stringify(record.links))
+        : record.hash === undefined
+          ? undefined
+          : "keep";
+    encoded.set(code, { record: recordEntry(code, record), links });
+  }
+  return encoded;
 }

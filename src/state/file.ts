@@ -5,32 +5,47 @@
  *
  * Two runs may share one file: each save takes the lock next to it (file-lock.ts), re-reads
  * the document if another run replaced it, merges its records and writes, so no run loses
- * another's records. Within the process, updates are serialized and coalesced, and the
- * document is kept in memory while the file on disk is the one this backend wrote, so that
- * recording store after store in a 10,000-store fleet does not re-read and re-validate the
- * whole document each time.
+ * another's records. Within the process, updates are serialized and coalesced. While the
+ * file on disk is one this backend wrote or checked, a save streams it into the new file
+ * with the changed stores' lines replaced (layout-merge.ts): recording store after store in
+ * a 20,000-store fleet neither re-validates nor re-serializes the whole document each time,
+ * nor holds it in memory.
  *
  * The document is never read or replaced through a symbolic link: a link could make a run
  * read a file elsewhere, or replace the link with a plain file. Such a path is refused.
  */
-import { constants } from "node:fs";
-import { lstat, mkdir, open, realpath } from "node:fs/promises";
+import { constants, type BigIntStats } from "node:fs";
+import { lstat, mkdir, open, realpath, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { emptyState, type StateDocument, type StoreRecord } from "../core/model.js";
 import type { StateBackend } from "./backend.js";
-import { mergeStoreChanges, parseStateDocument, serializeStateDocument } from "./document.js";
+import {
+  encodeStoreChanges,
+  isInWrittenLayout,
+  mergeStoreChanges,
+  parseStateDocument,
+  serializeStateDocument,
+} from "./document.js";
 import { withFileLock } from "./file-lock.js";
-import { writeFileAtomically } from "./atomic-write.js";
+import { writeFileAtomicallyFrom, type WritePieces } from "./atomic-write.js";
+import { LayoutMerger, LayoutMismatchError, type EncodedChange } from "./layout-merge.js";
 import { findGitWorkTree, isWithin } from "../files/repository.js";
 
 type Changes = Readonly<Record<string, StoreRecord | null>>;
 
+/** The file as this backend last saw it. */
 interface Snapshot {
-  readonly document: StateDocument;
   /** Identity of the file it was read from or written to; undefined: no file. */
   readonly identity: string | undefined;
+  /** The document read; undefined after a write (read again only if asked for). */
+  readonly document: StateDocument | undefined;
+  /** The file is a document checked and laid out as partoo-links writes it: saves merge into it. */
+  readonly mergeable: boolean;
 }
+
+/** Bytes read from the document at a time while a save merges into it. */
+const MERGE_CHUNK_BYTES = 1 << 20;
 
 export interface FileStateOptions {
   /** How the file is named in messages (default: `file:` and the path). */
@@ -53,18 +68,19 @@ export function createFileStateBackend(
   };
   let cached: Snapshot | undefined;
   let pending = new Map<string, StoreRecord | null>();
-  let waiters: { resolve(document: StateDocument): void; reject(error: unknown): void }[] = [];
+  let waiters: { resolve(): void; reject(error: unknown): void }[] = [];
   let flushing = false;
 
   let directoryChecked: Promise<void> | undefined;
 
-  async function current(): Promise<Snapshot> {
+  /** The document on disk now, read and checked unless this backend already holds it. */
+  async function current(): Promise<StateDocument> {
     await (directoryChecked ??= checkDirectory(filePath, description));
     const identity = await fileIdentity(filePath, description);
-    if (cached !== undefined && cached.identity === identity) return cached;
+    if (cached?.document !== undefined && cached.identity === identity) return cached.document;
     if (identity === undefined) {
-      cached = { document: emptyState(), identity };
-      return cached;
+      cached = { identity, document: emptyState(), mergeable: false };
+      return cached.document!;
     }
     let bytes: Buffer;
     try {
@@ -79,22 +95,76 @@ export function createFileStateBackend(
     } catch (error) {
       throw unreadable(description, error);
     }
-    cached = { document: parseStateDocument(bytes, description), identity };
-    return cached;
+    const document = parseStateDocument(bytes, description);
+    cached = { identity, document, mergeable: isInWrittenLayout(document) };
+    return document;
   }
 
-  async function write(changes: Changes): Promise<StateDocument> {
+  async function write(changes: Changes): Promise<void> {
     await (directoryChecked ??= checkDirectory(filePath, description));
     // A path that cannot be a file (a link, a file as its directory) says so before mkdir.
     await fileIdentity(filePath, description);
     await makeDirectory(filePath, description);
-    return withFileLock(filePath, lockOptions, async () => {
+    const encoded = encodeStoreChanges(changes);
+    await withFileLock(filePath, lockOptions, async () => {
       // Under the lock: a document another run saved meanwhile is re-read and merged onto.
-      const document = mergeStoreChanges((await current()).document, changes);
-      await writeAtomically(filePath, serializeStateDocument(document), description);
-      cached = { document, identity: await fileIdentity(filePath, description) };
-      return document;
+      for (let attempt = 1; ; attempt++) {
+        const identity = await fileIdentity(filePath, description);
+        const known = cached !== undefined && cached.identity === identity && cached.mergeable;
+        const document = known ? undefined : await current();
+        const mergeable = document === undefined || isInWrittenLayout(document);
+        if (identity !== undefined && mergeable && attempt <= 2) {
+          if (await mergeIntoFile(filePath, identity, encoded)) break;
+          // The file changed under the lock (edited in place): read and checked again.
+          cached = undefined;
+          continue;
+        }
+        const base = document ?? (await current());
+        const text = serializeStateDocument(mergeStoreChanges(base, changes));
+        await writeAtomicallyFrom(filePath, description, (pieces) => pieces([Buffer.from(text)]));
+        break;
+      }
+      const identity = await fileIdentity(filePath, description);
+      cached = { identity, document: undefined, mergeable: true };
     });
+  }
+
+  /**
+   * Writes the document at `identity` with `changes` merged in, line by line (layout-merge.ts).
+   * False, with nothing written, when the file is no longer that document in that layout.
+   */
+  async function mergeIntoFile(
+    file: string,
+    identity: string,
+    changes: Map<string, EncodedChange | null>,
+  ): Promise<boolean> {
+    let source: FileHandle;
+    try {
+      source = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      throw unreadable(description, error);
+    }
+    try {
+      const info = await source.stat({ bigint: true });
+      if (identityOf(info) !== identity) return false;
+      const merger = new LayoutMerger(changes, Number(info.size));
+      await writeAtomicallyFrom(file, description, async (writePieces) => {
+        for (;;) {
+          // A fresh buffer per chunk: the merger's output refers to the bytes it was given.
+          const chunk = Buffer.allocUnsafe(MERGE_CHUNK_BYTES);
+          const { bytesRead } = await readChunk(source, chunk, description);
+          if (bytesRead === 0) break;
+          await writePieces(merger.push(chunk.subarray(0, bytesRead)));
+        }
+        await writePieces(merger.end());
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof LayoutMismatchError) return false;
+      throw error;
+    } finally {
+      await source.close();
+    }
   }
 
   async function flush(): Promise<void> {
@@ -105,8 +175,8 @@ export function createFileStateBackend(
       pending = new Map();
       waiters = [];
       try {
-        const document = await write(batch);
-        for (const waiter of batchWaiters) waiter.resolve(document);
+        await write(batch);
+        for (const waiter of batchWaiters) waiter.resolve();
       } catch (error) {
         for (const waiter of batchWaiters) waiter.reject(error);
       }
@@ -116,12 +186,13 @@ export function createFileStateBackend(
 
   return {
     description,
-    async read() {
-      return (await current()).document;
-    },
+    read: current,
     async update(changes) {
-      if (Object.keys(changes).length === 0) return (await current()).document;
-      return new Promise<StateDocument>((resolve, reject) => {
+      if (Object.keys(changes).length === 0) {
+        await current();
+        return;
+      }
+      return new Promise<void>((resolve, reject) => {
         for (const [code, record] of Object.entries(changes)) pending.set(code, record);
         waiters.push({ resolve, reject });
         if (!flushing) void flush();
@@ -144,12 +215,16 @@ async function fileIdentity(filePath: string, description: string): Promise<stri
         `${description}: the state document path is not a file; point --state at a JSON file`,
       );
     }
-    return `${info.ino}:${info.size}:${info.mtimeNs}`;
+    return identityOf(info);
   } catch (error) {
     if (error instanceof InputError) throw error;
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw unreadable(description, error);
   }
+}
+
+function identityOf(info: BigIntStats): string {
+  return `${info.ino}:${info.size}:${info.mtimeNs}`;
 }
 
 /**
@@ -186,15 +261,33 @@ async function makeDirectory(filePath: string, description: string): Promise<voi
   }
 }
 
-async function writeAtomically(filePath: string, text: string, description: string) {
+/** Writes through writeFileAtomicallyFrom; a file system error becomes one clear message. */
+async function writeAtomicallyFrom(
+  filePath: string,
+  description: string,
+  fill: (write: WritePieces) => Promise<void>,
+): Promise<void> {
   try {
-    await writeFileAtomically(filePath, text);
+    await writeFileAtomicallyFrom(filePath, fill);
   } catch (error) {
+    if (error instanceof InputError || error instanceof LayoutMismatchError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InputError(
       `${description}: cannot write the state document (${reason}); check that its directory is writable`,
       { cause: error },
     );
+  }
+}
+
+async function readChunk(
+  handle: FileHandle,
+  chunk: Buffer,
+  description: string,
+): Promise<{ bytesRead: number }> {
+  try {
+    return await handle.read(chunk, 0, chunk.length, null);
+  } catch (error) {
+    throw unreadable(description, error);
   }
 }
 

@@ -1,4 +1,4 @@
-import { comparableUrl, sameUrl } from "../../../src/core/url-compare.js";
+import { comparableUrl, parsedComparableUrl, sameUrl } from "../../../src/core/url-compare.js";
 
 describe("comparing URLs as a normalizing server would store them", () => {
   test.each([
@@ -27,5 +27,53 @@ describe("comparing URLs as a normalizing server would store them", () => {
   test("a string that is no URL is compared as it is, in NFC", () => {
     expect(comparableUrl("not a url")).toBe("not a url");
     expect(sameUrl("e\u0301", "é")).toBe(true);
+  });
+
+  test.each([
+    "https://a.example/x",
+    "https://a.example/",
+    "https://a.example",
+    "https://a.example/x/",
+    "https://a.example/a//b",
+    "https://a.example/./x",
+    "https://a.example/x/..",
+    "https://a.example/x/../y",
+    "https://a.example/.x",
+    "https://a.example/..x",
+    "https://A.example/x",
+    "https://a.example:443/x",
+    "https://a.example:8443/x",
+    "https://user@a.example/x",
+    "https://127.0.0.1/x",
+    "https://a.123/x",
+    "https://0x7f.example/x",
+    "https://xn--nxasmq6b.example/x",
+    "https://a.xn--p1ai/x",
+    "https://a-.example/x",
+    "https://a..example/x",
+    "https://a.example./x",
+    "https://a.example/x?q=1&b=2",
+    "https://a.example/x?q=%41",
+    "https://a.example/x?q=it's",
+    'https://a.example/x?q=a"b',
+    "https://a.example/x?a=b?c/d",
+    "https://a.example/x?",
+    "https://a.example/x#",
+    "https://a.example/x#frag/?x",
+    "https://a.example/x#a#b",
+    "https://a.example/?x",
+    "https://a.example?x",
+    "https://a.example/a:b@c",
+    "https://a.example/(x)*+,;=!$&~_-.",
+    "https://a.example/x y",
+    "https://a.example/x\\y",
+    "https://a.example/x{y}",
+    "https://a.example/x`y",
+    "https://a.example/é",
+    "http://a.example/x",
+    "https://order.bistro.example.com/paris-0001?mode=takeout",
+    "https://shop.example.com/stores/paris-0001/menu#1",
+  ])("%s compares as the URL parser gives it, with or without the shortcut", (url) => {
+    expect(comparableUrl(url)).toBe(parsedComparableUrl(url));
   });
 });

@@ -26,7 +26,6 @@ function fakeBackend() {
       if (backend.hold) await new Promise<void>((resolve) => held.push(resolve));
       if (backend.fail !== undefined) throw backend.fail;
       updates.push({ ...changes });
-      return emptyState();
     },
   };
   return backend satisfies StateBackend;

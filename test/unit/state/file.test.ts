@@ -16,6 +16,7 @@ import { InputError } from "../../../src/errors.js";
 import type { StoreRecord } from "../../../src/core/model.js";
 import { createFileStateBackend } from "../../../src/state/file.js";
 import { parseWholeStateDocument, withLinks } from "../../../src/state/document.js";
+import { writeFileAtomically, writeFileAtomicallyFrom } from "../../../src/state/atomic-write.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -51,8 +52,8 @@ describe("the file: state backend", () => {
     const file = path.join(dir, ".partoo", "state.json");
     const backend = createFileStateBackend(file);
     await backend.update({ b: record(2), a: record(1) });
-    const written = await backend.update({ b: null, c: record(3) });
-    expect(Object.keys(written.stores)).toEqual(["a", "c"]);
+    await backend.update({ b: null, c: record(3) });
+    const written = { version: 2, stores: { a: record(1), c: record(3) } };
     const text = await readFile(file, "utf8");
     expect(parseWholeStateDocument(text, "test")).toEqual(written);
     // A fresh backend (another run) reads the same document.
@@ -75,7 +76,8 @@ describe("the file: state backend", () => {
     const backend = createFileStateBackend(file);
     await backend.update({ a: record(1) });
     await createFileStateBackend(file).update({ other: record(9) });
-    const written = await backend.update({ b: record(2) });
+    await backend.update({ b: record(2) });
+    const written = await backend.read();
     expect(Object.keys(written.stores).sort()).toEqual(["a", "b", "other"]);
   });
 
@@ -130,6 +132,81 @@ describe("the file: state backend", () => {
     const elapsed = performance.now() - started;
     expect(Object.keys(document.stores)).toHaveLength(9_980);
     expect(elapsed).toBeLessThan(5_000);
+  });
+});
+
+describe("the file: state backend's saves", () => {
+  test("a save copies the lines of the other stores byte for byte and reads back whole", async () => {
+    const file = path.join(dir, "state.json");
+    const backend = createFileStateBackend(file);
+    await backend.update({ a: record(1), b: record(2), c: record(3) });
+    // Lines without the comma that separates them from the next.
+    const lines = async () => (await readFile(file, "utf8")).split(/,?\n/);
+    const before = await lines();
+    await backend.update({ b: { ...record(2), commit: "d".repeat(40) }, d: record(4) });
+    const after = await lines();
+    for (const code of ['"a":', '"c":']) {
+      expect(after.filter((line) => line.startsWith(code))).toEqual(
+        before.filter((line) => line.startsWith(code)),
+      );
+    }
+    const reread = parseWholeStateDocument(await readFile(file), "test");
+    expect(reread.stores).toEqual({
+      a: record(1),
+      b: { ...record(2), commit: "d".repeat(40) },
+      c: record(3),
+      d: record(4),
+    });
+  });
+
+  test("a document edited by hand between two saves is read in full again, keeping the edit", async () => {
+    const file = path.join(dir, "state.json");
+    const backend = createFileStateBackend(file);
+    await backend.update({ a: record(1) });
+    const edited = JSON.parse(await readFile(file, "utf8")) as {
+      stores: Record<string, StoreRecord>;
+    };
+    edited.stores["a"] = { ...edited.stores["a"]!, commit: "e".repeat(40) };
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    await backend.update({ b: record(2) });
+    const reread = parseWholeStateDocument(await readFile(file), "test");
+    expect(reread.stores["a"]).toEqual({ ...record(1), commit: "e".repeat(40) });
+    expect(reread.stores["b"]).toEqual(record(2));
+    // Written back in the layout a save merges into: one store per line, a checksum.
+    expect(await readFile(file, "utf8")).toMatch(/^\{"version":2,"stores":\{\n"a":/);
+  });
+
+  test("a document damaged between two saves is reported and left as it is, never overwritten", async () => {
+    const file = path.join(dir, "state.json");
+    const backend = createFileStateBackend(file, { description: "file:state.json" });
+    await backend.update({ a: record(1), b: record(2) });
+    const damaged = (await readFile(file, "utf8")).slice(0, 120);
+    await writeFile(file, damaged);
+    await expect(backend.update({ c: record(3) })).rejects.toThrow(
+      /^file:state\.json: the state document is not valid JSON/,
+    );
+    expect(await readFile(file, "utf8")).toBe(damaged);
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  test("a save that fails midway leaves the previous document and no temporary file", async () => {
+    const file = path.join(dir, "state.json");
+    await writeFileAtomically(file, "previous\n");
+    await expect(
+      writeFileAtomicallyFrom(file, async (write) => {
+        await write([Buffer.from("half of ")]);
+        throw new Error("killed");
+      }),
+    ).rejects.toThrow("killed");
+    expect(await readFile(file, "utf8")).toBe("previous\n");
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  test("a save writes every piece, however many", async () => {
+    const file = path.join(dir, "state.json");
+    const pieces = Array.from({ length: 3000 }, (_, index) => Buffer.from(`${index},`));
+    await writeFileAtomicallyFrom(file, (write) => write(pieces));
+    expect(await readFile(file, "utf8")).toBe(Buffer.concat(pieces).toString());
   });
 });
 

@@ -108,10 +108,13 @@ export async function loadEntries(
     ...(context.fleet === undefined ? {} : { fleet: context.fleet }),
   };
   let usedWorkers = 0;
+  // Checked after the workers are done, in this function (not in an event handler of theirs),
+  // so that anything thrown ends where it would without workers.
+  const failed: number[] = [];
   const workers = Array.from({ length: count }, () =>
     runWorker(entry, setup, takeChunk, request, (chunk, result) => {
       if ("failed" in result) {
-        checkInThread(chunk);
+        failed.push(chunk);
         return;
       }
       result.outcomes.forEach((outcome, index) => (outcomes[chunks[chunk]! + index] = outcome));
@@ -127,6 +130,7 @@ export async function loadEntries(
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.all(workers);
+  for (const chunk of failed) checkInThread(chunk);
   // Every worker failed before taking them all: the rest is the main thread's.
   for (let chunk = takeChunk(); chunk !== undefined; chunk = takeChunk()) checkInThread(chunk);
   return { outcomes, threads: 1 + usedWorkers };
@@ -159,6 +163,7 @@ function runWorker(
   return new Promise((resolve) => {
     let worker: Worker;
     let current: number | undefined;
+    let files = 0;
     let served = false;
     let finished = false;
     const finish = (failure?: string) => {
@@ -173,8 +178,13 @@ function runWorker(
     };
     const send = () => {
       current = takeChunk();
-      if (current === undefined) finish();
-      else worker.postMessage(request(current));
+      if (current === undefined) {
+        finish();
+        return;
+      }
+      const message = request(current);
+      files = message.entries.length;
+      worker.postMessage(message);
     };
     try {
       // The worker's output is its own messages: a stray line must not reach the report. No
@@ -187,11 +197,16 @@ function runWorker(
     worker.on("online", send);
     worker.on("message", (reply: ChunkReply) => {
       if (finished) return;
-      if (reply === null || typeof reply !== "object" || reply.chunk !== current) {
+      const expected =
+        reply !== null &&
+        typeof reply === "object" &&
+        reply.chunk === current &&
+        ("failed" in reply || (Array.isArray(reply.outcomes) && reply.outcomes.length === files));
+      if (!expected) {
         finish("unexpected message");
         return;
       }
-      served = true;
+      if (!("failed" in reply)) served = true;
       done(reply.chunk, reply);
       send();
     });

@@ -84,6 +84,8 @@ test("a worker that cannot start, crashes or answers nonsense is replaced by the
     "throws.mjs": 'throw new Error("boom");\n',
     "exits.mjs":
       'import { parentPort } from "node:worker_threads";\nparentPort.on("message", () => process.exit(3));\n',
+    "short.mjs":
+      'import { parentPort } from "node:worker_threads";\nparentPort.on("message", ({ chunk }) => parentPort.postMessage({ chunk, outcomes: [] }));\n',
     "nonsense.mjs":
       'import { parentPort } from "node:worker_threads";\nparentPort.on("message", () => parentPort.postMessage({ chunk: -1 }));\n',
   };

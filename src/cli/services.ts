@@ -25,8 +25,6 @@ import { InputError } from "../errors.js";
 import type { PartooApi, PartooClientOptions } from "../partoo/client.js";
 import type { GithubClient, GithubClientOptions } from "../github/client.js";
 import type { GithubPublisher } from "../github/publisher.js";
-import { pullRequestFromEvent } from "../github/event.js";
-import { appendStepSummary } from "../github/step-summary.js";
 import type { StateBackend } from "../state/backend.js";
 import { openStateBackend } from "../state/open.js";
 import { writeFileAtomically } from "../state/atomic-write.js";
@@ -202,9 +200,14 @@ export function createServices(
     actions: {
       async appendSummary(markdown) {
         const file = env["GITHUB_STEP_SUMMARY"];
-        if (file !== undefined && file !== "") await appendStepSummary(file, markdown());
+        if (file === undefined || file === "") return;
+        const { appendStepSummary } = await import("../github/step-summary.js");
+        await appendStepSummary(file, markdown());
       },
-      pullRequest: (purpose) => pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose),
+      async pullRequest(purpose) {
+        const { pullRequestFromEvent } = await import("../github/event.js");
+        return pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose);
+      },
       commit: () =>
         currentCommit(env["GITHUB_SHA"], io.cwd, [
           storesDir(options, io.cwd),

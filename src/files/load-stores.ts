@@ -103,7 +103,6 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
     skipUnchanged !== undefined || options.workers === false ? { count: 0 } : options.workers,
   );
   // In the files' order, whichever thread checked them: the report reads as from one thread.
-  const buffer = readBuffer();
   const identities = new DeclaredIdentities();
   const loaded: LoadedStore[] = [];
   const skipped: Skipped[] = [];
@@ -133,8 +132,10 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
   });
 
   let byFile: Map<string, StoreEntry> | undefined;
+  let buffer: Buffer | undefined;
   const shared = identities.issues((file, field) => {
     byFile ??= new Map(listing.entries.map((entry) => [entry.file, entry]));
+    buffer ??= readBuffer();
     return locateInFile(byFile.get(file), field, buffer, repository);
   });
   issues.push(...shared.issues);

@@ -8,7 +8,8 @@
  * single-file bundle starts the bundle (src/action/index.ts serves when it is a worker);
  * under ts-jest (TypeScript) there is no worker and every chunk is checked in the main
  * thread. A worker that fails to start, crashes or sends something unexpected is dropped:
- * the main thread checks its chunks itself, and the run goes on.
+ * the main thread checks its chunks itself, and the run goes on. Workers that did their part
+ * wait, unref'd, for the next call of the same process.
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -43,10 +44,17 @@ export interface WorkerOptions {
   readonly mainThread?: boolean;
 }
 
+/** A worker's data: what it is for. */
 interface WorkerSetup {
   readonly role: typeof WORKER_ROLE;
-  readonly repository: Repository;
-  readonly fleet?: { readonly fleet: Fleet; readonly digest: string };
+}
+
+/** The first message of each call: what every file of it is checked against. */
+interface JobRequest {
+  readonly job: {
+    readonly repository: Repository;
+    readonly fleet?: { readonly fleet: Fleet; readonly digest: string };
+  };
 }
 
 interface ChunkRequest {
@@ -102,17 +110,18 @@ export async function loadEntries(
 
   let next = 0;
   const takeChunk = (): number | undefined => (next < chunks.length ? next++ : undefined);
-  const setup: WorkerSetup = {
-    role: WORKER_ROLE,
-    repository: { root: context.repository.root },
-    ...(context.fleet === undefined ? {} : { fleet: context.fleet }),
+  const job: JobRequest = {
+    job: {
+      repository: { root: context.repository.root },
+      ...(context.fleet === undefined ? {} : { fleet: context.fleet }),
+    },
   };
   let usedWorkers = 0;
   // Checked after the workers are done, in this function (not in an event handler of theirs),
   // so that anything thrown ends where it would without workers.
   const failed: number[] = [];
   const workers = Array.from({ length: count }, () =>
-    runWorker(entry, setup, takeChunk, request, (chunk, result) => {
+    runWorker(entry, job, takeChunk, request, (chunk, result) => {
       if ("failed" in result) {
         failed.push(chunk);
         return;
@@ -150,18 +159,61 @@ function workerEntry(options: WorkerOptions): URL | undefined {
 }
 
 /**
+ * Workers kept between calls, by entry: a process that checks the files again (the demo,
+ * the benchmarks) skips their start and their warm-up. Unref'd, they never keep it alive.
+ */
+const idleWorkers = new Map<string, Worker[]>();
+
+function acquireWorker(entry: URL): Worker | undefined {
+  const idle = idleWorkers.get(entry.href)?.pop();
+  if (idle !== undefined) {
+    idle.ref();
+    return idle;
+  }
+  try {
+    // The worker's output is its own messages: a stray line must not reach the report. No
+    // flags of the main thread's command line: `node --input-type=module -e …` would fail it.
+    const setup: WorkerSetup = { role: WORKER_ROLE };
+    const worker = new Worker(entry, {
+      workerData: setup,
+      stdout: true,
+      stderr: true,
+      execArgv: [],
+    });
+    worker.once("exit", () => {
+      const list = idleWorkers.get(entry.href) ?? [];
+      if (list.includes(worker)) list.splice(list.indexOf(worker), 1);
+    });
+    return worker;
+  } catch {
+    return undefined;
+  }
+}
+
+function releaseWorker(entry: URL, worker: Worker): void {
+  worker.unref();
+  const list = idleWorkers.get(entry.href) ?? [];
+  list.push(worker);
+  idleWorkers.set(entry.href, list);
+}
+
+/**
  * One worker: takes chunks until none is left. Resolves true when it checked at least one.
  * A chunk it had when it failed is reported as failed (checked in the main thread then).
  */
 function runWorker(
   entry: URL,
-  setup: WorkerSetup,
+  job: JobRequest,
   takeChunk: () => number | undefined,
   request: (chunk: number) => ChunkRequest,
   done: (chunk: number, reply: ChunkReply) => void,
 ): Promise<boolean> {
   return new Promise((resolve) => {
-    let worker: Worker;
+    const worker = acquireWorker(entry);
+    if (worker === undefined) {
+      resolve(false);
+      return;
+    }
     let current: number | undefined;
     let files = 0;
     let served = false;
@@ -169,11 +221,12 @@ function runWorker(
     const finish = (failure?: string) => {
       if (finished) return;
       finished = true;
-      if (current !== undefined && failure !== undefined) {
-        done(current, { chunk: current, failed: failure });
+      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+      if (failure === undefined) releaseWorker(entry, worker);
+      else {
+        if (current !== undefined) done(current, { chunk: current, failed: failure });
+        void worker.terminate();
       }
-      current = undefined;
-      void worker.terminate();
       resolve(served);
     };
     const send = () => {
@@ -186,16 +239,7 @@ function runWorker(
       files = message.entries.length;
       worker.postMessage(message);
     };
-    try {
-      // The worker's output is its own messages: a stray line must not reach the report. No
-      // flags of the main thread's command line: `node --input-type=module -e …` would fail it.
-      worker = new Worker(entry, { workerData: setup, stdout: true, stderr: true, execArgv: [] });
-    } catch {
-      resolve(false);
-      return;
-    }
-    worker.on("online", send);
-    worker.on("message", (reply: ChunkReply) => {
+    const onMessage = (reply: ChunkReply) => {
       if (finished) return;
       const expected =
         reply !== null &&
@@ -209,29 +253,34 @@ function runWorker(
       if (!("failed" in reply)) served = true;
       done(reply.chunk, reply);
       send();
-    });
-    worker.on("error", (error) => finish(error instanceof Error ? error.message : String(error)));
-    worker.on("exit", (code) => finish(`exited with code ${code}`));
+    };
+    const onError = (error: unknown) =>
+      finish(error instanceof Error ? error.message : String(error));
+    const onExit = (code: number) => finish(`exited with code ${code}`);
+    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+    // Messages wait for a worker that is still starting.
+    worker.postMessage(job);
+    send();
   });
 }
 
 /** A worker's side: checks each chunk it is sent and sends the outcomes back. */
 export function serveStoreFiles(): void {
-  const setup = workerData as WorkerSetup;
   const port = parentPort;
-  if (port === null || setup?.role !== WORKER_ROLE) return;
-  const context: EntryContext = {
-    buffer: readBuffer(),
-    repository: setup.repository,
-    ...(setup.fleet === undefined ? {} : { fleet: setup.fleet }),
-  };
-  port.on("message", ({ chunk, entries, known }: ChunkRequest) => {
+  if (port === null || !isStoreWorker()) return;
+  const buffer = readBuffer();
+  let context: EntryContext | undefined;
+  port.on("message", (message: JobRequest | ChunkRequest) => {
+    if ("job" in message) {
+      context = { buffer, ...message.job };
+      return;
+    }
+    const { chunk, entries, known } = message;
     let reply: ChunkReply;
     try {
-      reply = {
-        chunk,
-        outcomes: entries.map((item, index) => loadEntry(item, context, known[index])),
-      };
+      const job = context;
+      if (job === undefined) throw new Error("a chunk came before its job");
+      reply = { chunk, outcomes: entries.map((item, index) => loadEntry(item, job, known[index])) };
     } catch (error) {
       reply = { chunk, failed: error instanceof Error ? error.message : String(error) };
     }

@@ -76,6 +76,12 @@ test("workers from dist/ give the main thread's result, file for file and in ord
   const parallel = await load({ entry: distWorker, count: 2, mainThread: false });
   expect(parallel.threads).toBe(3);
   expect(parallel.rest).toEqual(single.rest);
+  // The workers wait for the next call, which has its own job: here, no fleet file.
+  const withoutFleet = (workers: NonNullable<LoadOptions["workers"]>) =>
+    loadStores(dir, { displayRoot: repo, workers }).then(({ threads: _, ...rest }) => rest);
+  const alone = await withoutFleet(false);
+  expect(alone.issues).not.toEqual(single.rest.issues);
+  expect(await withoutFleet({ entry: distWorker, count: 2, mainThread: false })).toEqual(alone);
 }, 60_000);
 
 test("a worker that cannot start, crashes or answers nonsense is replaced by the main thread", async () => {

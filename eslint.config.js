@@ -48,7 +48,10 @@ const TOP_LEVEL_MODULES = ["src/errors.ts", "src/package-info.ts"].map((file) =>
 );
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-action/", ".cache/", "node_modules/", "coverage/"] },
+  // src/generated/: validators written by scripts/generate-validators.js (npm run generate).
+  {
+    ignores: ["dist/", "dist-action/", ".cache/", "node_modules/", "coverage/", "src/generated/"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

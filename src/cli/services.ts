@@ -21,17 +21,10 @@ import { startProgress, type Progress, type ProgressOptions } from "./progress.j
 import { displayPath } from "../files/store-directory.js";
 import { formatIssue, hasErrors, loadFleet, type LoadedFleet } from "../files/index.js";
 import { InputError } from "../errors.js";
-import { createPartooClient, type PartooApi, type PartooClientOptions } from "../partoo/client.js";
-import {
-  createGithubClient,
-  githubClientOptionsFromEnv,
-  type GithubClient,
-  type GithubClientOptions,
-} from "../github/client.js";
-import { createGithubPublisher, type GithubPublisher } from "../github/publisher.js";
-import { pullRequestFromEvent } from "../github/event.js";
-import { appendStepSummary } from "../github/step-summary.js";
-import { createGithubStateBackend } from "../github/state-backend.js";
+// Types only: the clients load undici and octokit, imported when a run first needs them.
+import type { PartooApi, PartooClientOptions } from "../partoo/client.js";
+import type { GithubClient, GithubClientOptions } from "../github/client.js";
+import type { GithubPublisher } from "../github/publisher.js";
 import type { StateBackend } from "../state/backend.js";
 import { openStateBackend } from "../state/open.js";
 import {
@@ -76,10 +69,13 @@ export interface Services {
   /** A path as messages show it: relative to the working directory. */
   display(file: string): string;
   readonly partoo: PartooAccess;
-  /** The one GitHub client of the run, created on first use; the github: state and the publisher share it. */
-  github(purpose: string): GithubClient;
-  publisher(purpose: string): GithubPublisher;
-  /** The state backend of --state, opened on first use. */
+  /**
+   * The one GitHub client of the run, created on first use; the github: state and the
+   * publisher share it. Rejects (GITHUB_TOKEN or GITHUB_REPOSITORY missing) before any request.
+   */
+  github(purpose: string): Promise<GithubClient>;
+  publisher(purpose: string): Promise<GithubPublisher>;
+  /** The state backend of --state, opened on first use (github:'s client on its first read or write). */
   state(): StateBackend;
   /**
    * The fleet file of --config (default partoo-links.yaml, when present), read once; an
@@ -138,7 +134,7 @@ export function createServices(
   const log = (line: string): void => void io.stderr.write(`${line}\n`);
   const now = factories.now ?? (() => new Date());
   const clock = factories.clock ?? Date.now;
-  let github: GithubClient | undefined;
+  let github: Promise<GithubClient> | undefined;
   let state: StateBackend | undefined;
   let fleet: Promise<LoadedFleet | undefined> | undefined;
 
@@ -148,12 +144,14 @@ export function createServices(
     rateLimitPerMinute: parseRateLimit(options),
     logger: log,
   });
-  const sharedGithub = (purpose: string): GithubClient => {
-    github ??= (factories.githubClient ?? createGithubClient)({
-      ...githubClientOptionsFromEnv(env),
-      purpose,
-      log,
-    });
+  const sharedGithub = (purpose: string): Promise<GithubClient> => {
+    github ??= import("../github/client.js").then((client) =>
+      (factories.githubClient ?? client.createGithubClient)({
+        ...client.githubClientOptionsFromEnv(env),
+        purpose,
+        log,
+      }),
+    );
     return github;
   };
 
@@ -165,7 +163,9 @@ export function createServices(
     partoo: {
       check: (purpose) => void partooOptions(purpose),
       async use(purpose, work, extra = {}) {
-        const client = (factories.partooClient ?? createPartooClient)({
+        const create =
+          factories.partooClient ?? (await import("../partoo/client.js")).createPartooClient;
+        const client = create({
           ...partooOptions(purpose),
           ...(extra.concurrency === undefined ? {} : { concurrency: extra.concurrency }),
         });
@@ -177,13 +177,25 @@ export function createServices(
       },
     },
     github: sharedGithub,
-    publisher: (purpose) => createGithubPublisher(sharedGithub(purpose)),
+    async publisher(purpose) {
+      const [client, { createGithubPublisher }] = await Promise.all([
+        sharedGithub(purpose),
+        import("../github/publisher.js"),
+      ]);
+      return createGithubPublisher(client);
+    },
     state() {
       const spec = stringOption(options, "state") ?? DEFAULT_STATE_SPEC;
       state ??= openStateBackend(spec, {
         cwd: io.cwd,
         github: (branch) =>
-          createGithubStateBackend({ client: sharedGithub(`--state ${spec}`), branch }),
+          openedOnFirstUse(`github:${branch}`, async () => {
+            const [client, { createGithubStateBackend }] = await Promise.all([
+              sharedGithub(`--state ${spec}`),
+              import("../github/state-backend.js"),
+            ]);
+            return createGithubStateBackend({ client, branch });
+          }),
       });
       return state;
     },
@@ -202,9 +214,14 @@ export function createServices(
     actions: {
       async appendSummary(markdown) {
         const file = env["GITHUB_STEP_SUMMARY"];
-        if (file !== undefined && file !== "") await appendStepSummary(file, markdown());
+        if (file === undefined || file === "") return;
+        const { appendStepSummary } = await import("../github/step-summary.js");
+        await appendStepSummary(file, markdown());
       },
-      pullRequest: (purpose) => pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose),
+      async pullRequest(purpose) {
+        const { pullRequestFromEvent } = await import("../github/event.js");
+        return pullRequestFromEvent(env["GITHUB_EVENT_PATH"], purpose);
+      },
       commit: () =>
         currentCommit(env["GITHUB_SHA"], io.cwd, [
           storesDir(options, io.cwd),
@@ -244,6 +261,17 @@ export function createServices(
       startProgress({ ...progress, stream: io.stderr, isTTY: io.stderrIsTTY }),
     color: io.stdoutIsTTY && !(env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== ""),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
+  };
+}
+
+/** A backend opened on its first read or write: a run that never reads the state loads nothing. */
+function openedOnFirstUse(description: string, open: () => Promise<StateBackend>): StateBackend {
+  let backend: Promise<StateBackend> | undefined;
+  const opened = () => (backend ??= open());
+  return {
+    description,
+    read: async () => (await opened()).read(),
+    update: async (changes) => (await opened()).update(changes),
   };
 }
 

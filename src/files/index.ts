@@ -17,6 +17,7 @@ export {
   type ReadInside,
   type Repository,
 } from "./repository.js";
-export { storeFileHash, storesRepository } from "./load-stores.js";
+export { storesRepository } from "./load-stores.js";
+export { storeFileHash } from "./load-entry.js";
 export { loadFleet, type FleetLoad, type LoadedFleet } from "./load-fleet.js";
 export { FLEET_FILE } from "./parse-fleet.js";

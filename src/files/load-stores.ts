@@ -3,14 +3,14 @@
  * checked, then the rules across files (one file per code, one store per business_id).
  * Every problem of every file is collected; nothing is thrown for bad files.
  */
-import { hash } from "node:crypto";
 import path from "node:path";
 import type { DesiredStore } from "../core/model.js";
 import type { UnchangedFiles } from "../core/select.js";
 import { compareIssues, type StoreIssue } from "./issues.js";
 import { decodeStoreBytes } from "./decode-text.js";
-import { locateField, parseStore } from "./parse-store.js";
+import { locateField } from "./parse-store.js";
 import { listStoreFiles, readBuffer, readStoreFile, type StoreEntry } from "./store-directory.js";
+import { loadEntries, type WorkerOptions } from "./store-workers.js";
 import { findRepository, isWithin, repositoryAt, type Repository } from "./repository.js";
 import { DeclaredIdentities, type IdentityField } from "./cross-file-rules.js";
 import type { Position } from "./yaml-positions.js";
@@ -44,6 +44,8 @@ export interface LoadResult {
    * business_id (reported once, on the first file of each group).
    */
   invalidFiles?: ReadonlySet<string>;
+  /** Threads that checked the files (workers for a large fleet, see store-workers.ts). */
+  threads?: number;
 }
 
 export interface LoadOptions {
@@ -64,6 +66,11 @@ export interface LoadOptions {
   repositoryRoot?: string;
   /** The fleet file the stores inherit from (SPEC §2a). */
   fleet?: LoadedFleet;
+  /**
+   * Worker threads for a large fleet; false: the main thread only. Used when every file is
+   * parsed (no skipUnchanged): hashing alone is too quick to gain from them.
+   */
+  workers?: WorkerOptions | false;
 }
 
 /** The repository of a stores directory, as LoadOptions.repositoryRoot describes its default. */
@@ -74,11 +81,6 @@ export function storesRepository(dir: string, displayRoot: string): Repository {
 }
 
 type Skipped = LoadResult["skipped"][number];
-
-/** StoreFile.fileHash, from the sha256 of the file's bytes and the fleet file it inherits from. */
-export function storeFileHash(bytesHash: string, fleet: LoadedFleet | undefined): string {
-  return fleet === undefined ? bytesHash : hash("sha256", `${fleet.digest}:${bytesHash}`);
-}
 
 export async function loadStores(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const displayRoot = options.displayRoot ?? process.cwd();
@@ -94,34 +96,32 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
   ]);
   const issues: StoreIssue[] = [...listing.issues];
 
-  // Run on every file of a large fleet at each command: one pass, few objects per file.
-  const buffer = readBuffer();
+  const { outcomes, threads } = await loadEntries(
+    listing.entries,
+    { repository, ...(fleet === undefined ? {} : { fleet }) },
+    (code) => skipUnchanged?.get(code)?.fileHash,
+    skipUnchanged !== undefined || options.workers === false ? { count: 0 } : options.workers,
+  );
+  // In the files' order, whichever thread checked them: the report reads as from one thread.
   const identities = new DeclaredIdentities();
   const loaded: LoadedStore[] = [];
   const skipped: Skipped[] = [];
-  for (const entry of listing.entries) {
-    const read = readStoreFile(entry, buffer, repository);
-    if ("issue" in read) {
-      issues.push(read.issue);
-      continue;
+  listing.entries.forEach(({ file, code }, index) => {
+    const outcome = outcomes[index]!;
+    if ("issue" in outcome) {
+      issues.push(outcome.issue);
+      return;
     }
-    const { file, code } = entry;
-    const fileHash = storeFileHash(read.fileHash, fleet);
-    const known = skipUnchanged?.get(code);
-    if (known !== undefined && known.fileHash === fileHash) {
-      const businessId = known.businessId;
+    const { fileHash } = outcome;
+    if ("unchanged" in outcome) {
+      const businessId = skipUnchanged?.get(code)?.businessId;
       skipped.push(
         businessId === undefined ? { file, code, fileHash } : { file, code, fileHash, businessId },
       );
       identities.add(file, code, businessId);
-      continue;
+      return;
     }
-    const decoded = decodeStoreBytes(read.bytes, file);
-    if ("issue" in decoded) {
-      issues.push(decoded.issue);
-      continue;
-    }
-    const parsed = parseStore(decoded.text, file, code, fleet?.fleet);
+    const { parsed } = outcome;
     for (const issue of parsed.issues) issues.push(issue);
     if (parsed.store !== undefined) {
       loaded.push({ file, code, fileHash, store: parsed.store });
@@ -129,11 +129,13 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
     } else {
       identities.add(file, parsed.code, parsed.businessId);
     }
-  }
+  });
 
   let byFile: Map<string, StoreEntry> | undefined;
+  let buffer: Buffer | undefined;
   const shared = identities.issues((file, field) => {
     byFile ??= new Map(listing.entries.map((entry) => [entry.file, entry]));
+    buffer ??= readBuffer();
     return locateInFile(byFile.get(file), field, buffer, repository);
   });
   issues.push(...shared.issues);
@@ -145,6 +147,7 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
     skipped: failedFiles.size === 0 ? skipped : skipped.filter(valid),
     issues: issues.sort(compareIssues),
     invalidFiles: failedFiles,
+    threads,
   };
 }
 

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from "node:fs";
 import { parseDocument, type Document } from "yaml";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { Fleet, LinkSet, Profile, TemplateLink, TemplateList } from "../core/fleet.js";
 import { didYouMean } from "../core/suggest.js";
 import { quoteExcerpt } from "../core/excerpt.js";
 import { schemaPath } from "../package-info.js";
+import { validateConfig } from "../generated/config.js";
 import {
   MAX_ALIAS_EXPANSION,
   MAX_FILE_BYTES,
@@ -50,17 +50,13 @@ const KEYS: Readonly<Record<string, readonly string[]>> = {
   caps: ["max_stores", "max_deleted_links"],
 };
 
-let validator: { validate: ValidateFunction; types: readonly string[] } | undefined;
+let schemaTypes: readonly string[] | undefined;
 
-function compiled() {
-  if (validator === undefined) {
-    const schema = JSON.parse(readFileSync(schemaPath(CONFIG_SCHEMA_FILE), "utf8"));
-    validator = {
-      validate: new Ajv2020({ allErrors: true, strict: true }).compile(schema),
-      types: schema.$defs.placeActionType.enum as string[],
-    };
-  }
-  return validator;
+/** The place action types of the schema (its validator is generated from it: npm run generate). */
+function placeActionTypes(): readonly string[] {
+  schemaTypes ??= JSON.parse(readFileSync(schemaPath(CONFIG_SCHEMA_FILE), "utf8")).$defs
+    .placeActionType.enum as string[];
+  return schemaTypes;
 }
 
 export interface ParsedFleet {
@@ -104,11 +100,11 @@ export function parseFleetText(text: string, file: string): ParsedFleet {
       ],
     };
   }
-  const { validate, types } = compiled();
   const at = (path: ValuePath, target: "key" | "value", message: string) =>
     issue(offsetOf(document, path, target), message);
-  if (!validate(data)) {
-    const errors = validate.errors ?? [];
+  if (!validateConfig(data)) {
+    const errors = validateConfig.errors ?? [];
+    const types = placeActionTypes();
     // A misspelled required key shows as unknown: say that, not also that the key is missing.
     const unknownIn = new Set(
       errors.filter((e) => e.keyword === "additionalProperties").map((e) => e.instancePath),

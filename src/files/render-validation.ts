@@ -1,8 +1,7 @@
 /** The outcome of validating the store files, rendered as text, JSON or GitHub annotations. */
 import { formatIssue, type StoreIssue } from "./issues.js";
 import { annotation } from "../core/render/annotations.js";
-import { escapeText } from "../core/render/markdown.js";
-import { markdownCode } from "../core/render/escape.js";
+import { escapeMarkdown, markdownCode } from "../core/render/escape.js";
 import type { LoadResult } from "./load-stores.js";
 
 export interface ValidationReport {
@@ -79,14 +78,14 @@ export function renderValidationMarkdown(report: ValidationReport, maxRows = 300
   const lines = [
     "### partoo-links validate",
     "",
-    `${mark} **${escapeText(validationSummary(report))}**`,
+    `${mark} **${escapeMarkdown(validationSummary(report))}**`,
   ];
   if (report.issues.length > 0) {
     lines.push("", "| file | line | severity | problem |", "|---|---:|---|---|");
     for (const issue of report.issues.slice(0, maxRows)) {
       const where = issue.line === undefined ? "" : `${issue.line}:${issue.column ?? 1}`;
       lines.push(
-        `| ${markdownCode(issue.file)} | ${where} | ${issue.severity} | ${escapeText(issue.message)} |`,
+        `| ${markdownCode(issue.file)} | ${where} | ${issue.severity} | ${escapeMarkdown(issue.message)} |`,
       );
     }
     const hidden = report.issues.length - maxRows;

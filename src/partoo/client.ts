@@ -11,7 +11,7 @@ import { UsageError } from "../errors.js";
 import { MIN_SECRET_LENGTH } from "../redact.js";
 import { packageVersion } from "../package-info.js";
 import { PartooHttpError, redactUrl, type PartooRequestInfo } from "./errors.js";
-import type { Sleep } from "./pacer.js";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, type Sleep } from "./pacer.js";
 import { DEFAULT_RETRIES, type RetryOptions } from "./retry.js";
 import {
   createTransport,
@@ -89,7 +89,7 @@ export interface PartooClientOptions {
   readonly random?: () => number;
 }
 
-export const DEFAULT_RATE_LIMIT_PER_MINUTE = 300;
+export { DEFAULT_RATE_LIMIT_PER_MINUTE };
 export const DEFAULT_CONCURRENCY = 4;
 /** undici checks the headers and body timeouts about every half second: they fire up to ~1 s late. */
 export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };

@@ -1,14 +1,19 @@
 /**
- * What a state document may hold: schemas/state.schema.json compiled once, the checks of a
- * whole document, of one record's fields and of one store's links, and the upgrade from
- * version 1. Every check reports one line: where in the document, what, and what to do.
+ * What a state document may hold: schemas/state.schema.json (its validators generated from
+ * it at build time: npm run generate), the checks of a whole document, of one record's fields
+ * and of one store's links, and the upgrade from version 1. Every check reports one line:
+ * where in the document, what, and what to do.
  */
 import { readFileSync } from "node:fs";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ValidateFunction } from "ajv";
 import { InputError } from "../errors.js";
 import { schemaPath } from "../package-info.js";
 import { STATE_VERSION, type StoreRecord } from "../core/model.js";
+import {
+  validateStateDocument,
+  validateStateLinks,
+  validateStateRecord,
+  type GeneratedValidator,
+} from "../generated/state.js";
 
 export type Links = NonNullable<StoreRecord["links"]>;
 
@@ -20,29 +25,25 @@ export interface WrittenDocument {
   checksum?: string;
 }
 
-const SCHEMA_ID = "https://partoo-links.dev/schemas/state.schema.json";
-
 interface Validators {
-  readonly document: ValidateFunction;
-  readonly record: ValidateFunction;
-  readonly links: ValidateFunction;
+  readonly document: GeneratedValidator;
+  readonly record: GeneratedValidator;
+  readonly links: GeneratedValidator;
   readonly code: RegExp;
   /** The schema itself, to name what a oneOf allows. */
   readonly schema: unknown;
 }
 
-/** Compiled on first use: a compiled schema, not state (every document is checked alike). */
+/** Read on first use: the schema, not state (every document is checked alike). */
 let validators: Validators | undefined;
 
 function validator(): Validators {
   if (validators === undefined) {
     const schema = JSON.parse(readFileSync(schemaPath("state.schema.json"), "utf8"));
-    const ajv = new Ajv2020({ allErrors: false, strict: true });
-    ajv.addSchema(schema);
     validators = {
-      document: ajv.getSchema(SCHEMA_ID)!,
-      record: ajv.getSchema(`${SCHEMA_ID}#/$defs/storeRecord`)!,
-      links: ajv.getSchema(`${SCHEMA_ID}#/$defs/links`)!,
+      document: validateStateDocument,
+      record: validateStateRecord,
+      links: validateStateLinks,
       code: new RegExp(schema.properties.stores.propertyNames.pattern as string, "u"),
       schema,
     };
@@ -190,7 +191,7 @@ export function checkAgainstSchema(data: unknown, source: string): void {
  * error in words, with the value found (every const of a oneOf at that place is named).
  */
 export function schemaProblem(
-  errors: ValidateFunction["errors"],
+  errors: GeneratedValidator["errors"],
   data: unknown,
   prefix = "",
 ): string {
@@ -264,7 +265,7 @@ export function checkRecordForWrite(code: string, record: StoreRecord): void {
   }
 }
 
-function describe(check: ValidateFunction): string {
+function describe(check: GeneratedValidator): string {
   const first = check.errors?.[0];
   return `${first?.instancePath || "/"} ${first?.message ?? "invalid"}`;
 }

@@ -34,7 +34,7 @@ function fakePartoo(): { client: PartooApi; closed: () => number } {
 }
 
 describe("the services of a run", () => {
-  test("the github: state and the publisher share one GitHub client, built on first use", () => {
+  test("the github: state and the publisher share one GitHub client, built on first use", async () => {
     const built: string[] = [];
     const factories: ServiceFactories = {
       githubClient: (options) => {
@@ -43,12 +43,23 @@ describe("the services of a run", () => {
       },
     };
     const services = createServices(io(), { state: "github:partoo-state" }, factories);
-    expect(built).toEqual([]);
     expect(services.state().description).toBe("github:partoo-state");
-    services.publisher("apply --comment");
-    services.publisher("plan --comment");
+    // Opening the state builds nothing (nor loads octokit): its first read does.
+    expect(built).toEqual([]);
+    // The fake client has no octokit to answer: the read fails, after building the client.
+    await expect(services.state().read()).rejects.toThrow();
+    await services.publisher("apply --comment");
+    await services.publisher("plan --comment");
+    expect(await services.github("accept --pr")).toBe(await services.github("drift --issue"));
     expect(built).toEqual(["--state github:partoo-state"]);
     expect(services.state()).toBe(services.state());
+  });
+
+  test("without GITHUB_TOKEN the GitHub client is refused, naming what needs it", async () => {
+    const services = createServices(io({ GITHUB_REPOSITORY: "acme/stores" }), {});
+    await expect(services.publisher("plan --comment")).rejects.toThrow(
+      /^plan --comment calls the GitHub API: set GITHUB_TOKEN/,
+    );
   });
 
   test("a Partoo client is closed after its work, also when the work throws", async () => {

@@ -55,11 +55,12 @@ describe("opening the state backend from --state", () => {
     ["toString:x", '--state toString:x: unknown state backend "toString"'],
     ["github:partoo-state", "--state github:partoo-state calls the GitHub API: set GITHUB_TOKEN"],
     ["github:bad..branch", "--state github:bad..branch: not a valid branch name"],
-  ])("rejects %s with a one-line usage error", (spec, message) => {
+  ])("rejects %s with a one-line usage error", async (spec, message) => {
     let error: unknown;
     try {
-      // Through the services, as a command opens it: github: gets the run's GitHub client.
-      createServices(io(dir), { state: spec }).state();
+      // Through the services, as a command opens it: github: gets the run's GitHub client,
+      // built (and GITHUB_TOKEN checked) on the first read, before any request.
+      await createServices(io(dir), { state: spec }).state().read();
     } catch (caught) {
       error = caught;
     }

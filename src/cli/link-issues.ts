@@ -10,7 +10,6 @@ import type { DesiredStore, StateDocument } from "../core/model.js";
 import { compareIssues } from "../files/issues.js";
 import type { LoadResult } from "../files/load-stores.js";
 import { lintStoreLinks } from "../files/lints.js";
-import { checkLinks } from "../links/run-link-check.js";
 import { parseCheckLinks } from "./link-options.js";
 
 /** The link report of --check-links, or undefined when the flag is absent. */
@@ -21,7 +20,10 @@ export async function checkLinksIfAsked(
   readState: () => Promise<StateDocument>,
 ): Promise<LinkReport | undefined> {
   const request = parseCheckLinks(options);
-  return request === undefined ? undefined : checkLinks(request, services, stores, readState);
+  if (request === undefined) return undefined;
+  // The checker loads undici: only when links are to be checked.
+  const { checkLinks } = await import("../links/run-link-check.js");
+  return checkLinks(request, services, stores, readState);
 }
 
 /** `result` with the lints' warnings and the link check's findings among its issues. */

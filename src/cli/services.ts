@@ -3,6 +3,7 @@
  * options, and handed to every command in its context. Nothing else reads the environment,
  * the clock or builds a client: a command is glue over these and the pure core, and a new
  * entry point (the GitHub Action) or a test substitutes any of them through `factories`.
+ * The adapters (undici, octokit) are loaded when first used: an offline plan never loads them.
  */
 import { execFile } from "node:child_process";
 import { mkdir, writeFile as writeNewFile } from "node:fs/promises";
@@ -21,17 +22,16 @@ import { startProgress, type Progress, type ProgressOptions } from "./progress.j
 import { displayPath } from "../files/store-directory.js";
 import { formatIssue, hasErrors, loadFleet, type LoadedFleet } from "../files/index.js";
 import { InputError } from "../errors.js";
-import { createPartooClient, type PartooApi, type PartooClientOptions } from "../partoo/client.js";
+import type { PartooApi, PartooClientOptions } from "../partoo/client.js";
+import type { GithubClient } from "../github/client.js";
 import {
-  createGithubClient,
+  checkGithubAccess,
   githubClientOptionsFromEnv,
-  type GithubClient,
   type GithubClientOptions,
-} from "../github/client.js";
+} from "../github/client-options.js";
 import { createGithubPublisher, type GithubPublisher } from "../github/publisher.js";
 import { pullRequestFromEvent } from "../github/event.js";
 import { appendStepSummary } from "../github/step-summary.js";
-import { createGithubStateBackend } from "../github/state-backend.js";
 import type { StateBackend } from "../state/backend.js";
 import { openStateBackend } from "../state/open.js";
 import { writeFileAtomically } from "../state/atomic-write.js";
@@ -72,9 +72,12 @@ export interface Services {
   /** A path as messages show it: relative to the working directory. */
   display(file: string): string;
   readonly partoo: PartooAccess;
-  /** The one GitHub client of the run, created on first use; the github: state and the publisher share it. */
-  github(purpose: string): GithubClient;
-  publisher(purpose: string): GithubPublisher;
+  /**
+   * The one GitHub client of the run, created on first use; the github: state and the
+   * publisher share it. Throws at once when GITHUB_TOKEN or GITHUB_REPOSITORY is missing.
+   */
+  github(purpose: string): Promise<GithubClient>;
+  publisher(purpose: string): Promise<GithubPublisher>;
   /** The state backend of --state, opened on first use. */
   state(): StateBackend;
   /**
@@ -124,7 +127,7 @@ export function createServices(
   const log = (line: string): void => void io.stderr.write(`${line}\n`);
   const now = factories.now ?? (() => new Date());
   const clock = factories.clock ?? Date.now;
-  let github: GithubClient | undefined;
+  let github: Promise<GithubClient> | undefined;
   let state: StateBackend | undefined;
   let fleet: Promise<LoadedFleet | undefined> | undefined;
 
@@ -134,12 +137,22 @@ export function createServices(
     rateLimitPerMinute: parseRateLimit(options),
     logger: log,
   });
-  const sharedGithub = (purpose: string): GithubClient => {
-    github ??= (factories.githubClient ?? createGithubClient)({
-      ...githubClientOptionsFromEnv(env),
-      purpose,
-      log,
-    });
+  const openGithub = (purpose: string): Promise<GithubClient> => {
+    const githubOptions: GithubClientOptions = { ...githubClientOptionsFromEnv(env), purpose, log };
+    if (factories.githubClient !== undefined) {
+      return Promise.resolve(factories.githubClient(githubOptions));
+    }
+    // Checked now, so that a command fails before any work; octokit is loaded meanwhile.
+    checkGithubAccess(githubOptions);
+    const opened = import("../github/client.js").then((module) =>
+      module.createGithubClient(githubOptions),
+    );
+    // Awaited by whoever uses it; a failure is theirs to report, not an unhandled rejection.
+    opened.catch(() => undefined);
+    return opened;
+  };
+  const sharedGithub = (purpose: string): Promise<GithubClient> => {
+    github ??= openGithub(purpose);
     return github;
   };
 
@@ -151,7 +164,9 @@ export function createServices(
     partoo: {
       check: (purpose) => void partooOptions(purpose),
       async use(purpose, work, extra = {}) {
-        const client = (factories.partooClient ?? createPartooClient)({
+        const create =
+          factories.partooClient ?? (await import("../partoo/client.js")).createPartooClient;
+        const client = create({
           ...partooOptions(purpose),
           ...(extra.concurrency === undefined ? {} : { concurrency: extra.concurrency }),
         });
@@ -163,13 +178,18 @@ export function createServices(
       },
     },
     github: sharedGithub,
-    publisher: (purpose) => createGithubPublisher(sharedGithub(purpose)),
+    publisher: async (purpose) => createGithubPublisher(await sharedGithub(purpose)),
     state() {
       const spec = stringOption(options, "state") ?? DEFAULT_STATE_SPEC;
       state ??= openStateBackend(spec, {
         cwd: io.cwd,
-        github: (branch) =>
-          createGithubStateBackend({ client: sharedGithub(`--state ${spec}`), branch }),
+        github: (branch) => {
+          const client = sharedGithub(`--state ${spec}`);
+          return lazyStateBackend(`github:${branch}`, async () => {
+            const { createGithubStateBackend } = await import("../github/state-backend.js");
+            return createGithubStateBackend({ client: await client, branch });
+          });
+        },
       });
       return state;
     },
@@ -223,6 +243,17 @@ export function createServices(
       startProgress({ ...progress, stream: io.stderr, isTTY: io.stderrIsTTY }),
     color: io.stdoutIsTTY && !(env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== ""),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
+  };
+}
+
+/** A backend opened on its first read or write, for an adapter loaded only when used. */
+function lazyStateBackend(description: string, open: () => Promise<StateBackend>): StateBackend {
+  let backend: Promise<StateBackend> | undefined;
+  const opened = () => (backend ??= open());
+  return {
+    description,
+    read: async () => (await opened()).read(),
+    update: async (changes) => (await opened()).update(changes),
   };
 }
 

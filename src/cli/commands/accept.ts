@@ -68,7 +68,7 @@ async function runAccept({ options, io, services }: CommandContext): Promise<num
   }
   services.partoo.check("accept");
   // Checked before any file is written, so that a missing token fails the run up front.
-  const github = options["pr"] === true ? services.github("accept --pr") : undefined;
+  const github = options["pr"] === true ? await services.github("accept --pr") : undefined;
   const read = await services.state().read();
   const chosen = only === undefined ? driftedStores(read) : { codes: [...new Set(only)] };
   if ("nothing" in chosen) {

@@ -243,7 +243,7 @@ async function commentResult(services: Services, report: ApplyReport): Promise<v
     services.log("apply --comment: no commit known (GITHUB_SHA unset): no comment written");
     return;
   }
-  const publisher = services.publisher("apply --comment");
+  const publisher = await services.publisher("apply --comment");
   const pulls = await publisher.pullRequestsForCommit(sha);
   const merged = pulls.filter((pull) => pull.merged);
   const targets = merged.length > 0 ? merged : pulls;

@@ -116,7 +116,7 @@ function countCheckedOnly(plan: Plan, checked: readonly string[]): Plan {
 }
 
 async function syncIssue(services: Services, plan: Plan): Promise<void> {
-  const publisher = services.publisher("drift --issue");
+  const publisher = await services.publisher("drift --issue");
   const drifting = plan.stores.length > 0;
   const result = await publisher.syncDriftIssue({
     drifting,

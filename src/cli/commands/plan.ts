@@ -150,8 +150,11 @@ async function commentPlan(
   links: LinkReport | undefined,
 ): Promise<void> {
   const pr = await services.actions.pullRequest("plan --comment");
-  const result = await services
-    .publisher("plan --comment")
-    .upsertPullRequestComment(pr, PLAN_COMMENT_MARKER, renderPlanMarkdownWithLinks(plan, links));
+  const publisher = await services.publisher("plan --comment");
+  const result = await publisher.upsertPullRequestComment(
+    pr,
+    PLAN_COMMENT_MARKER,
+    renderPlanMarkdownWithLinks(plan, links),
+  );
   services.log(`Plan comment ${result.action} on pull request #${pr}`);
 }

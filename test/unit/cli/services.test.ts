@@ -34,7 +34,7 @@ function fakePartoo(): { client: PartooApi; closed: () => number } {
 }
 
 describe("the services of a run", () => {
-  test("the github: state and the publisher share one GitHub client, built on first use", () => {
+  test("the github: state and the publisher share one GitHub client, built on first use", async () => {
     const built: string[] = [];
     const factories: ServiceFactories = {
       githubClient: (options) => {
@@ -45,8 +45,8 @@ describe("the services of a run", () => {
     const services = createServices(io(), { state: "github:partoo-state" }, factories);
     expect(built).toEqual([]);
     expect(services.state().description).toBe("github:partoo-state");
-    services.publisher("apply --comment");
-    services.publisher("plan --comment");
+    await services.publisher("apply --comment");
+    await services.publisher("plan --comment");
     expect(built).toEqual(["--state github:partoo-state"]);
     expect(services.state()).toBe(services.state());
   });

@@ -6,7 +6,8 @@
 import { runBenchmarks } from "./harness.js";
 import "./benchmarks/start-up.js";
 import "./benchmarks/validate-stores.js";
-import "./plan-offline.js";
+import "./benchmarks/validate-fleet.js";
+import "./benchmarks/plan-offline.js";
 import "./benchmarks/apply-fleet.js";
 import "./benchmarks/pacing.js";
 import "./benchmarks/memory.js";

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { milliseconds, renderReadmeTables, renderTable } from "./report.js";
+import { milliseconds, renderReadmeTables, renderTable, seconds } from "./report.js";
 
 export interface Measurement {
   /** Median wall time of the timed runs, in milliseconds. */
@@ -123,8 +123,7 @@ export function workRow(
   against: string,
 ): (context: unknown, result: BenchmarkResult) => readonly ReadmeRow[] {
   return (_context, result) => {
-    const seconds = result.ours.medianMs / 1000;
-    const time = seconds >= 1 ? `${seconds.toFixed(1)} s` : `${seconds.toFixed(2)} s`;
+    const time = seconds(result.ours.medianMs);
     const ratio = result.baseline
       ? `${(result.ours.medianMs / result.baseline.medianMs).toFixed(2)}× `
       : "";
@@ -246,7 +245,8 @@ async function runOne(benchmark: Benchmark<never>): Promise<BenchmarkResult> {
       ours,
       ...(baseline === undefined ? {} : { baseline }),
       goals,
-      notes: words.join("; "),
+      // A note ending in ":" introduces the next one.
+      notes: words.join("; ").replace(/:; /g, ": "),
       readme: [],
     };
     return { ...result, readme: benchmark.readme?.(context, result) ?? [] };

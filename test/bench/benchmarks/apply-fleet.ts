@@ -9,7 +9,7 @@ import { copyFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { startEmulator, type Emulator } from "../../../src/emulator/server.js";
 import { goal, megabytes, registerBenchmark, type Note } from "../harness.js";
-import { milliseconds } from "../report.js";
+import { seconds as readmeSeconds } from "../report.js";
 import {
   FLEET_SIZE as STORES,
   privateRoot,
@@ -205,7 +205,7 @@ registerBenchmark<FleetContext>({
         table: "work",
         cells: [
           `\`apply\`, all 10,000 changed, no pacing (${CONCURRENCY} in flight, local emulator)`,
-          `${(result.ours.medianMs / 1000).toFixed(1)} s`,
+          readmeSeconds(result.ours.medianMs),
           `${ratioTo(result)} a bare script sending the same requests`,
         ],
       },
@@ -261,7 +261,7 @@ registerBenchmark<FleetContext>({
   readme: (_context, result) => [
     {
       table: "work",
-      cells: ["`apply`, nothing changed", milliseconds(result.ours.medianMs), "(0 requests)"],
+      cells: ["`apply`, nothing changed", readmeSeconds(result.ours.medianMs), "(0 requests)"],
     },
   ],
 });

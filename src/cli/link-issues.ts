@@ -21,7 +21,7 @@ export async function checkLinksIfAsked(
 ): Promise<LinkReport | undefined> {
   const request = parseCheckLinks(options);
   if (request === undefined) return undefined;
-  // The checker loads undici: only a run that fetches links imports it.
+  // The checker loads undici: only when links are to be checked.
   const { checkLinks } = await import("../links/run-link-check.js");
   return checkLinks(request, services, stores, readState);
 }

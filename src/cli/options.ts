@@ -4,7 +4,7 @@ import { checkApiBaseUrl } from "../base-url.js";
 import { UsageError } from "../errors.js";
 import { didYouMean } from "../core/suggest.js";
 import { DEFAULT_STATE_SPEC } from "../state/open.js";
-import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../partoo/pacer.js";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../partoo/defaults.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../core/render/formats.js";
 import type { OptionSpec, OptionValues } from "./io.js";
 

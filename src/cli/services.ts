@@ -3,6 +3,7 @@
  * options, and handed to every command in its context. Nothing else reads the environment,
  * the clock or builds a client: a command is glue over these and the pure core, and a new
  * entry point (the GitHub Action) or a test substitutes any of them through `factories`.
+ * The adapters (undici, octokit) are loaded when first used: an offline plan never loads them.
  */
 import { execFile } from "node:child_process";
 import { mkdir, writeFile as writeNewFile } from "node:fs/promises";
@@ -23,7 +24,12 @@ import { formatIssue, hasErrors, loadFleet, type LoadedFleet } from "../files/in
 import { InputError } from "../errors.js";
 // Types only: the clients load undici and octokit, imported when a run first needs them.
 import type { PartooApi, PartooClientOptions } from "../partoo/client.js";
-import type { GithubClient, GithubClientOptions } from "../github/client.js";
+import type { GithubClient } from "../github/client.js";
+import {
+  checkGithubAccess,
+  githubClientOptionsFromEnv,
+  type GithubClientOptions,
+} from "../github/client-options.js";
 import type { GithubPublisher } from "../github/publisher.js";
 import type { StateBackend } from "../state/backend.js";
 import { openStateBackend } from "../state/open.js";
@@ -144,14 +150,22 @@ export function createServices(
     rateLimitPerMinute: parseRateLimit(options),
     logger: log,
   });
-  const sharedGithub = (purpose: string): Promise<GithubClient> => {
-    github ??= import("../github/client.js").then((client) =>
-      (factories.githubClient ?? client.createGithubClient)({
-        ...client.githubClientOptionsFromEnv(env),
-        purpose,
-        log,
-      }),
+  const openGithub = (purpose: string): Promise<GithubClient> => {
+    const githubOptions: GithubClientOptions = { ...githubClientOptionsFromEnv(env), purpose, log };
+    if (factories.githubClient !== undefined) {
+      return Promise.resolve(factories.githubClient(githubOptions));
+    }
+    // Checked now, so that a command fails before any work; octokit is loaded meanwhile.
+    checkGithubAccess(githubOptions);
+    const opened = import("../github/client.js").then((module) =>
+      module.createGithubClient(githubOptions),
     );
+    // Awaited by whoever uses it; a failure is theirs to report, not an unhandled rejection.
+    opened.catch(() => undefined);
+    return opened;
+  };
+  const sharedGithub = (purpose: string): Promise<GithubClient> => {
+    github ??= openGithub(purpose);
     return github;
   };
 

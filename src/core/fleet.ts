@@ -151,6 +151,11 @@ export function fillTemplate(template: string, input: StoreInput): Filled {
   return { url };
 }
 
+/** Where a template link stands, for a message (built only then: every store passes by it). */
+function linkAt(fleet: Fleet, link: TemplateLink): string {
+  return `${fleet.file}:${link.line}:${link.column}`;
+}
+
 /** The link set a type is inherited from, with its name for messages. */
 function inheritedList(
   type: LinkType,
@@ -160,11 +165,21 @@ function inheritedList(
   return profile?.links.get(type) ?? fleet.defaults.links.get(type);
 }
 
+/** Per fleet, per profile (the fleet itself for stores without one): what 10,000 stores share. */
+const inheritedTypes = new WeakMap<Fleet, Map<Profile | undefined, readonly LinkType[]>>();
+
 /** The types a store inherits, in a stable order: the defaults', then its profile's. */
-function inheritableTypes(fleet: Fleet, profile: Profile | undefined): LinkType[] {
-  const types = new Set<LinkType>(fleet.defaults.links.keys());
-  if (profile !== undefined) for (const type of profile.links.keys()) types.add(type);
-  return [...types];
+function inheritableTypes(fleet: Fleet, profile: Profile | undefined): readonly LinkType[] {
+  let byProfile = inheritedTypes.get(fleet);
+  if (byProfile === undefined) inheritedTypes.set(fleet, (byProfile = new Map()));
+  let types = byProfile.get(profile);
+  if (types === undefined) {
+    const set = new Set<LinkType>(fleet.defaults.links.keys());
+    if (profile !== undefined) for (const type of profile.links.keys()) set.add(type);
+    types = [...set];
+    byProfile.set(profile, types);
+  }
+  return types;
 }
 
 /**
@@ -181,12 +196,11 @@ export function expandStore(
   for (const [type, list] of input.links) if (list !== null) links[type] = list;
   const origins: Record<LinkType, string> = {};
   const problems: ExpansionProblem[] = [];
+  let inherited = false;
   const base = (): DesiredStore => {
-    const store: DesiredStore =
-      input.businessId === undefined
-        ? { code: input.code, links }
-        : { code: input.code, businessId: input.businessId, links };
-    return Object.keys(origins).length === 0 ? store : { ...store, origins: { ...origins } };
+    const { code, businessId } = input;
+    if (businessId === undefined) return inherited ? { code, links, origins } : { code, links };
+    return inherited ? { code, businessId, links, origins } : { code, businessId, links };
   };
 
   const notes = (profile: Profile | undefined): NullNote[] => {
@@ -239,19 +253,18 @@ export function expandStore(
     const seen = new Map<string, number>();
     let preferred = 0;
     for (const link of list.links) {
-      const at = `${fleet.file}:${link.line}:${link.column}`;
       const filled = fillTemplate(link.template, input);
       if ("missing" in filled) {
         problems.push({
           at: input.profile,
-          message: `${type} from ${at}: this store has no value for {${filled.missing}}; add vars: {${filled.missing}: …} to this file, or give it its own ${type} list`,
+          message: `${type} from ${linkAt(fleet, link)}: this store has no value for {${filled.missing}}; add vars: {${filled.missing}: …} to this file, or give it its own ${type} list`,
         });
         continue;
       }
       if ("badHost" in filled) {
         problems.push({
           at: input.profile,
-          message: `${type} from ${at}: the value of {${filled.badHost}} cannot be part of a host name (letters, digits, dots and hyphens only); change it in vars`,
+          message: `${type} from ${linkAt(fleet, link)}: the value of {${filled.badHost}} cannot be part of a host name (letters, digits, dots and hyphens only); change it in vars`,
         });
         continue;
       }
@@ -259,7 +272,7 @@ export function expandStore(
       if (problem !== undefined) {
         problems.push({
           at: input.profile,
-          message: `${type} from ${at}: expands to an invalid URL: ${problem}`,
+          message: `${type} from ${linkAt(fleet, link)}: expands to an invalid URL: ${problem}`,
         });
         continue;
       }
@@ -283,6 +296,7 @@ export function expandStore(
     }
     links[type] = expanded;
     origins[type] = where;
+    inherited = true;
   }
   return problems.length > 0 ? { problems } : { store: base(), notes: notes(profile) };
 }

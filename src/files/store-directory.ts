@@ -152,6 +152,7 @@ export function readStoreFile(
     maxBytes: MAX_FILE_BYTES,
     buffer,
     tooLarge: (size) => tooLargeIssue(entry.file, size).message,
+    listedAsFile: !entry.symlink,
   });
   if ("problem" in read) {
     return fail(read.problem === NOT_A_FILE ? NOT_A_STORE_FILE : read.problem);

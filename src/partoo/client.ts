@@ -11,8 +11,9 @@ import { UsageError } from "../errors.js";
 import { MIN_SECRET_LENGTH } from "../redact.js";
 import { packageVersion } from "../package-info.js";
 import { PartooHttpError, redactUrl, type PartooRequestInfo } from "./errors.js";
-import { DEFAULT_RATE_LIMIT_PER_MINUTE, type Sleep } from "./pacer.js";
+import type { Sleep } from "./pacer.js";
 import { DEFAULT_RETRIES, type RetryOptions } from "./retry.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_RATE_LIMIT_PER_MINUTE } from "./defaults.js";
 import {
   createTransport,
   type ClientStats,
@@ -89,8 +90,7 @@ export interface PartooClientOptions {
   readonly random?: () => number;
 }
 
-export { DEFAULT_RATE_LIMIT_PER_MINUTE };
-export const DEFAULT_CONCURRENCY = 4;
+export { DEFAULT_CONCURRENCY, DEFAULT_RATE_LIMIT_PER_MINUTE };
 /** undici checks the headers and body timeouts about every half second: they fire up to ~1 s late. */
 export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
 /**

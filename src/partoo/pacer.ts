@@ -9,9 +9,6 @@
 /** Sleeps `ms`; rejects when `signal` aborts. Injected so that tests run on a fake clock. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** Partoo's documented limit, the default of --rate-limit (light to import: no undici here). */
-export const DEFAULT_RATE_LIMIT_PER_MINUTE = 300;
-
 /** We aim at this share of the configured rate (300/min → 285/min). */
 export const PACING_HEADROOM = 0.95;
 

@@ -2,7 +2,8 @@
 import type { LiveLinks } from "../core/model.js";
 import type { StoreFailure } from "../core/plan.js";
 import { AppError } from "../errors.js";
-import { PartooAbortedError, PartooStoppedError, type PartooApi } from "../partoo/client.js";
+import type { PartooApi } from "../partoo/client.js";
+import { PartooAbortedError, PartooStoppedError } from "../partoo/errors.js";
 
 /** Live reads in flight at once; the client paces them under the rate limit anyway. */
 export const READ_WORKERS = 4;

@@ -140,15 +140,92 @@ export async function generateStores(
   const stores = Array.from({ length: count }, (_, index) =>
     generateStore(index, random, options.businessIdShare),
   );
+  await writeInBatches(
+    stores.map((store) => ({ file: path.join(dir, `${store.code}.yaml`), text: storeYaml(store) })),
+  );
+  return stores;
+}
+
+/**
+ * A fleet file for generated stores (SPEC §2a): a default every store inherits, and one
+ * profile per kind of store, with `{code}` and `{city}` placeholders.
+ */
+export const GENERATED_FLEET_FILE = `# yaml-language-server: $schema=./schemas/config.schema.json
+defaults:
+  links:
+    SHOP_ONLINE:
+      - url: https://shop.example.com/stores/{code}
+        preferred: true
+profiles:
+  restaurant:
+    links:
+      FOOD_ORDERING:
+        - url: https://order.bistro.example.com/{code}
+          preferred: true
+      FOOD_TAKEOUT:
+        - https://order.bistro.example.com/{code}?mode=takeout
+      DINING_RESERVATION:
+        - https://book.bistro.example.com/{city}/{code}
+  salon:
+    links:
+      APPOINTMENT:
+        - url: https://booking.salon.example.com/{city}/{code}
+          preferred: true
+`;
+
+/**
+ * The index-th thin store file, inheriting from GENERATED_FLEET_FILE: a profile (or only the
+ * defaults), `vars`, now and then a list of its own, a `TYPE: ~` or a business_id. `extra`
+ * adds one ONLINE_APPOINTMENT link of its own, a type no template has.
+ */
+export function thinStoreYaml(index: number, random: () => number, extra = false): string {
+  const code = generatedCode(index);
+  const roll = random();
+  const profile = roll < 0.45 ? "restaurant" : roll < 0.8 ? undefined : "salon";
+  const lines = ["# yaml-language-server: $schema=../schemas/store.schema.json", `code: ${code}`];
+  if (random() < 0.1) lines.push(`business_id: "${Math.floor(random() * 2 ** 48).toString(16)}"`);
+  if (profile !== undefined)
+    lines.push(`profile: ${profile}`, "vars:", `  city: ${code.split("-")[0]}`);
+  const own: string[] = [];
+  if (profile === "restaurant" && random() < 0.3) {
+    own.push("  FOOD_DELIVERY:", `    - https://delivery-partner.example.net/fr/bistro-${code}`);
+  }
+  if (random() < 0.05) own.push("  SHOP_ONLINE: ~ # not sold online");
+  if (extra) own.push("  ONLINE_APPOINTMENT:", `    - https://extra.example.com/${code}`);
+  lines.push(...(own.length === 0 ? ["links: {}"] : ["links:", ...own]));
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Writes `count` thin store files into `dir` and the fleet file they inherit from into
+ * `fleetFile`; the stores whose index is in `extra` get an extra link (thinStoreYaml).
+ */
+export async function generateThinStores(
+  dir: string,
+  fleetFile: string,
+  count: number,
+  { seed = 1, extra = new Set<number>() }: { seed?: number; extra?: ReadonlySet<number> } = {},
+): Promise<void> {
+  const random = seededRandom(seed);
+  await mkdir(dir, { recursive: true });
+  await writeFile(fleetFile, GENERATED_FLEET_FILE);
+  const files = Array.from({ length: count }, (_, index) => ({
+    file: path.join(dir, `${generatedCode(index)}.yaml`),
+    text: thinStoreYaml(index, random, extra.has(index)),
+  }));
+  await writeInBatches(files);
+}
+
+/** Writes many small files, a batch at a time. */
+export async function writeInBatches(
+  files: readonly { readonly file: string; readonly text: string }[],
+): Promise<void> {
   const batch = 64;
-  for (let start = 0; start < stores.length; start += batch) {
+  for (let start = 0; start < files.length; start += batch) {
     await Promise.all(
-      stores
-        .slice(start, start + batch)
-        .map((store) => writeFile(path.join(dir, `${store.code}.yaml`), storeYaml(store))),
+      files.slice(start, start + batch).map(({ file, text }) => writeFile(file, text)),
     );
   }
-  return stores;
 }
 
 /** A fresh temporary directory of `count` generated store files; call `remove` when done. */

@@ -5,7 +5,10 @@
  * with registerBenchmark() from a module imported by run.ts; the run prints one Markdown table.
  */
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
 import { performance } from "node:perf_hooks";
+import { milliseconds, renderReadmeTables, renderTable, seconds } from "./report.js";
 
 export interface Measurement {
   /** Median wall time of the timed runs, in milliseconds. */
@@ -17,8 +20,24 @@ export interface Measurement {
    */
   readonly cpuMedianMs: number;
   readonly cpuRunsMs: readonly number[];
-  /** Peak resident set size of the process so far, in bytes. */
+  /** Peak resident set size of the process so far (of the timed child processes, if any), in bytes. */
   readonly peakRssBytes: number;
+}
+
+/**
+ * What a timed function may return when its work ran in a process of its own: that
+ * process's CPU time, counted instead of this process's (which only waited).
+ */
+export interface ChildUsage {
+  readonly childCpuMs: number;
+  readonly childMaxRssBytes: number;
+}
+
+function childUsage(result: unknown): ChildUsage | undefined {
+  const usage = result as Partial<ChildUsage> | null | undefined;
+  return typeof usage?.childCpuMs === "number" && typeof usage.childMaxRssBytes === "number"
+    ? (usage as ChildUsage)
+    : undefined;
 }
 
 /** Times `fn` `runs` times after `warmup` untimed runs; returns the median and the peak RSS. */
@@ -30,20 +49,24 @@ export async function measure(
   for (let i = 0; i < warmup; i++) await fn();
   const runsMs: number[] = [];
   const cpuRunsMs: number[] = [];
+  let childPeakRssBytes = 0;
   for (let i = 0; i < runs; i++) {
     const cpu = process.cpuUsage();
     const start = performance.now();
-    await fn();
+    const result = await fn();
     runsMs.push(performance.now() - start);
     const used = process.cpuUsage(cpu);
-    cpuRunsMs.push((used.user + used.system) / 1000);
+    const child = childUsage(result);
+    cpuRunsMs.push(child?.childCpuMs ?? (used.user + used.system) / 1000);
+    if (child !== undefined)
+      childPeakRssBytes = Math.max(childPeakRssBytes, child.childMaxRssBytes);
   }
   return {
     medianMs: median(runsMs),
     runsMs,
     cpuMedianMs: median(cpuRunsMs),
     cpuRunsMs,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: childPeakRssBytes || process.resourceUsage().maxRSS * 1024,
   };
 }
 
@@ -75,8 +98,43 @@ export interface Benchmark<Context = unknown> {
   /** Returns the function to time; what it builds before returning is not timed. */
   ours(context: Context): Promise<() => unknown>;
   baseline?(context: Context): Promise<() => unknown>;
-  /** Extra words for the notes column. */
-  notes?(context: Context): string;
+  /** Extra words for the notes column, and goals of the benchmark's own (see goal()). */
+  notes?(context: Context): string | readonly Note[];
+  /** The rows this benchmark gives the README's tables (report.ts), from its result. */
+  readme?(context: Context, result: BenchmarkResult): readonly ReadmeRow[];
+}
+
+/** A goal of a benchmark: what it must reach, what it measured, and whether that is enough. */
+export interface Goal {
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export type Note = string | Goal | undefined;
+
+export function goal(what: string, measured: string, met: boolean): Goal {
+  return { goal: what, measured, met };
+}
+
+/** A row of the README's "Work on this machine": the median time, and the ratio to the baseline. */
+export function workRow(
+  label: string,
+  against: string,
+): (context: unknown, result: BenchmarkResult) => readonly ReadmeRow[] {
+  return (_context, result) => {
+    const time = seconds(result.ours.medianMs);
+    const ratio = result.baseline
+      ? `${(result.ours.medianMs / result.baseline.medianMs).toFixed(2)}× `
+      : "";
+    return [{ table: "work", cells: [label, time, `${ratio}${against}`] }];
+  };
+}
+
+/** A row of one of the README's tables ("work", "memory", "sync"): its cells, in order. */
+export interface ReadmeRow {
+  readonly table: "work" | "memory" | "sync";
+  readonly cells: readonly string[];
 }
 
 const registry: Benchmark<never>[] = [];
@@ -93,7 +151,9 @@ export interface BenchmarkResult {
   readonly name: string;
   readonly ours: Measurement;
   readonly baseline?: Measurement;
+  readonly goals: readonly Goal[];
   readonly notes: string;
+  readonly readme: readonly ReadmeRow[];
 }
 
 const CHILD_FLAG = "--bench-child";
@@ -114,14 +174,41 @@ export async function runBenchmarks(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify(measurement)}\n`);
     return;
   }
-  const filters = argv.filter((arg) => !arg.startsWith("-"));
+  const { filters, json, readme } = parseBenchArgs(argv);
   const selected = registry.filter(
     (benchmark) =>
       filters.length === 0 || filters.some((filter) => benchmark.name.includes(filter)),
   );
+  const startedLoad = loadAverage();
   const results: BenchmarkResult[] = [];
   for (const benchmark of selected) results.push(await runOne(benchmark));
-  process.stdout.write(renderTable(results));
+  const run = { startedLoad, endedLoad: loadAverage(), cores: os.availableParallelism() };
+  process.stdout.write(renderTable(results, run));
+  if (readme) process.stdout.write(`\n${renderReadmeTables(results, run)}`);
+  if (json !== undefined) writeFileSync(json, `${JSON.stringify({ ...run, results }, null, 1)}\n`);
+}
+
+/** `[name filter…] [--readme] [--json FILE]`. */
+function parseBenchArgs(argv: readonly string[]) {
+  const filters: string[] = [];
+  let json: string | undefined;
+  let readme = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--readme") readme = true;
+    else if (arg === "--json") json = argv[++i];
+    else if (arg.startsWith("-"))
+      throw new Error(`unknown option ${arg}: use [NAME…] [--readme] [--json FILE]`);
+    else filters.push(arg);
+  }
+  return { filters, json, readme };
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(" / ");
 }
 
 async function runOne(benchmark: Benchmark<never>): Promise<BenchmarkResult> {
@@ -140,20 +227,29 @@ async function runOne(benchmark: Benchmark<never>): Promise<BenchmarkResult> {
     }
     const ours = combine(measured.ours);
     const baseline = measured.baseline.length > 0 ? combine(measured.baseline) : undefined;
-    const notes = [
-      benchmark.notes?.(context),
+    const own = benchmark.notes?.(context);
+    const notes: Note[] = typeof own === "string" ? [own] : [...(own ?? [])];
+    notes.push(
       baseline === undefined
         ? `CPU ${milliseconds(ours.cpuMedianMs)}`
         : `CPU ${milliseconds(ours.cpuMedianMs)} vs ${milliseconds(baseline.cpuMedianMs)} (${(ours.cpuMedianMs / baseline.cpuMedianMs).toFixed(2)}×)`,
       `peak RSS ours ${megabytes(ours.peakRssBytes)}${baseline ? `, baseline ${megabytes(baseline.peakRssBytes)}` : ""}`,
-      verdict(benchmark, ours, baseline),
-    ].filter((note) => note !== undefined && note !== "");
-    return {
+    );
+    const goals = [
+      ...limitGoals(benchmark, ours, baseline),
+      ...notes.filter((note): note is Goal => typeof note === "object"),
+    ];
+    const words = notes.filter((note): note is string => typeof note === "string" && note !== "");
+    const result = {
       name: benchmark.name,
       ours,
       ...(baseline === undefined ? {} : { baseline }),
-      notes: notes.join("; "),
+      goals,
+      // A note ending in ":" introduces the next one.
+      notes: words.join("; ").replace(/:; /g, ": "),
+      readme: [],
     };
+    return { ...result, readme: benchmark.readme?.(context, result) ?? [] };
   } finally {
     await benchmark.teardown?.(context);
   }
@@ -172,17 +268,33 @@ function combine(measurements: readonly Measurement[]): Measurement {
   };
 }
 
-function verdict(benchmark: Benchmark<never>, ours: Measurement, baseline?: Measurement): string {
-  const checks: string[] = [];
+/** The goals every benchmark may set: a ratio to its baseline, a peak memory. */
+function limitGoals(
+  benchmark: Benchmark<never>,
+  ours: Measurement,
+  baseline?: Measurement,
+): Goal[] {
+  const goals: Goal[] = [];
   if (benchmark.maxRatio !== undefined && baseline !== undefined) {
-    const ok = ours.medianMs / baseline.medianMs <= benchmark.maxRatio;
-    checks.push(`ratio target ≤ ${benchmark.maxRatio}× ${ok ? "met" : "MISSED"}`);
+    const ratio = ours.medianMs / baseline.medianMs;
+    goals.push(
+      goal(
+        `≤ ${benchmark.maxRatio}× the baseline`,
+        `${ratio.toFixed(2)}×`,
+        ratio <= benchmark.maxRatio,
+      ),
+    );
   }
   if (benchmark.maxPeakRssBytes !== undefined) {
-    const ok = ours.peakRssBytes < benchmark.maxPeakRssBytes;
-    checks.push(`memory target < ${megabytes(benchmark.maxPeakRssBytes)} ${ok ? "met" : "MISSED"}`);
+    goals.push(
+      goal(
+        `peak RSS < ${megabytes(benchmark.maxPeakRssBytes)}`,
+        megabytes(ours.peakRssBytes),
+        ours.peakRssBytes < benchmark.maxPeakRssBytes,
+      ),
+    );
   }
-  return checks.join(", ");
+  return goals;
 }
 
 function measureInChild(
@@ -213,24 +325,4 @@ function measureInChild(
 
 export function megabytes(bytes: number): string {
   return `${Math.round(bytes / 1024 / 1024)} MB`;
-}
-
-function milliseconds(value: number): string {
-  return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
-}
-
-export function renderTable(results: readonly BenchmarkResult[]): string {
-  const rows = results.map((result) => [
-    result.name,
-    milliseconds(result.ours.medianMs),
-    result.baseline ? milliseconds(result.baseline.medianMs) : "–",
-    result.baseline ? `${(result.ours.medianMs / result.baseline.medianMs).toFixed(2)}×` : "–",
-    result.notes.replace(/\|/g, "\\|"),
-  ]);
-  return [
-    "| benchmark | ours median | baseline median | ratio | notes |",
-    "|---|---:|---:|---:|---|",
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-    "",
-  ].join("\n");
 }

@@ -162,10 +162,6 @@ export function formatCount(value: number): string {
   return value.toLocaleString("en-US");
 }
 
-export function verdict(ok: boolean): string {
-  return ok ? "met" : "MISSED";
-}
-
 /** The emulator a benchmark's setup started: it exists in the parent only, where notes() run. */
 export function requireEmulator(emulator: Emulator | undefined): Emulator {
   if (emulator === undefined) throw new Error("the emulator is started by setup, in the parent");

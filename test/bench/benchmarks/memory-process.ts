@@ -12,20 +12,22 @@ import type { ProcessUsage } from "./memory-probe.js";
 
 const PROBE = fileURLToPath(new URL("./memory-probe.js", import.meta.url));
 
-/** A runner whose processes report their usage through `usageFile` (overwritten by each run). */
-export function inOwnProcess(usageFile: string): CommandRunner {
+/**
+ * A runner whose processes report their usage through `usageFile` (overwritten by each run).
+ * `script`: what the process runs instead of partoo-links (a floor, for comparison).
+ */
+export function inOwnProcess(
+  usageFile: string,
+  script = path.join(packageRoot(), "bin", "partoo-links.js"),
+): CommandRunner {
   return (argv, { env, cwd }) =>
     new Promise<CommandResult>((resolve, reject) => {
       rmSync(usageFile, { force: true });
-      const child = spawn(
-        process.execPath,
-        ["--import", PROBE, path.join(packageRoot(), "bin", "partoo-links.js"), ...argv],
-        {
-          cwd,
-          env: { PATH: process.env["PATH"] ?? "", ...env, PARTOO_BENCH_USAGE_FILE: usageFile },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
+      const child = spawn(process.execPath, ["--import", PROBE, script, ...argv], {
+        cwd,
+        env: { PATH: process.env["PATH"] ?? "", ...env, PARTOO_BENCH_USAGE_FILE: usageFile },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -36,7 +38,7 @@ export function inOwnProcess(usageFile: string): CommandRunner {
         try {
           usage = JSON.parse(readFileSync(usageFile, "utf8")) as ProcessUsage;
         } catch (error) {
-          const message = `partoo-links ${argv[0]} exited with ${code} without reporting its usage: ${stderr.slice(-500)}`;
+          const message = `${path.basename(script)} ${argv[0]} exited with ${code} without reporting its usage: ${stderr.slice(-500)}`;
           reject(new Error(message, { cause: error }));
           return;
         }

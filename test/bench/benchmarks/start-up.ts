@@ -2,26 +2,33 @@
  * Start-up: `partoo-links --help` and `validate` of one file, each a fresh Node process,
  * against a bare `node -e 0`. Goal (issue 18): within 1.5× the bare start.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { packageRoot } from "../../../src/package-info.js";
-import { registerBenchmark } from "../harness.js";
+import { registerBenchmark, type ChildUsage } from "../harness.js";
+import { inOwnProcess } from "./memory-process.js";
 
 interface Context {
   root: string;
   bin: string;
 }
 
-function run(args: readonly string[], expectedStatus: number): void {
-  const result = spawnSync(process.execPath, args, { stdio: "ignore" });
-  if (result.status !== expectedStatus) {
-    throw new Error(`node ${args.join(" ")} exited ${String(result.status)}`);
-  }
+/** Runs `node script args…` in a process of its own; returns that process's CPU and peak memory. */
+function starter(root: string, script: string) {
+  const run = inOwnProcess(path.join(root, `usage-${process.pid}.json`), script);
+  return async (args: readonly string[]): Promise<ChildUsage> => {
+    const result = await run(args, { env: {}, cwd: root });
+    if (result.code !== 0)
+      throw new Error(`node ${script} ${args.join(" ")} exited ${result.code}`);
+    return { childCpuMs: result.usage!.cpuMs, childMaxRssBytes: result.usage!.maxRssBytes };
+  };
 }
 
-const bare = async () => () => run(["-e", "0"], 0);
+const bare = async ({ root }: Context) => {
+  const start = starter(root, "-e");
+  return () => start(["0"]);
+};
 
 async function setup(): Promise<Context> {
   const root = await mkdtemp(path.join(os.tmpdir(), "partoo-links-start-"));
@@ -42,12 +49,12 @@ registerBenchmark<Context>({
   maxRatio: 1.5,
   setup,
   teardown,
-  ours:
-    async ({ bin }) =>
-    () =>
-      run([bin, "--help"], 0),
+  async ours({ root, bin }) {
+    const start = starter(root, bin);
+    return () => start(["--help"]);
+  },
   baseline: bare,
-  notes: () => "baseline: node -e 0",
+  notes: () => "baseline: node -e 0; CPU and peak RSS of those processes",
 });
 
 registerBenchmark<Context>({
@@ -56,10 +63,10 @@ registerBenchmark<Context>({
   maxRatio: 1.5,
   setup,
   teardown,
-  ours:
-    async ({ bin, root }) =>
-    () =>
-      run([bin, "validate", "--stores", root], 0),
+  async ours({ root, bin }) {
+    const start = starter(root, bin);
+    return () => start(["validate", "--stores", root]);
+  },
   baseline: bare,
-  notes: () => "baseline: node -e 0",
+  notes: () => "baseline: node -e 0; CPU and peak RSS of those processes",
 });

@@ -28,7 +28,11 @@ const PER_MINUTE = 6000;
 const WINDOW_MS = 2000;
 /** 160 stores × 3 requests at 6,000/min: about 5 s of work. */
 const STORES = 160;
-const MIN_SHARE = 0.8;
+/**
+ * The pacer aims at 95 % of the limit; a run's measured share is a little lower (the last
+ * responses' latency, the machine's other work), so 90 % is the floor of "paced at 95 %".
+ */
+const MIN_SHARE = 0.9;
 
 interface PacingContext {
   readonly root: string;

@@ -31,7 +31,7 @@ import {
   type GithubClientOptions,
 } from "../github/client-options.js";
 import type { GithubPublisher } from "../github/publisher.js";
-import type { StateBackend } from "../state/backend.js";
+import { openedOnFirstUse, type StateBackend } from "../state/backend.js";
 import { openStateBackend } from "../state/open.js";
 import {
   writeFileAtomically,
@@ -275,17 +275,6 @@ export function createServices(
       startProgress({ ...progress, stream: io.stderr, isTTY: io.stderrIsTTY }),
     color: io.stdoutIsTTY && !(env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== ""),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
-  };
-}
-
-/** A backend opened on its first read or write: a run that never reads the state loads nothing. */
-function openedOnFirstUse(description: string, open: () => Promise<StateBackend>): StateBackend {
-  let backend: Promise<StateBackend> | undefined;
-  const opened = () => (backend ??= open());
-  return {
-    description,
-    read: async () => (await opened()).read(),
-    update: async (changes) => (await opened()).update(changes),
   };
 }
 

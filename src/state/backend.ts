@@ -20,3 +20,20 @@ export interface StateBackend {
   read(): Promise<StateDocument>;
   update(changes: Readonly<Record<string, StoreRecord | null>>): Promise<void>;
 }
+
+/**
+ * A backend whose code loads on its first read or write (`open`): a command that never
+ * reads the state (validate) never loads the document's code and its validator.
+ */
+export function openedOnFirstUse(
+  description: string,
+  open: () => Promise<StateBackend>,
+): StateBackend {
+  let backend: Promise<StateBackend> | undefined;
+  const opened = () => (backend ??= open());
+  return {
+    description,
+    read: async () => (await opened()).read(),
+    update: async (changes) => (await opened()).update(changes),
+  };
+}

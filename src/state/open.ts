@@ -6,8 +6,7 @@
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { didYouMean } from "../core/suggest.js";
-import type { StateBackend } from "./backend.js";
-import { createFileStateBackend } from "./file.js";
+import { openedOnFirstUse, type StateBackend } from "./backend.js";
 
 /** The --state of every command that reads or writes the state. */
 export const DEFAULT_STATE_SPEC = "file:.partoo/state.json";
@@ -32,7 +31,10 @@ export function openStateBackend(
     if (target === "") {
       throw new UsageError(`--state ${value}: give a path, e.g. --state ${DEFAULT_STATE_SPEC}`);
     }
-    return createFileStateBackend(path.resolve(context.cwd, target), { description: value });
+    const file = path.resolve(context.cwd, target);
+    return openedOnFirstUse(value, async () =>
+      (await import("./file.js")).createFileStateBackend(file, { description: value }),
+    );
   }
   if (scheme === "github") {
     const branch = checkStateBranch(target);

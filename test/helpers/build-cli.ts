@@ -1,8 +1,9 @@
 /**
- * The built CLI, for tests that run it as a child process (bin/partoo-links.js runs
- * dist/src/cli/main.js). It is compiled when dist/ is missing or older than src/, by one
- * test file at a time: a lock directory keeps two jest workers from writing dist/ at once,
- * which could leave a half-written module for a child process to load.
+ * The built CLI, for tests that run it as a child process (bin/partoo-links.js runs the
+ * bundle, dist/bundle/main.js) or load its compiled modules (dist/src/). Both are built when
+ * missing or older than src/, by one test file at a time: a lock directory keeps two jest
+ * workers from writing dist/ at once, which could leave a half-written module for a child
+ * process to load.
  */
 import { execFile } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
@@ -14,22 +15,31 @@ import { withDirectoryLock } from "./dir-lock.js";
 const root = packageRoot();
 export const CLI_BIN = path.join(root, "bin", "partoo-links.js");
 const MAIN = path.join(root, "dist", "src", "cli", "main.js");
+const BUNDLE = path.join(root, "dist", "bundle", "main.js");
+const BUNDLER = path.join(root, "scripts", "bundle-cli.js");
 const LOCK = path.join(root, "dist", ".build-lock");
 /** A lock older than this was left by a killed build. */
 const STALE_LOCK_MS = 180_000;
 
-/** Whether some source file is newer than its compiled module (or was never compiled). */
-export async function distIsStale(dir = path.join(root, "src")): Promise<boolean> {
+/** Whether some source file is newer than its compiled module or the bundle (or no build). */
+export async function distIsStale(): Promise<boolean> {
+  const bundled = await stat(BUNDLE).catch(() => undefined);
+  if (bundled === undefined || bundled.mtimeMs < (await stat(BUNDLER)).mtimeMs) return true;
+  return sourcesNewerThan(path.join(root, "src"), bundled.mtimeMs);
+}
+
+async function sourcesNewerThan(dir: string, bundledMs: number): Promise<boolean> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (await distIsStale(file)) return true;
+      if (await sourcesNewerThan(file, bundledMs)) return true;
       continue;
     }
     if (!entry.name.endsWith(".ts")) continue;
     const built = path.join(root, "dist", path.relative(root, file)).replace(/\.ts$/, ".js");
     const [source, output] = await Promise.all([stat(file), stat(built).catch(() => undefined)]);
     if (output === undefined || output.mtimeMs < source.mtimeMs) return true;
+    if (bundledMs < source.mtimeMs) return true;
   }
   return false;
 }
@@ -61,4 +71,6 @@ async function compile(): Promise<void> {
   if (built === undefined || built.mtimeMs < started - 1000) {
     throw new Error(`the CLI could not be built (tsc -p tsconfig.build.json):\n${output}`);
   }
+  // esbuild strips types without checking them: it fails only on what it cannot parse.
+  await promisify(execFile)(process.execPath, [BUNDLER], { cwd: root });
 }

@@ -39,11 +39,13 @@ describe("the npm package", () => {
     await rm(temp, { recursive: true, force: true });
   });
 
-  test("holds the bin, the built CLI and the schemas, the demo's examples and seed, and neither sources, tests nor the Action", () => {
+  test("holds the bin, the bundled CLI and the schemas, the demo's examples, and neither sources, tests, the compiled modules nor the Action", () => {
     expect(files).toEqual(
       expect.arrayContaining([
         "bin/partoo-links.js",
-        "dist/src/cli/main.js",
+        "dist/bundle/main.js",
+        // For --debug's stack traces.
+        "dist/bundle/main.js.map",
         "schemas/store.schema.json",
         "schemas/state.schema.json",
         "schemas/plan.schema.json",
@@ -52,11 +54,10 @@ describe("the npm package", () => {
         // What the demo reads from the package.
         "stores/paris-01.yaml",
         "partoo-links.yaml",
-        "dist/src/emulator/demo-seed.json",
       ]),
     );
     expect(
-      files.filter((file) => /^(src|test|dist\/test|dist-action|dist\/src\/action)\//.test(file)),
+      files.filter((file) => /^(src|test|dist\/test|dist\/src|dist-action)\//.test(file)),
     ).toEqual([]);
   });
 

@@ -21,6 +21,31 @@ const root = packageRoot();
 const distWorker = pathToFileURL(path.join(root, "dist", "src", "files", "store-workers.js"));
 const run = promisify(execFile);
 
+/**
+ * Preloaded into the CLI's process: counts the worker threads it starts and the messages they
+ * send, and says so on stderr at exit (the report itself is the same with or without them).
+ */
+const WORKER_COUNTER = `data:text/javascript,${encodeURIComponent(`
+  import { syncBuiltinESMExports } from "node:module";
+  import threads from "node:worker_threads";
+  const Original = threads.Worker;
+  const entries = new Set();
+  let started = 0;
+  let replies = 0;
+  threads.Worker = class extends Original {
+    constructor(entry, options) {
+      super(entry, options);
+      started++;
+      entries.add(String(entry));
+      this.on("message", () => replies++);
+    }
+  };
+  syncBuiltinESMExports();
+  process.on("exit", () =>
+    process.stderr.write("workers: " + started + " started from " + [...entries].join(",") + ", " + replies + " replies\\n"),
+  );
+`)}`;
+
 let repo: string;
 let dir: string;
 
@@ -120,7 +145,7 @@ test("the Action's bundle serves as its own worker", async () => {
   }
 }, 120_000);
 
-test("the built CLI checks a large fleet on worker threads by default and reports as one thread", async () => {
+test("the built CLI and its bundle check a large fleet on worker threads by default and report as one thread", async () => {
   const script = `
     import { loadFleet, loadStores } from ${JSON.stringify(pathToFileURL(path.join(root, "dist", "src", "files", "index.js")).href)};
     const fleet = await loadFleet(undefined, ${JSON.stringify(repo)});
@@ -129,13 +154,24 @@ test("the built CLI checks a large fleet on worker threads by default and report
   `;
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script]);
   expect(stdout.trim()).toBe("2");
+  // The bin runs the bundle: its workers start the bundle's own chunk, which serves.
   const cli = path.join(root, "bin", "partoo-links.js");
   const result = (await run(
     process.execPath,
-    [cli, "validate", "--stores", "stores", "--format", "json"],
+    ["--import", WORKER_COUNTER, cli, "validate", "--stores", "stores", "--format", "json"],
     { cwd: repo },
-  ).catch((error: { stdout: string; code: number }) => error)) as { stdout: string; code?: number };
+  ).catch((error: { stdout: string; stderr: string; code: number }) => error)) as {
+    stdout: string;
+    stderr: string;
+    code?: number;
+  };
   expect(result.code).toBe(1);
+  const counted = /workers: (\d+) started from (\S+), (\d+) replies/.exec(result.stderr);
+  expect(counted).not.toBeNull();
+  const [, started, entry, replies] = counted!;
+  expect(Number(started)).toBeGreaterThan(0);
+  expect(entry!.startsWith(pathToFileURL(path.join(root, "dist", "bundle")).href)).toBe(true);
+  expect(Number(replies)).toBeGreaterThan(0);
   // The same command in this process, where there are no workers (TypeScript under jest).
   let inThread = "";
   const code = await main(["validate", "--stores", "stores", "--format", "json"], {

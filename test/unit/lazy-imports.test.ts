@@ -12,6 +12,11 @@ const STATIC_IMPORT = /^(?:import|export)\s(?!type\s)(?:[^;"']*?\sfrom\s)?\s*["'
 
 /** The packages reached from `entry` through static imports only. */
 function packagesLoaded(entry: string): Set<string> {
+  return walk(entry).packages;
+}
+
+/** The packages and the modules of ours (absolute paths) reached through static imports. */
+function walk(entry: string): { packages: Set<string>; modules: Set<string> } {
   const packages = new Set<string>();
   const seen = new Set([entry]);
   const queue = [entry];
@@ -27,7 +32,7 @@ function packagesLoaded(entry: string): Set<string> {
       queue.push(target);
     }
   }
-  return packages;
+  return { packages, modules: seen };
 }
 
 const built = (module: string) => path.join(packageRoot(), "dist", "src", module);
@@ -47,4 +52,13 @@ test("the walk sees the adapters where they are imported", () => {
   expect(packagesLoaded(built("partoo/client.js"))).toContain("undici");
   expect(packagesLoaded(built("github/client.js"))).toContain("octokit");
   expect(packagesLoaded(built("cli/commands/plan.js"))).toContain("yaml");
+});
+
+test("validate loads neither the state document's code nor its validator until it reads the state", () => {
+  const modules = walk(built("cli/commands/validate.js")).modules;
+  for (const module of walk(built("cli/services.js")).modules) modules.add(module);
+  expect(
+    [...modules].filter((file) => /state\/(file|document)|generated\/state/.test(file)),
+  ).toEqual([]);
+  expect(walk(built("state/file.js")).modules).toContain(built("generated/state.js"));
 });

@@ -16,7 +16,13 @@ import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Fleet } from "../core/fleet.js";
-import { loadEntry, type EntryContext, type EntryOutcome } from "./load-entry.js";
+import {
+  completeOutcomes,
+  loadEntry,
+  type EntryContext,
+  type EntryOutcome,
+  type PendingOutcome,
+} from "./load-entry.js";
 import type { Repository } from "./repository.js";
 import { readBuffer, type StoreEntry } from "./store-directory.js";
 
@@ -88,15 +94,14 @@ export async function loadEntries(
   const inThread: EntryContext = { ...context, buffer };
   const count = workerCount(entries.length, options);
   const entry = count === 0 ? undefined : workerEntry(options);
+  const fleet = context.fleet?.fleet;
   if (entry === undefined) {
-    return {
-      outcomes: entries.map((item) => loadEntry(item, inThread, known(item.code))),
-      threads: 1,
-    };
+    const pending = entries.map((item) => loadEntry(item, inThread, known(item.code)));
+    return { outcomes: await completeOutcomes(entries, pending, fleet), threads: 1 };
   }
   const chunks: number[] = [];
   for (let start = 0; start < entries.length; start += CHUNK_FILES) chunks.push(start);
-  const outcomes: EntryOutcome[] = new Array<EntryOutcome>(entries.length);
+  const outcomes: PendingOutcome[] = new Array<PendingOutcome>(entries.length);
   const request = (chunk: number): ChunkRequest => {
     const slice = entries.slice(chunks[chunk], chunks[chunk]! + CHUNK_FILES);
     return { chunk, entries: slice, known: slice.map((item) => known(item.code)) };
@@ -142,7 +147,7 @@ export async function loadEntries(
   for (const chunk of failed) checkInThread(chunk);
   // Every worker failed before taking them all: the rest is the main thread's.
   for (let chunk = takeChunk(); chunk !== undefined; chunk = takeChunk()) checkInThread(chunk);
-  return { outcomes, threads: 1 + usedWorkers };
+  return { outcomes: await completeOutcomes(entries, outcomes, fleet), threads: 1 + usedWorkers };
 }
 
 function workerCount(files: number, options: WorkerOptions): number {
@@ -270,7 +275,8 @@ export function serveStoreFiles(): void {
   if (port === null || !isStoreWorker()) return;
   const buffer = readBuffer();
   let context: EntryContext | undefined;
-  port.on("message", (message: JobRequest | ChunkRequest) => {
+  // The main thread sends a worker its next chunk only after the reply to the last one.
+  port.on("message", async (message: JobRequest | ChunkRequest) => {
     if ("job" in message) {
       context = { buffer, ...message.job };
       return;
@@ -280,7 +286,8 @@ export function serveStoreFiles(): void {
     try {
       const job = context;
       if (job === undefined) throw new Error("a chunk came before its job");
-      reply = { chunk, outcomes: entries.map((item, index) => loadEntry(item, job, known[index])) };
+      const pending = entries.map((item, index) => loadEntry(item, job, known[index]));
+      reply = { chunk, outcomes: await completeOutcomes(entries, pending, job.fleet?.fleet) };
     } catch (error) {
       reply = { chunk, failed: error instanceof Error ? error.message : String(error) };
     }

@@ -58,7 +58,7 @@ function significantLines(text: string): Line[] | undefined {
   const lines: Line[] = [];
   for (const [index, line] of raw.entries()) {
     if (line.length > MAX_LINE) return undefined;
-    const trimmed = line.replace(/ +$/, "");
+    const trimmed = withoutTrailingSpaces(line);
     const content = trimmed.replace(/^ +/, "");
     if (content === "" || content.startsWith("#")) continue;
     if (/^(?:---|\.\.\.)(?: |$)/.test(trimmed) || trimmed.startsWith("%")) {
@@ -69,6 +69,13 @@ function significantLines(text: string): Line[] | undefined {
     lines.push({ indent: trimmed.length - content.length, text: content });
   }
   return lines;
+}
+
+/** A loop, not / +$/: that regular expression is quadratic on a long run of spaces. */
+function withoutTrailingSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 function firstContentIndex(raw: readonly string[]): number {
@@ -169,7 +176,7 @@ function inlineValue(text: string): FastValue {
   const flow = /^(\[\]|\{\})(?: +#.*)?$/.exec(text);
   if (flow !== null) return flow[1] === "[]" ? [] : {};
   const comment = text.indexOf(" #");
-  const scalar = comment === -1 ? text : text.slice(0, comment).replace(/ +$/, "");
+  const scalar = comment === -1 ? text : withoutTrailingSpaces(text.slice(0, comment));
   return plainScalar(scalar);
 }
 

@@ -85,3 +85,10 @@ test("the fast reader reads the forms store files use", () => {
     },
   });
 });
+
+test("the fast reader takes linear time on long runs of spaces", () => {
+  const line = `code: a${" ".repeat(4000)}b\n`;
+  const started = performance.now();
+  readStoreFast(line.repeat(60));
+  expect(performance.now() - started).toBeLessThan(200);
+});

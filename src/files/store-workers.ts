@@ -16,13 +16,7 @@ import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Fleet } from "../core/fleet.js";
-import {
-  completeOutcomes,
-  loadEntry,
-  type EntryContext,
-  type EntryOutcome,
-  type PendingOutcome,
-} from "./load-entry.js";
+import { completeOutcomes, loadEntry, type EntryContext, type EntryOutcome } from "./load-entry.js";
 import type { Repository } from "./repository.js";
 import { readBuffer, type StoreEntry } from "./store-directory.js";
 
@@ -101,15 +95,17 @@ export async function loadEntries(
   }
   const chunks: number[] = [];
   for (let start = 0; start < entries.length; start += CHUNK_FILES) chunks.push(start);
-  const outcomes: PendingOutcome[] = new Array<PendingOutcome>(entries.length);
+  const outcomes: EntryOutcome[] = new Array<EntryOutcome>(entries.length);
   const request = (chunk: number): ChunkRequest => {
     const slice = entries.slice(chunks[chunk], chunks[chunk]! + CHUNK_FILES);
     return { chunk, entries: slice, known: slice.map((item) => known(item.code)) };
   };
-  const checkInThread = (chunk: number) => {
+  // A file that needs the full parse gets it with its chunk, so that threads stay balanced.
+  const checkInThread = async (chunk: number) => {
     const { entries: slice, known: hashes } = request(chunk);
-    slice.forEach((item, index) => {
-      outcomes[chunks[chunk]! + index] = loadEntry(item, inThread, hashes[index]);
+    const pending = slice.map((item, index) => loadEntry(item, inThread, hashes[index]));
+    (await completeOutcomes(slice, pending, fleet)).forEach((outcome, index) => {
+      outcomes[chunks[chunk]! + index] = outcome;
     });
   };
 
@@ -140,14 +136,15 @@ export async function loadEntries(
   while (options.mainThread !== false) {
     const chunk = takeChunk();
     if (chunk === undefined) break;
-    checkInThread(chunk);
+    await checkInThread(chunk);
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.all(workers);
-  for (const chunk of failed) checkInThread(chunk);
+  for (const chunk of failed) await checkInThread(chunk);
   // Every worker failed before taking them all: the rest is the main thread's.
-  for (let chunk = takeChunk(); chunk !== undefined; chunk = takeChunk()) checkInThread(chunk);
-  return { outcomes: await completeOutcomes(entries, outcomes, fleet), threads: 1 + usedWorkers };
+  for (let chunk = takeChunk(); chunk !== undefined; chunk = takeChunk())
+    await checkInThread(chunk);
+  return { outcomes, threads: 1 + usedWorkers };
 }
 
 function workerCount(files: number, options: WorkerOptions): number {

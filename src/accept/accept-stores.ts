@@ -4,7 +4,8 @@
  */
 import type { DesiredStore, LiveLinks, StateDocument } from "../core/model.js";
 import { compareCodes } from "../core/select.js";
-import { formatIssue, parseStoreText } from "../files/index.js";
+import { formatIssue } from "../files/index.js";
+import { parseStoreText } from "../files/parse-store.js";
 import { acceptStore } from "./accept-store.js";
 import type { AcceptedFile, AcceptReport, AcceptSkip } from "./report.js";
 

@@ -2,7 +2,8 @@
  * The file system side of accept: reading the named store files (a missing or invalid one
  * is skipped with its reason). Writing goes through the services' atomic writer.
  */
-import { formatIssue, parseStoreText } from "../files/index.js";
+import { formatIssue } from "../files/index.js";
+import { parseStoreText } from "../files/parse-store.js";
 import { decodeStoreBytes } from "../files/decode-text.js";
 import {
   displayPath,

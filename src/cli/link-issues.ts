@@ -32,7 +32,7 @@ export async function withLinkIssues(
   options: OptionValues,
   services: Services,
 ): Promise<LoadResult> {
-  const lints = lintStoreLinks(result.stores, services.cwd);
+  const lints = await lintStoreLinks(result.stores, services.cwd);
   const report = await checkLinksIfAsked(
     options,
     services,

@@ -31,6 +31,11 @@ export class DeclaredIdentities {
     if (businessId !== undefined) this.businessIds.add(businessId, file);
   }
 
+  /** Whether any value is declared by two files or more (issues then locates some of them). */
+  anyShared(): boolean {
+    return this.codes.shared().size > 0 || this.businessIds.shared().size > 0;
+  }
+
   /**
    * One error per shared value, naming a few of the files and counting the rest: 3,000
    * files of one code make one line, not 3,000 lines that each list 2,999 files.

@@ -6,7 +6,6 @@ export {
   type LoadResult,
   type StoreFile,
 } from "./load-stores.js";
-export { parseStoreText } from "./parse-store.js";
 export { compareIssues, formatIssue, hasErrors, type StoreIssue } from "./issues.js";
 export { placeActionTypes } from "./store-schema.js";
 export { MAX_FILE_BYTES, MAX_URL_LENGTH } from "./limits.js";
@@ -20,4 +19,4 @@ export {
 export { storesRepository } from "./load-stores.js";
 export { storeFileHash } from "./load-entry.js";
 export { loadFleet, type FleetLoad, type LoadedFleet } from "./load-fleet.js";
-export { FLEET_FILE } from "./parse-fleet.js";
+export { FLEET_FILE } from "./load-fleet.js";

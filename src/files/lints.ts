@@ -6,9 +6,11 @@
 import path from "node:path";
 import type { DesiredStore } from "../core/model.js";
 import type { StoreIssue } from "./issues.js";
-import { locateLinks, type LinkRef, type StoreLinks } from "./link-positions.js";
+import type { LinkRef, locateLinks as LocateLinksFunction, StoreLinks } from "./link-positions.js";
 import { quoteUrl, urlIdentity } from "../core/link-url.js";
 import type { Position } from "./yaml-positions.js";
+
+type LocateLinks = typeof LocateLinksFunction;
 
 /** Files named in the warning about a shared URL, besides the one it is on. */
 const SHARED_FILES_SHOWN = 3;
@@ -31,10 +33,16 @@ interface Lint {
 }
 
 /** The lints of every store, each placed on its file, line and column. */
-export function lintStoreLinks(stores: readonly LintedStore[], displayRoot: string): StoreIssue[] {
+export async function lintStoreLinks(
+  stores: readonly LintedStore[],
+  displayRoot: string,
+): Promise<StoreIssue[]> {
   const lints = [...stores.flatMap(sameHostLints), ...sharedUrlLints(stores)];
+  if (lints.length === 0) return [];
+  // Placing a lint may parse its file with yaml: loaded only when there is one to place.
+  const { locateLinks } = await import("./link-positions.js");
   const linksOf = new Map(stores.map(({ file, store }) => [file, store.links]));
-  const positions = locateAll(lints, displayRoot, linksOf);
+  const positions = locateAll(lints, displayRoot, linksOf, locateLinks);
   const position = (place: Place) => positions.get(place.file)?.get(keyOf(place));
   return lints.map((lint) => ({
     file: lint.at.file,
@@ -131,6 +139,7 @@ function locateAll(
   lints: readonly Lint[],
   displayRoot: string,
   linksOf: ReadonlyMap<string, StoreLinks>,
+  locateLinks: LocateLinks,
 ): Map<string, Map<string, Position | undefined>> {
   const wanted = new Map<string, Map<string, Place>>();
   for (const lint of lints) {

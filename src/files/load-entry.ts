@@ -7,7 +7,7 @@ import { hash } from "node:crypto";
 import type { Fleet } from "../core/fleet.js";
 import type { StoreIssue } from "./issues.js";
 import { decodeStoreBytes } from "./decode-text.js";
-import { parseStore, type ParsedStore } from "./parse-store.js";
+import { checkStoreFast, type ParsedStore } from "./check-store-fast.js";
 import { readStoreFile, type StoreEntry } from "./store-directory.js";
 import type { Repository } from "./repository.js";
 
@@ -17,6 +17,10 @@ export type EntryOutcome =
   /** Its bytes still hash to the known hash: not parsed. */
   | { readonly unchanged: true; readonly fileHash: string }
   | { readonly fileHash: string; readonly parsed: ParsedStore };
+
+/** An outcome, or a decoded file the fast path left to the full parse (see completeOutcomes). */
+export type PendingOutcome =
+  EntryOutcome | { readonly fileHash: string; readonly fullParse: string };
 
 export interface EntryContext {
   /** Reused for every file a thread reads (see readBuffer). */
@@ -39,7 +43,7 @@ export function loadEntry(
   entry: StoreEntry,
   context: EntryContext,
   knownHash: string | undefined,
-): EntryOutcome {
+): PendingOutcome {
   const read = readStoreFile(entry, context.buffer, context.repository);
   if ("issue" in read) return { issue: read.issue };
   const { fleet } = context;
@@ -47,5 +51,32 @@ export function loadEntry(
   if (knownHash !== undefined && knownHash === fileHash) return { unchanged: true, fileHash };
   const decoded = decodeStoreBytes(read.bytes, entry.file);
   if ("issue" in decoded) return { issue: decoded.issue };
-  return { fileHash, parsed: parseStore(decoded.text, entry.file, entry.code, fleet?.fleet) };
+  let parsed: ParsedStore | undefined;
+  try {
+    parsed = checkStoreFast(decoded.text, entry.code, fleet?.fleet);
+  } catch {
+    // The full path checks the file again, and reports whatever went wrong on it.
+  }
+  return parsed === undefined ? { fileHash, fullParse: decoded.text } : { fileHash, parsed };
+}
+
+/**
+ * Every outcome complete: files that need the full parse get it, in the thread that read
+ * them. The yaml library loads here, and only when a file needs it.
+ */
+export async function completeOutcomes(
+  entries: readonly StoreEntry[],
+  outcomes: readonly PendingOutcome[],
+  fleet: Fleet | undefined,
+): Promise<EntryOutcome[]> {
+  if (!outcomes.some((outcome) => "fullParse" in outcome)) return outcomes as EntryOutcome[];
+  const { parseStoreFully } = await import("./parse-store.js");
+  return outcomes.map((outcome, index) => {
+    if (!("fullParse" in outcome)) return outcome;
+    const { file, code } = entries[index]!;
+    return {
+      fileHash: outcome.fileHash,
+      parsed: parseStoreFully(outcome.fullParse, file, code, fleet),
+    };
+  });
 }

@@ -10,7 +10,6 @@ import { decodeStrictly, tooLargeIssue } from "./decode-text.js";
 import { MAX_FILE_BYTES } from "./limits.js";
 import { findRepository, readRegularFileInside } from "./repository.js";
 import type { StoreIssue } from "./issues.js";
-import { FLEET_FILE, parseFleetText } from "./parse-fleet.js";
 import { displayPath } from "./store-directory.js";
 
 export interface LoadedFleet {
@@ -25,6 +24,9 @@ export interface FleetLoad {
   readonly loaded?: LoadedFleet;
   readonly issues: readonly StoreIssue[];
 }
+
+/** The fleet file's default name, in the working directory. */
+export const FLEET_FILE = "partoo-links.yaml";
 
 /**
  * `config`: the --config value (relative to `cwd`), or undefined for the default file.
@@ -57,6 +59,8 @@ export async function loadFleet(
   const bytes = Buffer.from(read.bytes);
   const decoded = decodeStrictly(bytes, shown);
   if ("issue" in decoded) return { issues: [decoded.issue] };
+  // The yaml library loads only when there is a fleet file to parse.
+  const { parseFleetText } = await import("./parse-fleet.js");
   const parsed = parseFleetText(decoded.text, shown);
   if (parsed.fleet === undefined) return { issues: parsed.issues };
   return {

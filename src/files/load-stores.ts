@@ -8,7 +8,6 @@ import type { DesiredStore } from "../core/model.js";
 import type { UnchangedFiles } from "../core/select.js";
 import { compareIssues, type StoreIssue } from "./issues.js";
 import { decodeStoreBytes } from "./decode-text.js";
-import { locateField } from "./parse-store.js";
 import { listStoreFiles, readBuffer, readStoreFile, type StoreEntry } from "./store-directory.js";
 import { loadEntries, type WorkerOptions } from "./store-workers.js";
 import { findRepository, isWithin, repositoryAt, type Repository } from "./repository.js";
@@ -133,10 +132,15 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
 
   let byFile: Map<string, StoreEntry> | undefined;
   let buffer: Buffer | undefined;
+  // Locating a field parses with positions: the yaml library loads only for a duplicate.
+  const { locateField } = identities.anyShared()
+    ? await import("./parse-store.js")
+    : { locateField: undefined };
   const shared = identities.issues((file, field) => {
+    if (locateField === undefined) return undefined;
     byFile ??= new Map(listing.entries.map((entry) => [entry.file, entry]));
     buffer ??= readBuffer();
-    return locateInFile(byFile.get(file), field, buffer, repository);
+    return locateInFile(byFile.get(file), field, buffer, repository, locateField);
   });
   issues.push(...shared.issues);
   const failedFiles = new Set(shared.files);
@@ -157,6 +161,7 @@ function locateInFile(
   field: IdentityField,
   buffer: Buffer,
   repository: Repository,
+  locateField: (text: string, field: IdentityField) => Position | undefined,
 ): Position | undefined {
   if (entry === undefined) return undefined;
   const read = readStoreFile(entry, buffer, repository);

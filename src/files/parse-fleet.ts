@@ -31,7 +31,6 @@ import { tooLargeIssue } from "./decode-text.js";
 import { resolvePath } from "./schema-messages.js";
 import { LineIndex, offsetOf, type Position, type ValuePath } from "./yaml-positions.js";
 
-export const FLEET_FILE = "partoo-links.yaml";
 export const CONFIG_SCHEMA_FILE = "config.schema.json";
 
 const PARSE_OPTIONS = {

@@ -1,6 +1,8 @@
 /**
  * One store file's text to a DesiredStore, or to every problem found in it, each with its
- * line and column. Pure: no file system (the schema is read once per process).
+ * line and column. Pure: no file system (the schema is read once per process). An ordinary
+ * file with nothing to report takes the fast path (check-store-fast.ts); the others are
+ * parsed here with yaml's positions, which every message needs.
  */
 import { isMap, parseDocument } from "yaml";
 import type { DesiredStore } from "../core/model.js";
@@ -31,8 +33,11 @@ import { expandStore, type Fleet } from "../core/fleet.js";
 import { urlProblem } from "../core/link-url.js";
 import { tooLargeIssue } from "./decode-text.js";
 import { LineIndex, offsetOf, positionAt, sourceOf, type Position } from "./yaml-positions.js";
+import { checkStoreFast, type ParsedStore } from "./check-store-fast.js";
 
-const PARSE_OPTIONS = {
+export type { ParsedStore };
+
+export const PARSE_OPTIONS = {
   prettyErrors: false,
   // Not "silent": that level also drops the error for a second document.
   logLevel: "error",
@@ -41,14 +46,6 @@ const PARSE_OPTIONS = {
   version: "1.2",
   schema: "core",
 } as const;
-
-export interface ParsedStore {
-  store?: DesiredStore;
-  issues: StoreIssue[];
-  /** The declared code and business_id, for the checks across files, even when invalid elsewhere. */
-  code?: string;
-  businessId?: string;
-}
 
 /** Parses and checks one store file. `file` names it in messages; `expectedCode` is its name without .yaml. */
 export function parseStoreText(
@@ -68,8 +65,25 @@ export function parseStore(
   expectedCode: string,
   fleet?: Fleet,
 ): ParsedStore {
+  return guarded(
+    file,
+    () => checkStoreFast(text, expectedCode, fleet) ?? checkStore(text, file, expectedCode, fleet),
+  );
+}
+
+/** parseStore without the fast path: for a file the fast path already left to this one. */
+export function parseStoreFully(
+  text: string,
+  file: string,
+  expectedCode: string,
+  fleet?: Fleet,
+): ParsedStore {
+  return guarded(file, () => checkStore(text, file, expectedCode, fleet));
+}
+
+function guarded(file: string, check: () => ParsedStore): ParsedStore {
   try {
-    return checkStore(text, file, expectedCode, fleet);
+    return check();
   } catch (error) {
     // No input may crash a run: a failure here is a bug, reported on the file it concerns.
     return {

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Fleet } from "../core/fleet.js";
-import { loadEntry, type EntryContext, type EntryOutcome } from "./load-entry.js";
+import { completeOutcomes, loadEntry, type EntryContext, type EntryOutcome } from "./load-entry.js";
 import type { Repository } from "./repository.js";
 import { readBuffer, type StoreEntry } from "./store-directory.js";
 
@@ -88,11 +88,10 @@ export async function loadEntries(
   const inThread: EntryContext = { ...context, buffer };
   const count = workerCount(entries.length, options);
   const entry = count === 0 ? undefined : workerEntry(options);
+  const fleet = context.fleet?.fleet;
   if (entry === undefined) {
-    return {
-      outcomes: entries.map((item) => loadEntry(item, inThread, known(item.code))),
-      threads: 1,
-    };
+    const pending = entries.map((item) => loadEntry(item, inThread, known(item.code)));
+    return { outcomes: await completeOutcomes(entries, pending, fleet), threads: 1 };
   }
   const chunks: number[] = [];
   for (let start = 0; start < entries.length; start += CHUNK_FILES) chunks.push(start);
@@ -101,10 +100,12 @@ export async function loadEntries(
     const slice = entries.slice(chunks[chunk], chunks[chunk]! + CHUNK_FILES);
     return { chunk, entries: slice, known: slice.map((item) => known(item.code)) };
   };
-  const checkInThread = (chunk: number) => {
+  // A file that needs the full parse gets it with its chunk, so that threads stay balanced.
+  const checkInThread = async (chunk: number) => {
     const { entries: slice, known: hashes } = request(chunk);
-    slice.forEach((item, index) => {
-      outcomes[chunks[chunk]! + index] = loadEntry(item, inThread, hashes[index]);
+    const pending = slice.map((item, index) => loadEntry(item, inThread, hashes[index]));
+    (await completeOutcomes(slice, pending, fleet)).forEach((outcome, index) => {
+      outcomes[chunks[chunk]! + index] = outcome;
     });
   };
 
@@ -135,13 +136,14 @@ export async function loadEntries(
   while (options.mainThread !== false) {
     const chunk = takeChunk();
     if (chunk === undefined) break;
-    checkInThread(chunk);
+    await checkInThread(chunk);
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.all(workers);
-  for (const chunk of failed) checkInThread(chunk);
+  for (const chunk of failed) await checkInThread(chunk);
   // Every worker failed before taking them all: the rest is the main thread's.
-  for (let chunk = takeChunk(); chunk !== undefined; chunk = takeChunk()) checkInThread(chunk);
+  for (let chunk = takeChunk(); chunk !== undefined; chunk = takeChunk())
+    await checkInThread(chunk);
   return { outcomes, threads: 1 + usedWorkers };
 }
 
@@ -270,7 +272,8 @@ export function serveStoreFiles(): void {
   if (port === null || !isStoreWorker()) return;
   const buffer = readBuffer();
   let context: EntryContext | undefined;
-  port.on("message", (message: JobRequest | ChunkRequest) => {
+  // The main thread sends a worker its next chunk only after the reply to the last one.
+  port.on("message", async (message: JobRequest | ChunkRequest) => {
     if ("job" in message) {
       context = { buffer, ...message.job };
       return;
@@ -280,7 +283,8 @@ export function serveStoreFiles(): void {
     try {
       const job = context;
       if (job === undefined) throw new Error("a chunk came before its job");
-      reply = { chunk, outcomes: entries.map((item, index) => loadEntry(item, job, known[index])) };
+      const pending = entries.map((item, index) => loadEntry(item, job, known[index]));
+      reply = { chunk, outcomes: await completeOutcomes(entries, pending, job.fleet?.fleet) };
     } catch (error) {
       reply = { chunk, failed: error instanceof Error ? error.message : String(error) };
     }

@@ -9,7 +9,8 @@ import { planStoreLive } from "../core/diff-live.js";
 import { recordAfterApply } from "../core/record.js";
 import type { ImportedStore, ImportSkip } from "../core/render/import.js";
 import type { Fleet } from "../core/fleet.js";
-import { formatIssue, parseStoreText, storeFileHash, type LoadedFleet } from "../files/index.js";
+import { formatIssue, storeFileHash, type LoadedFleet } from "../files/index.js";
+import { parseStoreText } from "../files/parse-store.js";
 import type { Business } from "../partoo/client.js";
 import {
   desiredFromLive,

@@ -1,11 +1,16 @@
 /**
  * The adapters load only when a command uses them: an offline plan, validate and --help never
- * load undici or octokit (issue 18). Checked on the compiled modules, whose static imports are
+ * load undici or octokit, and yaml loads only for a file the fast reader leaves to it (issue 18). Checked on the compiled modules, whose static imports are
  * what Node loads (a `{ type X }` import still loads its module); dynamic imports are skipped.
  */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { ensureCliBuilt } from "../helpers/build-cli.js";
+import { promisify } from "node:util";
+import { CLI_BIN, ensureCliBuilt } from "../helpers/build-cli.js";
+import { storeYaml } from "../bench/generate-stores.js";
 import { packageRoot } from "../../src/package-info.js";
 
 const STATIC_IMPORT = /^(?:import|export)\s(?!type\s)(?:[^;"']*?\sfrom\s)?\s*["']([^"']+)["']/gm;
@@ -48,10 +53,63 @@ test.each(["cli/main.js", "cli/services.js", "cli/commands/plan.js", "cli/comman
   },
 );
 
+test.each(["cli/commands/plan.js", "cli/commands/validate.js", "files/store-workers.js"])(
+  "%s loads yaml only when a file needs the full parse",
+  (module) => {
+    expect(packagesLoaded(built(module)).has("yaml")).toBe(false);
+  },
+);
+
+/** What `partoo-links validate` loads in `dir`: every module URL Node resolved, in order. */
+async function modulesResolvedByValidate(dir: string): Promise<string[]> {
+  const log = path.join(dir, "resolved.log");
+  const hook = path.join(dir, "hook.mjs");
+  await writeFile(
+    hook,
+    `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, result.url + "\\n");
+  return result;
+}
+`,
+  );
+  const register = `data:text/javascript,import { register } from "node:module"; register(${JSON.stringify(new URL(`file://${hook}`).href)});`;
+  await writeFile(log, "");
+  await promisify(execFile)(process.execPath, ["--import", register, CLI_BIN, "validate"], {
+    cwd: dir,
+  }).catch((error: unknown) => error);
+  return (await readFile(log, "utf8")).split("\n").filter((line) => line !== "");
+}
+
+test("validate of plain stores without a fleet file never loads yaml; a bad file does", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "partoo-links-lazy-"));
+  try {
+    await mkdir(path.join(dir, "stores"));
+    // One link per host and type: no lint to place, which would parse its file.
+    for (const code of ["lyon-01", "paris-01", "nice-01"]) {
+      const store = {
+        code,
+        links: { SHOP_ONLINE: [{ url: `https://shop.example.com/${code}`, preferred: true }] },
+      };
+      await writeFile(path.join(dir, "stores", `${code}.yaml`), storeYaml(store));
+    }
+    const yamlModules = (urls: string[]) =>
+      urls.filter((url) => url.includes("/node_modules/yaml/"));
+    const plain = await modulesResolvedByValidate(dir);
+    expect(plain.some((url) => url.endsWith("/files/check-store-fast.js"))).toBe(true);
+    expect(yamlModules(plain)).toEqual([]);
+    await writeFile(path.join(dir, "stores", "bad-01.yaml"), "code: bad-01\nlinks: [\n");
+    expect(yamlModules(await modulesResolvedByValidate(dir)).length).toBeGreaterThan(0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
 test("the walk sees the adapters where they are imported", () => {
   expect(packagesLoaded(built("partoo/client.js"))).toContain("undici");
   expect(packagesLoaded(built("github/client.js"))).toContain("octokit");
-  expect(packagesLoaded(built("cli/commands/plan.js"))).toContain("yaml");
+  expect(packagesLoaded(built("files/parse-store.js"))).toContain("yaml");
 });
 
 test("validate loads neither the state document's code nor its validator until it reads the state", () => {

@@ -1,6 +1,6 @@
 import { acceptStore } from "../../../src/accept/accept-store.js";
 import type { LiveLink, LiveLinks, StoreRecord } from "../../../src/core/model.js";
-import { parseStoreText } from "../../../src/files/index.js";
+import { parseStoreText } from "../../../src/files/parse-store.js";
 
 const S = "SHOP_ONLINE";
 const T = "FOOD_TAKEOUT";

@@ -11,12 +11,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  loadStores,
-  parseStoreText,
-  placeActionTypes,
-  type StoreIssue,
-} from "../../../src/files/index.js";
+import { loadStores, placeActionTypes, type StoreIssue } from "../../../src/files/index.js";
+import { parseStoreText } from "../../../src/files/parse-store.js";
 import type { DesiredStore } from "../../../src/core/model.js";
 import { seededRandom } from "../../../src/emulator/faults.js";
 import {

@@ -4,7 +4,8 @@
  * form, and the schema editors see agrees with the checks.
  */
 import { readFileSync } from "node:fs";
-import { formatIssue, parseStoreText } from "../../../src/files/index.js";
+import { formatIssue } from "../../../src/files/index.js";
+import { parseStoreText } from "../../../src/files/parse-store.js";
 import { urlProblem, urlWarning, MAX_URL_LENGTH } from "../../../src/core/link-url.js";
 import { STORE_CODE_MAX_LENGTH, STORE_CODE_PATTERN } from "../../../src/core/store-code.js";
 import { schemaPath } from "../../../src/package-info.js";

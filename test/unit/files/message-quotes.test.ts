@@ -2,7 +2,8 @@
  * Messages quote the file only in short, escaped excerpts: whatever a file holds, no message
  * carries more than a few dozen of its characters, and none breaks a line.
  */
-import { formatIssue, parseStoreText } from "../../../src/files/index.js";
+import { formatIssue } from "../../../src/files/index.js";
+import { parseStoreText } from "../../../src/files/parse-store.js";
 
 const LONG = `S3CRET${"x".repeat(5_000)}`;
 const LINK = "https://shop.example.com/a";

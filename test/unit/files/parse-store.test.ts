@@ -1,4 +1,5 @@
-import { formatIssue, parseStoreText } from "../../../src/files/index.js";
+import { formatIssue } from "../../../src/files/index.js";
+import { parseStoreText } from "../../../src/files/parse-store.js";
 
 const FILE = "stores/paris-01.yaml";
 const CODE = "paris-01";

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { formatIssue, loadStores, parseStoreText } from "../../../src/files/index.js";
+import { formatIssue, loadStores } from "../../../src/files/index.js";
+import { parseStoreText } from "../../../src/files/parse-store.js";
 
 const FILE = "stores/paris-01.yaml";
 

@@ -76,12 +76,13 @@ export interface LoadedEntries {
 
 /**
  * The outcome of each entry (see loadEntry): in the main thread alone for few files, else
- * also in workers. `known` gives the hash recorded for a code, when unchanged files are skipped.
+ * also in workers. `known` gives the hash recorded for the entry at an index, when unchanged
+ * files are skipped.
  */
 export async function loadEntries(
   entries: readonly StoreEntry[],
   context: Omit<EntryContext, "buffer">,
-  known: (code: string) => string | undefined,
+  known: (index: number) => string | undefined,
   options: WorkerOptions = {},
 ): Promise<LoadedEntries> {
   const buffer = readBuffer();
@@ -90,7 +91,7 @@ export async function loadEntries(
   const entry = count === 0 ? undefined : workerEntry(options);
   if (entry === undefined) {
     return {
-      outcomes: entries.map((item) => loadEntry(item, inThread, known(item.code))),
+      outcomes: entries.map((item, index) => loadEntry(item, inThread, known(index))),
       threads: 1,
     };
   }
@@ -98,8 +99,9 @@ export async function loadEntries(
   for (let start = 0; start < entries.length; start += CHUNK_FILES) chunks.push(start);
   const outcomes: EntryOutcome[] = new Array<EntryOutcome>(entries.length);
   const request = (chunk: number): ChunkRequest => {
-    const slice = entries.slice(chunks[chunk], chunks[chunk]! + CHUNK_FILES);
-    return { chunk, entries: slice, known: slice.map((item) => known(item.code)) };
+    const start = chunks[chunk]!;
+    const slice = entries.slice(start, start + CHUNK_FILES);
+    return { chunk, entries: slice, known: slice.map((_, index) => known(start + index)) };
   };
   const checkInThread = (chunk: number) => {
     const { entries: slice, known: hashes } = request(chunk);

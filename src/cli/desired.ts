@@ -91,18 +91,21 @@ export async function loadDesired(services: Services, options: LoadOptions): Pro
     }
   }
   const dir = services.display(services.storesDir);
-  const withFile = new Set(entries.map((entry) => entry.code));
+  // Every code of a large fleet passes here at each plan: no set of them is built unless a
+  // record lacks a file, or a message asks for the file of a store that was not parsed.
+  let withFile: ReadonlySet<string> | undefined;
+  const hasFile = (code: string) =>
+    desired.has(code) || (withFile ??= new Set(entries.map((entry) => entry.code))).has(code);
   // The core gets plain records: the links of every store it may plan are loaded here, where
   // corrupt ones are reported. Files skipped as unchanged are never planned: not loaded.
-  const removed = Object.keys(state.stores).filter((code) => !withFile.has(code));
+  const removed = codesWithoutFile(state, entries, hasFile);
   const planned = withLinks(state, [...desired.keys(), ...removed]);
   return {
     state: planned,
     entries,
     desired,
     fileHashes,
-    fileOf: (code) =>
-      withFile.has(code) ? `${dir === "." ? "" : `${dir}/`}${code}.yaml` : undefined,
+    fileOf: (code) => (hasFile(code) ? `${dir === "." ? "" : `${dir}/`}${code}.yaml` : undefined),
     addressOf: (code) =>
       storeAddress(
         code,
@@ -110,6 +113,21 @@ export async function loadDesired(services: Services, options: LoadOptions): Pro
         Object.hasOwn(planned.stores, code) ? planned.stores[code] : undefined,
       ),
   };
+}
+
+/**
+ * The codes of the state that no entry has. Entries come one per store file, whose names are
+ * unique: when as many entries have a record as there are records, every record has one.
+ */
+function codesWithoutFile(
+  state: StateDocument,
+  entries: readonly DesiredEntry[],
+  hasFile: (code: string) => boolean,
+): string[] {
+  const codes = Object.keys(state.stores);
+  let recorded = 0;
+  for (const { code } of entries) if (Object.hasOwn(state.stores, code)) recorded++;
+  return recorded === codes.length ? [] : codes.filter((code) => !hasFile(code));
 }
 
 /** GETs the live links of `codes`, a few at a time, with a progress line on a terminal. */

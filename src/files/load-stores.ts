@@ -95,10 +95,13 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
   ]);
   const issues: StoreIssue[] = [...listing.issues];
 
+  // Looked up once per file: what the state remembers of it serves the hash check and,
+  // for a file skipped as unchanged, its business_id.
+  const remembered = skipUnchanged && listing.entries.map(({ code }) => skipUnchanged.get(code));
   const { outcomes, threads } = await loadEntries(
     listing.entries,
     { repository, ...(fleet === undefined ? {} : { fleet }) },
-    (code) => skipUnchanged?.get(code)?.fileHash,
+    (index) => remembered?.[index]?.fileHash,
     skipUnchanged !== undefined || options.workers === false ? { count: 0 } : options.workers,
   );
   // In the files' order, whichever thread checked them: the report reads as from one thread.
@@ -113,7 +116,7 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
     }
     const { fileHash } = outcome;
     if ("unchanged" in outcome) {
-      const businessId = skipUnchanged?.get(code)?.businessId;
+      const businessId = remembered?.[index]?.businessId;
       skipped.push(
         businessId === undefined ? { file, code, fileHash } : { file, code, fileHash, businessId },
       );

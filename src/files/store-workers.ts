@@ -76,12 +76,13 @@ export interface LoadedEntries {
 
 /**
  * The outcome of each entry (see loadEntry): in the main thread alone for few files, else
- * also in workers. `known` gives the hash recorded for a code, when unchanged files are skipped.
+ * also in workers. `known` gives the hash recorded for the entry at an index, when unchanged
+ * files are skipped.
  */
 export async function loadEntries(
   entries: readonly StoreEntry[],
   context: Omit<EntryContext, "buffer">,
-  known: (code: string) => string | undefined,
+  known: (index: number) => string | undefined,
   options: WorkerOptions = {},
 ): Promise<LoadedEntries> {
   const buffer = readBuffer();
@@ -90,15 +91,16 @@ export async function loadEntries(
   const entry = count === 0 ? undefined : workerEntry(options);
   const fleet = context.fleet?.fleet;
   if (entry === undefined) {
-    const pending = entries.map((item) => loadEntry(item, inThread, known(item.code)));
+    const pending = entries.map((item, index) => loadEntry(item, inThread, known(index)));
     return { outcomes: await completeOutcomes(entries, pending, fleet), threads: 1 };
   }
   const chunks: number[] = [];
   for (let start = 0; start < entries.length; start += CHUNK_FILES) chunks.push(start);
   const outcomes: EntryOutcome[] = new Array<EntryOutcome>(entries.length);
   const request = (chunk: number): ChunkRequest => {
-    const slice = entries.slice(chunks[chunk], chunks[chunk]! + CHUNK_FILES);
-    return { chunk, entries: slice, known: slice.map((item) => known(item.code)) };
+    const start = chunks[chunk]!;
+    const slice = entries.slice(start, start + CHUNK_FILES);
+    return { chunk, entries: slice, known: slice.map((_, index) => known(start + index)) };
   };
   // A file that needs the full parse gets it with its chunk, so that threads stay balanced.
   const checkInThread = async (chunk: number) => {

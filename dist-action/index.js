@@ -19334,6 +19334,22 @@ var init_base_url = __esm({
   }
 });
 
+// src/state/backend.ts
+function openedOnFirstUse(description, open5) {
+  let backend;
+  const opened = () => backend ??= open5();
+  return {
+    description,
+    read: async () => (await opened()).read(),
+    update: async (changes) => (await opened()).update(changes)
+  };
+}
+var init_backend = __esm({
+  "src/state/backend.ts"() {
+    "use strict";
+  }
+});
+
 // src/core/model.ts
 function businessAddress(store) {
   return store.businessId ?? codeAddress(store.code);
@@ -21654,6 +21670,10 @@ var init_repository = __esm({
 });
 
 // src/state/file.ts
+var file_exports = {};
+__export(file_exports, {
+  createFileStateBackend: () => createFileStateBackend
+});
 import { constants as constants5 } from "node:fs";
 import { lstat as lstat2, mkdir as mkdir3, open as open4, realpath } from "node:fs/promises";
 import path5 from "node:path";
@@ -21881,7 +21901,11 @@ function openStateBackend(spec, context) {
     if (target === "") {
       throw new UsageError(`--state ${value}: give a path, e.g. --state ${DEFAULT_STATE_SPEC}`);
     }
-    return createFileStateBackend(path6.resolve(context.cwd, target), { description: value });
+    const file = path6.resolve(context.cwd, target);
+    return openedOnFirstUse(
+      value,
+      async () => (await Promise.resolve().then(() => (init_file(), file_exports))).createFileStateBackend(file, { description: value })
+    );
   }
   if (scheme === "github") {
     const branch = checkStateBranch(target);
@@ -21923,7 +21947,7 @@ var init_open = __esm({
     "use strict";
     init_errors();
     init_suggest();
-    init_file();
+    init_backend();
     DEFAULT_STATE_SPEC = "file:.partoo/state.json";
   }
 });
@@ -22425,6 +22449,2501 @@ var init_decode_text = __esm({
     "use strict";
     init_limits();
     decoder = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/files/store-directory.ts
+import { hash as hash2 } from "node:crypto";
+import { readdir as readdir2, realpath as realpath2 } from "node:fs/promises";
+import path8 from "node:path";
+function displayPath(root2, target) {
+  const relative = path8.relative(root2, target);
+  return (relative === "" ? "." : relative).split(path8.sep).join("/");
+}
+async function listStoreFiles(dir, displayRoot, only, repository) {
+  const shownDir = displayPath(displayRoot, dir);
+  let realDir;
+  let dirents;
+  try {
+    realDir = await realpath2(dir);
+    dirents = await readdir2(realDir, { withFileTypes: true });
+  } catch (error2) {
+    throw directoryError(error2, shownDir);
+  }
+  if (!isWithin(repository.root, realDir)) {
+    throw new InputError(
+      `${shownDir}: the stores directory is a symbolic link that leads outside the repository (${displayPath(displayRoot, repository.root)}); store files are read only from inside it: pass the real directory with --stores DIR`
+    );
+  }
+  const entries = [];
+  const issues = [];
+  const prefix = shownDir === "." ? "" : `${shownDir}/`;
+  const warn = (file, message) => issues.push({ file, message, severity: "warning" });
+  const base = realDir.endsWith(path8.sep) ? realDir : `${realDir}${path8.sep}`;
+  for (const dirent of dirents.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
+    const name = dirent.name;
+    if (name.startsWith(".")) continue;
+    const file = `${prefix}${hasUnsafeChars(name) ? escapeUnsafe(name) : name}`;
+    const dot = name.lastIndexOf(".");
+    const extension = dot > 0 ? name.slice(dot) : "";
+    const code = name.slice(0, name.length - extension.length);
+    if (only !== void 0 && !only.has(code)) continue;
+    if (extension === STORE_EXTENSION) {
+      if (dirent.isFile() || dirent.isSymbolicLink()) {
+        entries.push({ path: `${base}${name}`, file, code, symlink: dirent.isSymbolicLink() });
+      } else {
+        issues.push({
+          file,
+          severity: "error",
+          message: `${dirent.isDirectory() ? "a directory" : "not a regular file"} is named like a store file; a store file is a regular ${STORE_EXTENSION} file: rename or remove this one`
+        });
+      }
+    } else if (/^\.ya?ml$/i.test(extension)) {
+      warn(
+        file,
+        `ignored: store files end in ${STORE_EXTENSION}; rename it to ${code}${STORE_EXTENSION}`
+      );
+    } else if (dirent.isDirectory()) {
+      warn(
+        file,
+        `ignored: store files are read from ${prefix || "./"} itself, not from subdirectories`
+      );
+    }
+  }
+  return { entries, issues };
+}
+function directoryError(error2, shown2) {
+  const code = error2.code;
+  const fix = "run partoo-links from your repository root or pass --stores DIR";
+  if (code === "ENOENT")
+    return new InputError(`${shown2}: no such directory; ${fix}`, { cause: error2 });
+  if (code === "ENOTDIR")
+    return new InputError(`${shown2}: not a directory; ${fix}`, { cause: error2 });
+  return new InputError(
+    `${shown2}: cannot read the directory (${code ?? error2.message}); check its permissions`,
+    { cause: error2 }
+  );
+}
+function readBuffer() {
+  return Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+}
+function readStoreFile(entry, buffer, repository) {
+  const fail = (message) => ({
+    issue: { file: entry.file, severity: "error", message }
+  });
+  let target = entry.path;
+  if (entry.symlink) {
+    const resolved = resolveInside(entry.path, repository);
+    if ("problem" in resolved) return fail(resolved.problem);
+    target = resolved.realPath;
+  }
+  const read = readRegularFile(target, {
+    maxBytes: MAX_FILE_BYTES,
+    buffer,
+    tooLarge: (size) => tooLargeIssue(entry.file, size).message,
+    listedAsFile: !entry.symlink
+  });
+  if ("problem" in read) {
+    return fail(read.problem === NOT_A_FILE ? NOT_A_STORE_FILE : read.problem);
+  }
+  return { bytes: read.bytes, fileHash: hash2("sha256", read.bytes) };
+}
+var NOT_A_STORE_FILE;
+var init_store_directory = __esm({
+  "src/files/store-directory.ts"() {
+    "use strict";
+    init_errors();
+    init_limits();
+    init_decode_text();
+    init_excerpt();
+    init_repository();
+    NOT_A_STORE_FILE = "not a regular file; a store file is a regular .yaml file";
+  }
+});
+
+// src/core/fleet.ts
+function compileTemplate(template) {
+  const cached = compiled.get(template);
+  if (cached !== void 0) return cached;
+  const hostEnd = authorityEnd(template);
+  const parts = [];
+  const names = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const index = match.index;
+    if (index > last) parts.push({ literal: template.slice(last, index) });
+    const name = match[1];
+    parts.push({ name, inHost: index < hostEnd });
+    names.push(name);
+    last = index + match[0].length;
+  }
+  if (last < template.length) parts.push({ literal: template.slice(last) });
+  const result = { parts, names };
+  compiled.set(template, result);
+  return result;
+}
+function authorityEnd(url) {
+  const start = url.indexOf("://");
+  if (start === -1) return 0;
+  for (let i = start + 3; i < url.length; i++) {
+    const char = url[i];
+    if (char === "/" || char === "?" || char === "#") return i;
+  }
+  return url.length;
+}
+function valueOf(input, name) {
+  if (name === "code") return input.code;
+  if (name === "business_id") return input.businessId;
+  return input.vars.get(name);
+}
+function fillTemplate(template, input) {
+  const { parts } = compileTemplate(template);
+  let url = "";
+  for (const part of parts) {
+    if ("literal" in part) {
+      url += part.literal;
+      continue;
+    }
+    const value = valueOf(input, part.name);
+    if (value === void 0) return { missing: part.name };
+    if (part.inHost) {
+      if (!HOST_VALUE.test(value)) return { badHost: part.name };
+      url += value;
+    } else {
+      url += encodeURIComponent(value);
+    }
+  }
+  return { url };
+}
+function linkAt(fleet, link2) {
+  return `${fleet.file}:${link2.line}:${link2.column}`;
+}
+function inheritedList(type, fleet, profile) {
+  return profile?.links.get(type) ?? fleet.defaults.links.get(type);
+}
+function inheritableTypes(fleet, profile) {
+  let byProfile = inheritedTypes.get(fleet);
+  if (byProfile === void 0) inheritedTypes.set(fleet, byProfile = /* @__PURE__ */ new Map());
+  let types = byProfile.get(profile);
+  if (types === void 0) {
+    const set3 = new Set(fleet.defaults.links.keys());
+    if (profile !== void 0) for (const type of profile.links.keys()) set3.add(type);
+    types = [...set3];
+    byProfile.set(profile, types);
+  }
+  return types;
+}
+function expandStore(input, fleet, checkUrl2) {
+  const links = {};
+  for (const [type, list] of input.links) if (list !== null) links[type] = list;
+  const origins = {};
+  const problems = [];
+  let inherited = false;
+  const base = () => {
+    const { code, businessId } = input;
+    if (businessId === void 0) return inherited ? { code, links, origins } : { code, links };
+    return inherited ? { code, businessId, links, origins } : { code, businessId, links };
+  };
+  const notes = (profile2) => {
+    const notes2 = [];
+    for (const [type, list] of input.links) {
+      if (list !== null) continue;
+      if (fleet !== void 0 && inheritedList(type, fleet, profile2) !== void 0) continue;
+      const from = fleet === void 0 ? "there is no fleet file to inherit it from" : `${fleet.file} gives this store no ${type} list`;
+      notes2.push({
+        type,
+        message: `${type}: ~ leaves the type unmanaged, and ${from}; write ${type}: [] to keep it managed and empty, or remove the line`
+      });
+    }
+    return notes2;
+  };
+  if (fleet === void 0) {
+    if (input.profile !== void 0) {
+      problems.push({
+        at: input.profile,
+        message: `profile ${quoteExcerpt(input.profile.name)} needs a fleet file (partoo-links.yaml, or --config FILE) that defines it`
+      });
+      return { problems };
+    }
+    return { store: base(), notes: notes(void 0) };
+  }
+  let profile;
+  if (input.profile !== void 0) {
+    profile = fleet.profiles.get(input.profile.name);
+    if (profile === void 0) {
+      const known = [...fleet.profiles.keys()];
+      const list = known.length === 0 ? "it defines none" : `it defines ${known.join(", ")}`;
+      problems.push({
+        at: input.profile,
+        message: `profile ${quoteExcerpt(input.profile.name)} is not in ${fleet.file} (${list}); fix the name or add the profile there`
+      });
+      return { problems };
+    }
+  }
+  for (const type of inheritableTypes(fleet, profile)) {
+    if (input.links.has(type)) continue;
+    const list = inheritedList(type, fleet, profile);
+    const where = `${fleet.file}:${list.line}`;
+    const expanded = [];
+    const seen = /* @__PURE__ */ new Map();
+    let preferred = 0;
+    for (const link2 of list.links) {
+      const filled = fillTemplate(link2.template, input);
+      if ("missing" in filled) {
+        problems.push({
+          at: input.profile,
+          message: `${type} from ${linkAt(fleet, link2)}: this store has no value for {${filled.missing}}; add vars: {${filled.missing}: \u2026} to this file, or give it its own ${type} list`
+        });
+        continue;
+      }
+      if ("badHost" in filled) {
+        problems.push({
+          at: input.profile,
+          message: `${type} from ${linkAt(fleet, link2)}: the value of {${filled.badHost}} cannot be part of a host name (letters, digits, dots and hyphens only); change it in vars`
+        });
+        continue;
+      }
+      const problem = checkUrl2(filled.url);
+      if (problem !== void 0) {
+        problems.push({
+          at: input.profile,
+          message: `${type} from ${linkAt(fleet, link2)}: expands to an invalid URL: ${problem}`
+        });
+        continue;
+      }
+      const earlier = seen.get(filled.url);
+      if (earlier !== void 0) {
+        problems.push({
+          at: input.profile,
+          message: `${type} from ${where}: lines ${earlier} and ${link2.line} both expand to ${quoteExcerpt(filled.url)} for this store; give it its own ${type} list`
+        });
+        continue;
+      }
+      seen.set(filled.url, link2.line);
+      if (link2.preferred) preferred++;
+      expanded.push({ url: filled.url, preferred: link2.preferred });
+    }
+    if (preferred > 1) {
+      problems.push({
+        at: input.profile,
+        message: `${type} from ${where} has ${preferred} preferred links; keep one`
+      });
+    }
+    links[type] = expanded;
+    origins[type] = where;
+    inherited = true;
+  }
+  return problems.length > 0 ? { problems } : { store: base(), notes: notes(profile) };
+}
+var PLACEHOLDER, HOST_VALUE, compiled, inheritedTypes;
+var init_fleet = __esm({
+  "src/core/fleet.ts"() {
+    "use strict";
+    init_excerpt();
+    PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+    HOST_VALUE = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+    compiled = /* @__PURE__ */ new Map();
+    inheritedTypes = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/files/findings.ts
+function describeValue(value) {
+  if (value === null || value === void 0) return "empty";
+  if (typeof value === "string") return `the text ${quoteExcerpt(value)}`;
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return typeof value;
+}
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function linkLabel(type, index) {
+  return `${typeLabel(type)} link ${index + 1}`;
+}
+function typeLabel(type) {
+  return /^[A-Za-z_]{1,40}$/.test(type) ? type : quoteExcerpt(type, 40);
+}
+var init_findings = __esm({
+  "src/files/findings.ts"() {
+    "use strict";
+    init_excerpt();
+  }
+});
+
+// src/generated/store-fast.ts
+function validate232(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate232.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.url === void 0 && (missing0 = "url")) {
+        validate232.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 }, message: "must have required property '" + missing0 + "'" }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "url" || key0 === "preferred")) {
+            validate232.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.url !== void 0) {
+            let data0 = data.url;
+            const _errs2 = errors;
+            const _errs3 = errors;
+            if (errors === _errs3) {
+              if (typeof data0 === "string") {
+                if (func12(data0) > 2048) {
+                  validate232.errors = [{ instancePath: instancePath + "/url", schemaPath: "#/$defs/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" }];
+                  return false;
+                } else {
+                  if (!pattern8.test(data0)) {
+                    validate232.errors = [{ instancePath: instancePath + "/url", schemaPath: "#/$defs/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' }];
+                    return false;
+                  }
+                }
+              } else {
+                validate232.errors = [{ instancePath: instancePath + "/url", schemaPath: "#/$defs/url/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.preferred !== void 0) {
+              const _errs5 = errors;
+              if (typeof data.preferred !== "boolean") {
+                validate232.errors = [{ instancePath: instancePath + "/preferred", schemaPath: "#/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
+                return false;
+              }
+              var valid0 = _errs5 === errors;
+            } else {
+              var valid0 = true;
+            }
+          }
+        }
+      }
+    } else {
+      validate232.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate232.errors = vErrors;
+  return errors === 0;
+}
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate22.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  const _errs1 = errors;
+  const _errs2 = errors;
+  if (errors === _errs2) {
+    if (typeof data === "string") {
+      if (func12(data) > 2048) {
+        const err0 = { instancePath, schemaPath: "#/$defs/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      } else {
+        if (!pattern8.test(data)) {
+          const err1 = { instancePath, schemaPath: "#/$defs/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err2 = { instancePath, schemaPath: "#/$defs/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+  }
+  var _valid0 = _errs1 === errors;
+  valid0 = valid0 || _valid0;
+  const _errs4 = errors;
+  if (!validate232(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+    errors = vErrors.length;
+  }
+  var _valid0 = _errs4 === errors;
+  valid0 = valid0 || _valid0;
+  if (_valid0) {
+    var props0 = true;
+  }
+  if (!valid0) {
+    const err3 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+    validate22.errors = vErrors;
+    return false;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate22.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+function validate212(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate212.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (!Array.isArray(data) && data !== null) {
+    validate212.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema33.type }, message: "must be array,null" }];
+    return false;
+  }
+  if (errors === 0) {
+    if (Array.isArray(data)) {
+      var valid0 = true;
+      const len0 = data.length;
+      for (let i0 = 0; i0 < len0; i0++) {
+        const _errs1 = errors;
+        if (!validate22(data[i0], { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+          errors = vErrors.length;
+        }
+        var valid0 = _errs1 === errors;
+        if (!valid0) {
+          break;
+        }
+      }
+    }
+  }
+  validate212.errors = vErrors;
+  return errors === 0;
+}
+function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate202.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.code === void 0 && (missing0 = "code") || data.links === void 0 && (missing0 = "links")) {
+        validate202.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 }, message: "must have required property '" + missing0 + "'" }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "code" || key0 === "business_id" || key0 === "profile" || key0 === "vars" || key0 === "links")) {
+            validate202.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.code !== void 0) {
+            let data0 = data.code;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (typeof data0 === "string") {
+                if (func12(data0) > 100) {
+                  validate202.errors = [{ instancePath: instancePath + "/code", schemaPath: "#/properties/code/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" }];
+                  return false;
+                } else {
+                  if (func12(data0) < 1) {
+                    validate202.errors = [{ instancePath: instancePath + "/code", schemaPath: "#/properties/code/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" }];
+                    return false;
+                  } else {
+                    if (!pattern42.test(data0)) {
+                      validate202.errors = [{ instancePath: instancePath + "/code", schemaPath: "#/properties/code/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$"' }];
+                      return false;
+                    }
+                  }
+                }
+              } else {
+                validate202.errors = [{ instancePath: instancePath + "/code", schemaPath: "#/properties/code/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.business_id !== void 0) {
+              let data1 = data.business_id;
+              const _errs4 = errors;
+              if (errors === _errs4) {
+                if (typeof data1 === "string") {
+                  if (func12(data1) > 100) {
+                    validate202.errors = [{ instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" }];
+                    return false;
+                  } else {
+                    if (func12(data1) < 1) {
+                      validate202.errors = [{ instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" }];
+                      return false;
+                    } else {
+                      if (!pattern5.test(data1)) {
+                        validate202.errors = [{ instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_-]*$"' }];
+                        return false;
+                      }
+                    }
+                  }
+                } else {
+                  validate202.errors = [{ instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                  return false;
+                }
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.profile !== void 0) {
+                let data2 = data.profile;
+                const _errs6 = errors;
+                if (errors === _errs6) {
+                  if (typeof data2 === "string") {
+                    if (!pattern62.test(data2)) {
+                      validate202.errors = [{ instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"' }];
+                      return false;
+                    }
+                  } else {
+                    validate202.errors = [{ instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (data.vars !== void 0) {
+                  let data3 = data.vars;
+                  const _errs8 = errors;
+                  if (errors === _errs8) {
+                    if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+                      for (const key1 in data3) {
+                        const _errs10 = errors;
+                        const _errs11 = errors;
+                        const _errs12 = errors;
+                        if (!(key1 === "code" || key1 === "business_id")) {
+                          const err0 = {};
+                          if (vErrors === null) {
+                            vErrors = [err0];
+                          } else {
+                            vErrors.push(err0);
+                          }
+                          errors++;
+                        }
+                        var valid2 = _errs12 === errors;
+                        if (valid2) {
+                          const err1 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/not", keyword: "not", params: {}, message: "must NOT be valid", propertyName: key1 };
+                          if (vErrors === null) {
+                            vErrors = [err1];
+                          } else {
+                            vErrors.push(err1);
+                          }
+                          errors++;
+                        } else {
+                          errors = _errs11;
+                          if (vErrors !== null) {
+                            if (_errs11) {
+                              vErrors.length = _errs11;
+                            } else {
+                              vErrors = null;
+                            }
+                          }
+                        }
+                        if (errors === _errs10) {
+                          if (typeof key1 === "string") {
+                            if (!pattern7.test(key1)) {
+                              const err2 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', propertyName: key1 };
+                              if (vErrors === null) {
+                                vErrors = [err2];
+                              } else {
+                                vErrors.push(err2);
+                              }
+                              errors++;
+                            }
+                          }
+                        }
+                        var valid1 = _errs10 === errors;
+                        if (!valid1) {
+                          const err3 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid" };
+                          if (vErrors === null) {
+                            vErrors = [err3];
+                          } else {
+                            vErrors.push(err3);
+                          }
+                          errors++;
+                          validate202.errors = vErrors;
+                          return false;
+                          break;
+                        }
+                      }
+                      if (valid1) {
+                        for (const key2 in data3) {
+                          let data4 = data3[key2];
+                          const _errs14 = errors;
+                          if (errors === _errs14) {
+                            if (typeof data4 === "string") {
+                              if (func12(data4) > 500) {
+                                validate202.errors = [{ instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" }];
+                                return false;
+                              }
+                            } else {
+                              validate202.errors = [{ instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                              return false;
+                            }
+                          }
+                          var valid3 = _errs14 === errors;
+                          if (!valid3) {
+                            break;
+                          }
+                        }
+                      }
+                    } else {
+                      validate202.errors = [{ instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                      return false;
+                    }
+                  }
+                  var valid0 = _errs8 === errors;
+                } else {
+                  var valid0 = true;
+                }
+                if (valid0) {
+                  if (data.links !== void 0) {
+                    let data5 = data.links;
+                    const _errs16 = errors;
+                    if (errors === _errs16) {
+                      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+                        for (const key3 in data5) {
+                          const _errs18 = errors;
+                          if (!(key3 === "APPOINTMENT" || key3 === "ONLINE_APPOINTMENT" || key3 === "DINING_RESERVATION" || key3 === "FOOD_ORDERING" || key3 === "FOOD_DELIVERY" || key3 === "FOOD_TAKEOUT" || key3 === "SHOP_ONLINE")) {
+                            const err4 = { instancePath: instancePath + "/links", schemaPath: "#/$defs/placeActionType/enum", keyword: "enum", params: { allowedValues: schema32.enum }, message: "must be equal to one of the allowed values", propertyName: key3 };
+                            if (vErrors === null) {
+                              vErrors = [err4];
+                            } else {
+                              vErrors.push(err4);
+                            }
+                            errors++;
+                          }
+                          var valid4 = _errs18 === errors;
+                          if (!valid4) {
+                            const err5 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid" };
+                            if (vErrors === null) {
+                              vErrors = [err5];
+                            } else {
+                              vErrors.push(err5);
+                            }
+                            errors++;
+                            validate202.errors = vErrors;
+                            return false;
+                            break;
+                          }
+                        }
+                        if (valid4) {
+                          if (data5.APPOINTMENT !== void 0) {
+                            const _errs20 = errors;
+                            if (!validate212(data5.APPOINTMENT, { instancePath: instancePath + "/links/APPOINTMENT", parentData: data5, parentDataProperty: "APPOINTMENT", rootData, dynamicAnchors })) {
+                              vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+                              errors = vErrors.length;
+                            }
+                            var valid6 = _errs20 === errors;
+                          } else {
+                            var valid6 = true;
+                          }
+                          if (valid6) {
+                            if (data5.ONLINE_APPOINTMENT !== void 0) {
+                              const _errs21 = errors;
+                              if (!validate212(data5.ONLINE_APPOINTMENT, { instancePath: instancePath + "/links/ONLINE_APPOINTMENT", parentData: data5, parentDataProperty: "ONLINE_APPOINTMENT", rootData, dynamicAnchors })) {
+                                vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+                                errors = vErrors.length;
+                              }
+                              var valid6 = _errs21 === errors;
+                            } else {
+                              var valid6 = true;
+                            }
+                            if (valid6) {
+                              if (data5.DINING_RESERVATION !== void 0) {
+                                const _errs22 = errors;
+                                if (!validate212(data5.DINING_RESERVATION, { instancePath: instancePath + "/links/DINING_RESERVATION", parentData: data5, parentDataProperty: "DINING_RESERVATION", rootData, dynamicAnchors })) {
+                                  vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+                                  errors = vErrors.length;
+                                }
+                                var valid6 = _errs22 === errors;
+                              } else {
+                                var valid6 = true;
+                              }
+                              if (valid6) {
+                                if (data5.FOOD_ORDERING !== void 0) {
+                                  const _errs23 = errors;
+                                  if (!validate212(data5.FOOD_ORDERING, { instancePath: instancePath + "/links/FOOD_ORDERING", parentData: data5, parentDataProperty: "FOOD_ORDERING", rootData, dynamicAnchors })) {
+                                    vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+                                    errors = vErrors.length;
+                                  }
+                                  var valid6 = _errs23 === errors;
+                                } else {
+                                  var valid6 = true;
+                                }
+                                if (valid6) {
+                                  if (data5.FOOD_DELIVERY !== void 0) {
+                                    const _errs24 = errors;
+                                    if (!validate212(data5.FOOD_DELIVERY, { instancePath: instancePath + "/links/FOOD_DELIVERY", parentData: data5, parentDataProperty: "FOOD_DELIVERY", rootData, dynamicAnchors })) {
+                                      vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+                                      errors = vErrors.length;
+                                    }
+                                    var valid6 = _errs24 === errors;
+                                  } else {
+                                    var valid6 = true;
+                                  }
+                                  if (valid6) {
+                                    if (data5.FOOD_TAKEOUT !== void 0) {
+                                      const _errs25 = errors;
+                                      if (!validate212(data5.FOOD_TAKEOUT, { instancePath: instancePath + "/links/FOOD_TAKEOUT", parentData: data5, parentDataProperty: "FOOD_TAKEOUT", rootData, dynamicAnchors })) {
+                                        vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+                                        errors = vErrors.length;
+                                      }
+                                      var valid6 = _errs25 === errors;
+                                    } else {
+                                      var valid6 = true;
+                                    }
+                                    if (valid6) {
+                                      if (data5.SHOP_ONLINE !== void 0) {
+                                        const _errs26 = errors;
+                                        if (!validate212(data5.SHOP_ONLINE, { instancePath: instancePath + "/links/SHOP_ONLINE", parentData: data5, parentDataProperty: "SHOP_ONLINE", rootData, dynamicAnchors })) {
+                                          vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+                                          errors = vErrors.length;
+                                        }
+                                        var valid6 = _errs26 === errors;
+                                      } else {
+                                        var valid6 = true;
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      } else {
+                        validate202.errors = [{ instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                        return false;
+                      }
+                    }
+                    var valid0 = _errs16 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate202.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate202.errors = vErrors;
+  return errors === 0;
+}
+var validateStoreFast, schema32, func12, pattern42, pattern5, pattern62, pattern7, schema33, pattern8;
+var init_store_fast = __esm({
+  "src/generated/store-fast.ts"() {
+    "use strict";
+    init_runtime();
+    validateStoreFast = validate202;
+    schema32 = { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] };
+    func12 = ajvRuntime_ucs2length;
+    pattern42 = new RegExp("^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+    pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$", "u");
+    pattern62 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
+    pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+    schema33 = { "title": "Links of one type", "description": "The complete list of links this type must hold, in order. At most one is preferred; the same URL may appear only once. ~ (null) instead of a list inherits nothing for this type from the fleet file: the type is then unmanaged for this store.", "type": ["array", "null"], "items": { "$ref": "#/$defs/link" }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] };
+    pattern8 = new RegExp("^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "u");
+    validate232.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate22.evaluated = { "dynamicProps": true, "dynamicItems": false };
+    validate212.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
+    validate202.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  }
+});
+
+// src/generated/store-full.ts
+function validate203(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate203.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.code === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "code" }, message: "must have required property 'code'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.links === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "links" }, message: "must have required property 'links'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "code" || key0 === "business_id" || key0 === "profile" || key0 === "vars" || key0 === "links")) {
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.code !== void 0) {
+      let data0 = data.code;
+      if (typeof data0 === "string") {
+        if (func13(data0) > 100) {
+          const err3 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if (func13(data0) < 1) {
+          const err4 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (!pattern43.test(data0)) {
+          const err5 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$"' };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.business_id !== void 0) {
+      let data1 = data.business_id;
+      if (typeof data1 === "string") {
+        if (func13(data1) > 100) {
+          const err7 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (func13(data1) < 1) {
+          const err8 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+        if (!pattern52.test(data1)) {
+          const err9 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_-]*$"' };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.profile !== void 0) {
+      let data2 = data.profile;
+      if (typeof data2 === "string") {
+        if (!pattern63.test(data2)) {
+          const err11 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"' };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.vars !== void 0) {
+      let data3 = data.vars;
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        for (const key1 in data3) {
+          const _errs10 = errors;
+          const _errs11 = errors;
+          const _errs12 = errors;
+          if (!(key1 === "code" || key1 === "business_id")) {
+            const err13 = {};
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          var valid2 = _errs12 === errors;
+          if (valid2) {
+            const err14 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/not", keyword: "not", params: {}, message: "must NOT be valid", propertyName: key1 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          } else {
+            errors = _errs11;
+            if (vErrors !== null) {
+              if (_errs11) {
+                vErrors.length = _errs11;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          if (typeof key1 === "string") {
+            if (!pattern72.test(key1)) {
+              const err15 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', propertyName: key1 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          var valid1 = _errs10 === errors;
+          if (!valid1) {
+            const err16 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid" };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        for (const key2 in data3) {
+          let data4 = data3[key2];
+          if (typeof data4 === "string") {
+            if (func13(data4) > 500) {
+              const err17 = { instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          } else {
+            const err18 = { instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.links !== void 0) {
+      let data5 = data.links;
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        for (const key3 in data5) {
+          const _errs18 = errors;
+          if (!(key3 === "APPOINTMENT" || key3 === "ONLINE_APPOINTMENT" || key3 === "DINING_RESERVATION" || key3 === "FOOD_ORDERING" || key3 === "FOOD_DELIVERY" || key3 === "FOOD_TAKEOUT" || key3 === "SHOP_ONLINE")) {
+            const err20 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames/enum", keyword: "enum", params: { allowedValues: schema31.properties.links.propertyNames.enum }, message: "must be equal to one of the allowed values", propertyName: key3 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          var valid4 = _errs18 === errors;
+          if (!valid4) {
+            const err21 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid" };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data5.APPOINTMENT !== void 0) {
+          let data6 = data5.APPOINTMENT;
+          if (!Array.isArray(data6) && data6 !== null) {
+            const err22 = { instancePath: instancePath + "/links/APPOINTMENT", schemaPath: "#/properties/links/properties/APPOINTMENT/type", keyword: "type", params: { type: schema31.properties.links.properties.APPOINTMENT.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+          if (Array.isArray(data6)) {
+            const len0 = data6.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data7 = data6[i0];
+              const _errs22 = errors;
+              let valid8 = false;
+              const _errs23 = errors;
+              if (typeof data7 === "string") {
+                if (func13(data7) > 2048) {
+                  const err23 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data7)) {
+                  const err24 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+              var _valid0 = _errs23 === errors;
+              valid8 = valid8 || _valid0;
+              const _errs25 = errors;
+              if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+                if (data7.url === void 0) {
+                  const err26 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                }
+                for (const key4 in data7) {
+                  if (!(key4 === "url" || key4 === "preferred")) {
+                    const err27 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err27];
+                    } else {
+                      vErrors.push(err27);
+                    }
+                    errors++;
+                  }
+                }
+                if (data7.url !== void 0) {
+                  let data8 = data7.url;
+                  if (typeof data8 === "string") {
+                    if (func13(data8) > 2048) {
+                      const err28 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err28];
+                      } else {
+                        vErrors.push(err28);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data8)) {
+                      const err29 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err29];
+                      } else {
+                        vErrors.push(err29);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err30 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err30];
+                    } else {
+                      vErrors.push(err30);
+                    }
+                    errors++;
+                  }
+                }
+                if (data7.preferred !== void 0) {
+                  if (typeof data7.preferred !== "boolean") {
+                    const err31 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/preferred", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err31];
+                    } else {
+                      vErrors.push(err31);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err32 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+              var _valid0 = _errs25 === errors;
+              valid8 = valid8 || _valid0;
+              if (!valid8) {
+                const err33 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              } else {
+                errors = _errs22;
+                if (vErrors !== null) {
+                  if (_errs22) {
+                    vErrors.length = _errs22;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.ONLINE_APPOINTMENT !== void 0) {
+          let data10 = data5.ONLINE_APPOINTMENT;
+          if (!Array.isArray(data10) && data10 !== null) {
+            const err34 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/type", keyword: "type", params: { type: schema31.properties.links.properties.ONLINE_APPOINTMENT.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+          if (Array.isArray(data10)) {
+            const len1 = data10.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data11 = data10[i1];
+              const _errs35 = errors;
+              let valid12 = false;
+              const _errs36 = errors;
+              if (typeof data11 === "string") {
+                if (func13(data11) > 2048) {
+                  const err35 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data11)) {
+                  const err36 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err36];
+                  } else {
+                    vErrors.push(err36);
+                  }
+                  errors++;
+                }
+              } else {
+                const err37 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+              var _valid1 = _errs36 === errors;
+              valid12 = valid12 || _valid1;
+              const _errs38 = errors;
+              if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                if (data11.url === void 0) {
+                  const err38 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err38];
+                  } else {
+                    vErrors.push(err38);
+                  }
+                  errors++;
+                }
+                for (const key5 in data11) {
+                  if (!(key5 === "url" || key5 === "preferred")) {
+                    const err39 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err39];
+                    } else {
+                      vErrors.push(err39);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.url !== void 0) {
+                  let data12 = data11.url;
+                  if (typeof data12 === "string") {
+                    if (func13(data12) > 2048) {
+                      const err40 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err40];
+                      } else {
+                        vErrors.push(err40);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data12)) {
+                      const err41 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err41];
+                      } else {
+                        vErrors.push(err41);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err42 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.preferred !== void 0) {
+                  if (typeof data11.preferred !== "boolean") {
+                    const err43 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/preferred", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err43];
+                    } else {
+                      vErrors.push(err43);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err44 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+              var _valid1 = _errs38 === errors;
+              valid12 = valid12 || _valid1;
+              if (!valid12) {
+                const err45 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              } else {
+                errors = _errs35;
+                if (vErrors !== null) {
+                  if (_errs35) {
+                    vErrors.length = _errs35;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.DINING_RESERVATION !== void 0) {
+          let data14 = data5.DINING_RESERVATION;
+          if (!Array.isArray(data14) && data14 !== null) {
+            const err46 = { instancePath: instancePath + "/links/DINING_RESERVATION", schemaPath: "#/properties/links/properties/DINING_RESERVATION/type", keyword: "type", params: { type: schema31.properties.links.properties.DINING_RESERVATION.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          if (Array.isArray(data14)) {
+            const len2 = data14.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data15 = data14[i2];
+              const _errs48 = errors;
+              let valid16 = false;
+              const _errs49 = errors;
+              if (typeof data15 === "string") {
+                if (func13(data15) > 2048) {
+                  const err47 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data15)) {
+                  const err48 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err48];
+                  } else {
+                    vErrors.push(err48);
+                  }
+                  errors++;
+                }
+              } else {
+                const err49 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
+                }
+                errors++;
+              }
+              var _valid2 = _errs49 === errors;
+              valid16 = valid16 || _valid2;
+              const _errs51 = errors;
+              if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+                if (data15.url === void 0) {
+                  const err50 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err50];
+                  } else {
+                    vErrors.push(err50);
+                  }
+                  errors++;
+                }
+                for (const key6 in data15) {
+                  if (!(key6 === "url" || key6 === "preferred")) {
+                    const err51 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.url !== void 0) {
+                  let data16 = data15.url;
+                  if (typeof data16 === "string") {
+                    if (func13(data16) > 2048) {
+                      const err52 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err52];
+                      } else {
+                        vErrors.push(err52);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data16)) {
+                      const err53 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err53];
+                      } else {
+                        vErrors.push(err53);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err54 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err54];
+                    } else {
+                      vErrors.push(err54);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.preferred !== void 0) {
+                  if (typeof data15.preferred !== "boolean") {
+                    const err55 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/preferred", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err55];
+                    } else {
+                      vErrors.push(err55);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err56 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err56];
+                } else {
+                  vErrors.push(err56);
+                }
+                errors++;
+              }
+              var _valid2 = _errs51 === errors;
+              valid16 = valid16 || _valid2;
+              if (!valid16) {
+                const err57 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
+              } else {
+                errors = _errs48;
+                if (vErrors !== null) {
+                  if (_errs48) {
+                    vErrors.length = _errs48;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.FOOD_ORDERING !== void 0) {
+          let data18 = data5.FOOD_ORDERING;
+          if (!Array.isArray(data18) && data18 !== null) {
+            const err58 = { instancePath: instancePath + "/links/FOOD_ORDERING", schemaPath: "#/properties/links/properties/FOOD_ORDERING/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_ORDERING.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err58];
+            } else {
+              vErrors.push(err58);
+            }
+            errors++;
+          }
+          if (Array.isArray(data18)) {
+            const len3 = data18.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              let data19 = data18[i3];
+              const _errs61 = errors;
+              let valid20 = false;
+              const _errs62 = errors;
+              if (typeof data19 === "string") {
+                if (func13(data19) > 2048) {
+                  const err59 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err59];
+                  } else {
+                    vErrors.push(err59);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data19)) {
+                  const err60 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              } else {
+                const err61 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+              var _valid3 = _errs62 === errors;
+              valid20 = valid20 || _valid3;
+              const _errs64 = errors;
+              if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+                if (data19.url === void 0) {
+                  const err62 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+                for (const key7 in data19) {
+                  if (!(key7 === "url" || key7 === "preferred")) {
+                    const err63 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err63];
+                    } else {
+                      vErrors.push(err63);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.url !== void 0) {
+                  let data20 = data19.url;
+                  if (typeof data20 === "string") {
+                    if (func13(data20) > 2048) {
+                      const err64 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data20)) {
+                      const err65 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err65];
+                      } else {
+                        vErrors.push(err65);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err66 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err66];
+                    } else {
+                      vErrors.push(err66);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.preferred !== void 0) {
+                  if (typeof data19.preferred !== "boolean") {
+                    const err67 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err67];
+                    } else {
+                      vErrors.push(err67);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err68 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+              var _valid3 = _errs64 === errors;
+              valid20 = valid20 || _valid3;
+              if (!valid20) {
+                const err69 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              } else {
+                errors = _errs61;
+                if (vErrors !== null) {
+                  if (_errs61) {
+                    vErrors.length = _errs61;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.FOOD_DELIVERY !== void 0) {
+          let data22 = data5.FOOD_DELIVERY;
+          if (!Array.isArray(data22) && data22 !== null) {
+            const err70 = { instancePath: instancePath + "/links/FOOD_DELIVERY", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_DELIVERY.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err70];
+            } else {
+              vErrors.push(err70);
+            }
+            errors++;
+          }
+          if (Array.isArray(data22)) {
+            const len4 = data22.length;
+            for (let i4 = 0; i4 < len4; i4++) {
+              let data23 = data22[i4];
+              const _errs74 = errors;
+              let valid24 = false;
+              const _errs75 = errors;
+              if (typeof data23 === "string") {
+                if (func13(data23) > 2048) {
+                  const err71 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data23)) {
+                  const err72 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err72];
+                  } else {
+                    vErrors.push(err72);
+                  }
+                  errors++;
+                }
+              } else {
+                const err73 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
+                }
+                errors++;
+              }
+              var _valid4 = _errs75 === errors;
+              valid24 = valid24 || _valid4;
+              const _errs77 = errors;
+              if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+                if (data23.url === void 0) {
+                  const err74 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err74];
+                  } else {
+                    vErrors.push(err74);
+                  }
+                  errors++;
+                }
+                for (const key8 in data23) {
+                  if (!(key8 === "url" || key8 === "preferred")) {
+                    const err75 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err75];
+                    } else {
+                      vErrors.push(err75);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.url !== void 0) {
+                  let data24 = data23.url;
+                  if (typeof data24 === "string") {
+                    if (func13(data24) > 2048) {
+                      const err76 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err76];
+                      } else {
+                        vErrors.push(err76);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data24)) {
+                      const err77 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err77];
+                      } else {
+                        vErrors.push(err77);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err78 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err78];
+                    } else {
+                      vErrors.push(err78);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.preferred !== void 0) {
+                  if (typeof data23.preferred !== "boolean") {
+                    const err79 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err80 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+              var _valid4 = _errs77 === errors;
+              valid24 = valid24 || _valid4;
+              if (!valid24) {
+                const err81 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err81];
+                } else {
+                  vErrors.push(err81);
+                }
+                errors++;
+              } else {
+                errors = _errs74;
+                if (vErrors !== null) {
+                  if (_errs74) {
+                    vErrors.length = _errs74;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.FOOD_TAKEOUT !== void 0) {
+          let data26 = data5.FOOD_TAKEOUT;
+          if (!Array.isArray(data26) && data26 !== null) {
+            const err82 = { instancePath: instancePath + "/links/FOOD_TAKEOUT", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_TAKEOUT.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+          if (Array.isArray(data26)) {
+            const len5 = data26.length;
+            for (let i5 = 0; i5 < len5; i5++) {
+              let data27 = data26[i5];
+              const _errs87 = errors;
+              let valid28 = false;
+              const _errs88 = errors;
+              if (typeof data27 === "string") {
+                if (func13(data27) > 2048) {
+                  const err83 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err83];
+                  } else {
+                    vErrors.push(err83);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data27)) {
+                  const err84 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err84];
+                  } else {
+                    vErrors.push(err84);
+                  }
+                  errors++;
+                }
+              } else {
+                const err85 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err85];
+                } else {
+                  vErrors.push(err85);
+                }
+                errors++;
+              }
+              var _valid5 = _errs88 === errors;
+              valid28 = valid28 || _valid5;
+              const _errs90 = errors;
+              if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+                if (data27.url === void 0) {
+                  const err86 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err86];
+                  } else {
+                    vErrors.push(err86);
+                  }
+                  errors++;
+                }
+                for (const key9 in data27) {
+                  if (!(key9 === "url" || key9 === "preferred")) {
+                    const err87 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err87];
+                    } else {
+                      vErrors.push(err87);
+                    }
+                    errors++;
+                  }
+                }
+                if (data27.url !== void 0) {
+                  let data28 = data27.url;
+                  if (typeof data28 === "string") {
+                    if (func13(data28) > 2048) {
+                      const err88 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err88];
+                      } else {
+                        vErrors.push(err88);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data28)) {
+                      const err89 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err89];
+                      } else {
+                        vErrors.push(err89);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err90 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err90];
+                    } else {
+                      vErrors.push(err90);
+                    }
+                    errors++;
+                  }
+                }
+                if (data27.preferred !== void 0) {
+                  if (typeof data27.preferred !== "boolean") {
+                    const err91 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err91];
+                    } else {
+                      vErrors.push(err91);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err92 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err92];
+                } else {
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+              var _valid5 = _errs90 === errors;
+              valid28 = valid28 || _valid5;
+              if (!valid28) {
+                const err93 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              } else {
+                errors = _errs87;
+                if (vErrors !== null) {
+                  if (_errs87) {
+                    vErrors.length = _errs87;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.SHOP_ONLINE !== void 0) {
+          let data30 = data5.SHOP_ONLINE;
+          if (!Array.isArray(data30) && data30 !== null) {
+            const err94 = { instancePath: instancePath + "/links/SHOP_ONLINE", schemaPath: "#/properties/links/properties/SHOP_ONLINE/type", keyword: "type", params: { type: schema31.properties.links.properties.SHOP_ONLINE.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err94];
+            } else {
+              vErrors.push(err94);
+            }
+            errors++;
+          }
+          if (Array.isArray(data30)) {
+            const len6 = data30.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              let data31 = data30[i6];
+              const _errs100 = errors;
+              let valid32 = false;
+              const _errs101 = errors;
+              if (typeof data31 === "string") {
+                if (func13(data31) > 2048) {
+                  const err95 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err95];
+                  } else {
+                    vErrors.push(err95);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data31)) {
+                  const err96 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err96];
+                  } else {
+                    vErrors.push(err96);
+                  }
+                  errors++;
+                }
+              } else {
+                const err97 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err97];
+                } else {
+                  vErrors.push(err97);
+                }
+                errors++;
+              }
+              var _valid6 = _errs101 === errors;
+              valid32 = valid32 || _valid6;
+              const _errs103 = errors;
+              if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+                if (data31.url === void 0) {
+                  const err98 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err98];
+                  } else {
+                    vErrors.push(err98);
+                  }
+                  errors++;
+                }
+                for (const key10 in data31) {
+                  if (!(key10 === "url" || key10 === "preferred")) {
+                    const err99 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err99];
+                    } else {
+                      vErrors.push(err99);
+                    }
+                    errors++;
+                  }
+                }
+                if (data31.url !== void 0) {
+                  let data32 = data31.url;
+                  if (typeof data32 === "string") {
+                    if (func13(data32) > 2048) {
+                      const err100 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err100];
+                      } else {
+                        vErrors.push(err100);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data32)) {
+                      const err101 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err101];
+                      } else {
+                        vErrors.push(err101);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err102 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err102];
+                    } else {
+                      vErrors.push(err102);
+                    }
+                    errors++;
+                  }
+                }
+                if (data31.preferred !== void 0) {
+                  if (typeof data31.preferred !== "boolean") {
+                    const err103 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/preferred", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err103];
+                    } else {
+                      vErrors.push(err103);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err104 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err104];
+                } else {
+                  vErrors.push(err104);
+                }
+                errors++;
+              }
+              var _valid6 = _errs103 === errors;
+              valid32 = valid32 || _valid6;
+              if (!valid32) {
+                const err105 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err105];
+                } else {
+                  vErrors.push(err105);
+                }
+                errors++;
+              } else {
+                errors = _errs100;
+                if (vErrors !== null) {
+                  if (_errs100) {
+                    vErrors.length = _errs100;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+      } else {
+        const err106 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err106];
+        } else {
+          vErrors.push(err106);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err107 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err107];
+    } else {
+      vErrors.push(err107);
+    }
+    errors++;
+  }
+  validate203.errors = vErrors;
+  return errors === 0;
+}
+var validateStoreFull, schema31, func13, pattern43, pattern52, pattern63, pattern72, pattern82;
+var init_store_full = __esm({
+  "src/generated/store-full.ts"() {
+    "use strict";
+    init_runtime();
+    validateStoreFull = validate203;
+    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://partoo-links.dev/schemas/store.schema.json", "title": "partoo-links store file", "description": "The desired place action links of one store (stores/<code>.yaml). Every type listed under links is managed: its editable links on Partoo become exactly this list. Types not listed are never touched.", "type": "object", "required": ["code", "links"], "additionalProperties": false, "properties": { "code": { "title": "Store code", "description": "The Partoo store code. Must equal the file name without .yaml. 1 to 100 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit.", "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "examples": ["paris-01"] }, "business_id": { "title": "Partoo business id", "description": "Optional. When set, the business is addressed by this id instead of c-{code} (needed with PROVIDER API keys). Copy it from Partoo.", "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$", "examples": ["5409c35a97bbc544d8e26737"] }, "profile": { "title": "Profile", "description": "Optional. A profile of the fleet file (partoo-links.yaml) whose link templates this store inherits, per type, over the defaults'.", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "examples": ["restaurant"] }, "vars": { "title": "Template values", "description": "Optional. Values for the {NAME} placeholders of the templates this store inherits from the fleet file.", "type": "object", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "not": { "enum": ["code", "business_id"] } }, "additionalProperties": { "type": "string", "maxLength": 500 }, "examples": [{ "city": "paris" }] }, "links": { "title": "Place action links by type", "description": "Place action types and their links. A listed type is managed (an empty list [] keeps it empty); a type set to ~ (null) inherits nothing from the fleet file and is unmanaged; a type that is not listed is inherited from the fleet file when it has one, else left as it is on Partoo.", "type": "object", "propertyNames": { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] }, "properties": { "APPOINTMENT": { "title": "Links of one type", "description": "Links to book an appointment at the store.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "ONLINE_APPOINTMENT": { "title": "Links of one type", "description": "Links to book an online (remote) appointment.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "DINING_RESERVATION": { "title": "Links of one type", "description": "Links to reserve a table.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_ORDERING": { "title": "Links of one type", "description": "Links to order food, for delivery or takeout.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_DELIVERY": { "title": "Links of one type", "description": "Links to order food for delivery.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_TAKEOUT": { "title": "Links of one type", "description": "Links to order food for takeout.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "SHOP_ONLINE": { "title": "Links of one type", "description": "Links to shop the store's products online.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] } }, "examples": [{ "SHOP_ONLINE": ["https://shop.example.com/paris-01"] }] } }, "$defs": { "placeActionType": { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] }, "linkList": { "title": "Links of one type", "description": "The complete list of links this type must hold, in order. At most one is preferred; the same URL may appear only once. ~ (null) instead of a list inherits nothing for this type from the fleet file: the type is then unmanaged for this store.", "type": ["array", "null"], "items": { "$ref": "#/$defs/link" }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "link": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "$ref": "#/$defs/url" }, { "$ref": "#/$defs/linkObject" }] }, "linkObject": { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "$ref": "#/$defs/url" }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }, "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] } } };
+    func13 = ajvRuntime_ucs2length;
+    pattern43 = new RegExp("^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+    pattern52 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$", "u");
+    pattern63 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
+    pattern72 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+    pattern82 = new RegExp("^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "u");
+    validate203.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  }
+});
+
+// src/files/store-schema.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+function storeSchema() {
+  schema ??= JSON.parse(readFileSync3(schemaPath(STORE_SCHEMA_FILE), "utf8"));
+  return schema;
+}
+function placeActionTypes() {
+  return storeSchema().$defs.placeActionType.enum;
+}
+function schemaErrors(data) {
+  if (validateStoreFast(data)) return [];
+  validateStoreFull(data);
+  return validateStoreFull.errors ?? [];
+}
+var STORE_SCHEMA_FILE, schema;
+var init_store_schema = __esm({
+  "src/files/store-schema.ts"() {
+    "use strict";
+    init_package_info();
+    init_store_fast();
+    init_store_full();
+    STORE_SCHEMA_FILE = "store.schema.json";
+  }
+});
+
+// src/core/store-code.ts
+function isValidStoreCode(code) {
+  return code.length <= STORE_CODE_MAX_LENGTH && CODE.test(code);
+}
+var STORE_CODE_MAX_LENGTH, STORE_CODE_PATTERN, CODE, STORE_CODE_RULE;
+var init_store_code = __esm({
+  "src/core/store-code.ts"() {
+    "use strict";
+    STORE_CODE_MAX_LENGTH = 100;
+    STORE_CODE_PATTERN = "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$";
+    CODE = new RegExp(STORE_CODE_PATTERN);
+    STORE_CODE_RULE = `1 to ${STORE_CODE_MAX_LENGTH} characters of A-Z a-z 0-9 . _ -, starting with a letter or digit`;
+  }
+});
+
+// src/files/store-rules.ts
+function storeRuleFindings(data, expectedCode) {
+  if (!isPlainObject(data)) return [];
+  const findings = [];
+  const code = data["code"];
+  if (typeof code === "string" && isValidStoreCode(code) && code !== expectedCode) {
+    const fix = isValidStoreCode(expectedCode) ? `rename the file to ${code}.yaml or write code: ${expectedCode}` : `rename the file to ${code}.yaml`;
+    findings.push({
+      path: ["code"],
+      target: "value",
+      message: `code ${quoteExcerpt(code)} does not match the file name ${expectedCode}.yaml; ${fix}`
+    });
+  }
+  const links = data["links"];
+  if (isPlainObject(links)) {
+    for (const [type, list] of Object.entries(links)) {
+      if (Array.isArray(list)) findings.push(...linkListFindings(type, list));
+    }
+  }
+  return findings;
+}
+function linkListFindings(type, list) {
+  const findings = [];
+  const preferred = [];
+  const firstSeen = /* @__PURE__ */ new Map();
+  const urlPath = (index) => isPlainObject(list[index]) ? ["links", type, index, "url"] : ["links", type, index];
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
+    const object = isPlainObject(item);
+    const url = object ? item["url"] : item;
+    if (typeof url !== "string") continue;
+    const problem = urlProblem(url);
+    if (problem !== void 0) {
+      findings.push({
+        path: urlPath(index),
+        target: "value",
+        message: `${linkLabel(type, index)}: ${problem}`
+      });
+    } else {
+      const warning2 = urlWarning(url);
+      if (warning2 !== void 0) {
+        findings.push({
+          path: urlPath(index),
+          target: "value",
+          message: `${linkLabel(type, index)}: ${warning2}`,
+          severity: "warning"
+        });
+      }
+    }
+    if (object && item["preferred"] === true) preferred.push(index);
+    const identity = urlIdentity(url);
+    const earlier = firstSeen.get(identity);
+    if (earlier === void 0) {
+      firstSeen.set(identity, index);
+      continue;
+    }
+    const path20 = urlPath(index);
+    findings.push({
+      path: path20,
+      target: "value",
+      message: ({ lineOf }) => `${typeLabel(type)} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path20, "value")}); remove one`
+    });
+  }
+  if (preferred.length > 1) {
+    const preferredPath = (index) => ["links", type, index, "preferred"];
+    findings.push({
+      path: preferredPath(preferred[1]),
+      target: "key",
+      message: ({ lineOf }) => {
+        const lines = preferred.map((index) => lineOf(preferredPath(index), "key"));
+        const count = preferred.length === 2 ? "two" : String(preferred.length);
+        return `${typeLabel(type)} has ${count} preferred links (lines ${listed(lines)}); keep one`;
+      }
+    });
+  }
+  return findings;
+}
+function listed(items) {
+  if (items.length < 2) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+function storeInputOf(data) {
+  const links = /* @__PURE__ */ new Map();
+  for (const [type, list] of Object.entries(data["links"])) {
+    links.set(
+      type,
+      list === null ? null : list.map(
+        (item) => typeof item === "string" ? { url: detached(item), preferred: false } : {
+          url: detached(item.url),
+          preferred: item.preferred === true
+        }
+      )
+    );
+  }
+  const vars = new Map(
+    Object.entries(data["vars"] ?? {}).map(
+      ([name, value]) => [name, detached(value)]
+    )
+  );
+  const code = detached(data["code"]);
+  const businessId = data["business_id"];
+  return typeof businessId === "string" ? { code, businessId: detached(businessId), vars, links } : { code, vars, links };
+}
+function detached(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+var init_store_rules = __esm({
+  "src/files/store-rules.ts"() {
+    "use strict";
+    init_findings();
+    init_link_url();
+    init_store_code();
+    init_excerpt();
+  }
+});
+
+// src/files/fast-store-reader.ts
+function readStoreFast(text) {
+  const lines = significantLines(text);
+  if (lines === void 0 || lines.length === 0) return NOT_SURE;
+  try {
+    const cursor = { at: 0 };
+    const first = lines[0];
+    if (first.indent !== 0 || isSequenceItem(first.text)) return NOT_SURE;
+    const value = readMapping(lines, cursor, 0, 0);
+    return cursor.at === lines.length ? value : NOT_SURE;
+  } catch (error2) {
+    if (error2 instanceof NotSure) return NOT_SURE;
+    throw error2;
+  }
+}
+function significantLines(text) {
+  if (!/^[\n\r\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/.test(text)) {
+    return void 0;
+  }
+  if (/\r(?!\n)/.test(text)) return void 0;
+  const raw = text.split(/\r?\n/);
+  const lines = [];
+  for (const [index, line] of raw.entries()) {
+    if (line.length > MAX_LINE) return void 0;
+    const trimmed = withoutTrailingSpaces(line);
+    const content = trimmed.replace(/^ +/, "");
+    if (content === "" || content.startsWith("#")) continue;
+    if (/^(?:---|\.\.\.)(?: |$)/.test(trimmed) || trimmed.startsWith("%")) {
+      if (trimmed === "---" && lines.length === 0 && index === firstContentIndex(raw)) continue;
+      return void 0;
+    }
+    lines.push({ indent: trimmed.length - content.length, text: content });
+  }
+  return lines;
+}
+function withoutTrailingSpaces(text) {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+function firstContentIndex(raw) {
+  return raw.findIndex((line) => !/^ *(?:#.*)?$/.test(line.replace(/\r$/, "")));
+}
+function isSequenceItem(text) {
+  return text === "-" || text.startsWith("- ");
+}
+function readMapping(lines, cursor, indent, depth, first) {
+  if (depth > MAX_DEPTH) notSure();
+  const map = {};
+  let pending = first;
+  while (cursor.at < lines.length) {
+    const line = pending ?? lines[cursor.at];
+    pending = void 0;
+    if (line.indent < indent) break;
+    if (line.indent > indent || isSequenceItem(line.text)) notSure();
+    const entry = /^([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: +(.*))?$/.exec(line.text);
+    if (entry === null) return notSure();
+    const key = entry[1];
+    if (typeof plainScalar(key) !== "string" || key === "__proto__" || key in map) notSure();
+    cursor.at++;
+    map[key] = readValue(lines, cursor, indent, entry[2] ?? "", depth, true);
+  }
+  return map;
+}
+function readSequence(lines, cursor, indent, depth) {
+  if (depth > MAX_DEPTH) notSure();
+  const list = [];
+  while (cursor.at < lines.length) {
+    const line = lines[cursor.at];
+    if (line.indent < indent) break;
+    if (line.indent > indent || !isSequenceItem(line.text)) break;
+    const rest = line.text.slice(1).replace(/^ +/, "");
+    if (rest.startsWith("-") || rest.startsWith("?")) notSure();
+    if (/^[A-Za-z0-9_][A-Za-z0-9_.-]*:(?: |$)/.test(rest)) {
+      const column = indent + (line.text.length - rest.length);
+      list.push(readMapping(lines, cursor, column, depth + 1, { indent: column, text: rest }));
+      continue;
+    }
+    cursor.at++;
+    list.push(readValue(lines, cursor, indent, rest, depth, false));
+  }
+  return list;
+}
+function readValue(lines, cursor, indent, rest, depth, inMapping) {
+  const next = lines[cursor.at];
+  const inline = rest.startsWith("#") ? "" : rest;
+  if (inline !== "") {
+    if (next !== void 0 && next.indent > indent) notSure();
+    return inlineValue(inline);
+  }
+  if (next !== void 0 && next.indent > indent) {
+    return isSequenceItem(next.text) ? readSequence(lines, cursor, next.indent, depth + 1) : readMapping(lines, cursor, next.indent, depth + 1);
+  }
+  if (inMapping && next !== void 0 && next.indent === indent && isSequenceItem(next.text)) {
+    return readSequence(lines, cursor, indent, depth + 1);
+  }
+  return null;
+}
+function inlineValue(text) {
+  const quoted2 = /^(?:'([^']*)'|"([^"\\]*)")(?: +#.*)?$/.exec(text);
+  if (quoted2 !== null) return quoted2[1] ?? quoted2[2];
+  const flow = /^(\[\]|\{\})(?: +#.*)?$/.exec(text);
+  if (flow !== null) return flow[1] === "[]" ? [] : {};
+  const comment = text.indexOf(" #");
+  const scalar = comment === -1 ? text : withoutTrailingSpaces(text.slice(0, comment));
+  return plainScalar(scalar);
+}
+function plainScalar(text) {
+  if (/^[-?:,[\]{}#&*!|>'"%@`.+~]/.test(text) && text !== "~") notSure();
+  if (/: |:$|[[\]{}]/.test(text)) notSure();
+  if (/^(?:~|[Nn]ull|NULL)$/.test(text)) return null;
+  if (/^(?:[Tt]rue|TRUE)$/.test(text)) return true;
+  if (/^(?:[Ff]alse|FALSE)$/.test(text)) return false;
+  if (/^[0-9]/.test(text) && looksNumeric(text)) notSure();
+  return text;
+}
+function looksNumeric(text) {
+  return /^[0-9]+$/.test(text) || /^0o[0-7]+$/.test(text) || /^0x[0-9a-fA-F]+$/.test(text) || /^[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/.test(text);
+}
+var NOT_SURE, MAX_LINE, MAX_DEPTH, NotSure, notSure;
+var init_fast_store_reader = __esm({
+  "src/files/fast-store-reader.ts"() {
+    "use strict";
+    NOT_SURE = /* @__PURE__ */ Symbol("not sure");
+    MAX_LINE = 4096;
+    MAX_DEPTH = 16;
+    NotSure = class extends Error {
+    };
+    notSure = () => {
+      throw new NotSure();
+    };
+  }
+});
+
+// src/files/check-store-fast.ts
+function checkStoreFast(text, expectedCode, fleet) {
+  if (text.length > MAX_FILE_BYTES) return void 0;
+  const data = readStoreFast(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+  if (data === NOT_SURE || !isPlainObject(data)) return void 0;
+  if (schemaErrors(data).length > 0) return void 0;
+  if (storeRuleFindings(data, expectedCode).length > 0) return void 0;
+  const profile = data["profile"];
+  const input = {
+    ...storeInputOf(data),
+    ...typeof profile === "string" ? { profile: { name: profile, ...UNPLACED } } : {}
+  };
+  const expansion = expandStore(input, fleet, urlProblem);
+  if (expansion.problems !== void 0 || expansion.notes.length > 0) return void 0;
+  const parsed = { issues: [], store: expansion.store };
+  if (typeof data["code"] === "string") parsed.code = data["code"];
+  if (typeof data["business_id"] === "string") parsed.businessId = data["business_id"];
+  return parsed;
+}
+var UNPLACED;
+var init_check_store_fast = __esm({
+  "src/files/check-store-fast.ts"() {
+    "use strict";
+    init_fleet();
+    init_link_url();
+    init_limits();
+    init_findings();
+    init_store_schema();
+    init_store_rules();
+    init_fast_store_reader();
+    UNPLACED = { line: 0, column: 0 };
   }
 });
 
@@ -30019,1907 +32538,6 @@ var init_yaml_issues = __esm({
   }
 });
 
-// src/files/findings.ts
-function describeValue(value) {
-  if (value === null || value === void 0) return "empty";
-  if (typeof value === "string") return `the text ${quoteExcerpt(value)}`;
-  if (typeof value === "number") return `the number ${value}`;
-  if (typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return typeof value;
-}
-function isPlainObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function linkLabel(type, index) {
-  return `${typeLabel(type)} link ${index + 1}`;
-}
-function typeLabel(type) {
-  return /^[A-Za-z_]{1,40}$/.test(type) ? type : quoteExcerpt(type, 40);
-}
-var init_findings = __esm({
-  "src/files/findings.ts"() {
-    "use strict";
-    init_excerpt();
-  }
-});
-
-// src/generated/store-fast.ts
-function validate232(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate232.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.url === void 0 && (missing0 = "url")) {
-        validate232.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 }, message: "must have required property '" + missing0 + "'" }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "url" || key0 === "preferred")) {
-            validate232.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.url !== void 0) {
-            let data0 = data.url;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === "string") {
-                if (func12(data0) > 2048) {
-                  validate232.errors = [{ instancePath: instancePath + "/url", schemaPath: "#/$defs/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" }];
-                  return false;
-                } else {
-                  if (!pattern8.test(data0)) {
-                    validate232.errors = [{ instancePath: instancePath + "/url", schemaPath: "#/$defs/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' }];
-                    return false;
-                  }
-                }
-              } else {
-                validate232.errors = [{ instancePath: instancePath + "/url", schemaPath: "#/$defs/url/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.preferred !== void 0) {
-              const _errs5 = errors;
-              if (typeof data.preferred !== "boolean") {
-                validate232.errors = [{ instancePath: instancePath + "/preferred", schemaPath: "#/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" }];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate232.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-      return false;
-    }
-  }
-  validate232.errors = vErrors;
-  return errors === 0;
-}
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate22.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  const _errs2 = errors;
-  if (errors === _errs2) {
-    if (typeof data === "string") {
-      if (func12(data) > 2048) {
-        const err0 = { instancePath, schemaPath: "#/$defs/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      } else {
-        if (!pattern8.test(data)) {
-          const err1 = { instancePath, schemaPath: "#/$defs/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err2 = { instancePath, schemaPath: "#/$defs/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  const _errs4 = errors;
-  if (!validate232(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
-    errors = vErrors.length;
-  }
-  var _valid0 = _errs4 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    var props0 = true;
-  }
-  if (!valid0) {
-    const err3 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-    validate22.errors = vErrors;
-    return false;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate22.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
-}
-function validate212(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate212.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!Array.isArray(data) && data !== null) {
-    validate212.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema33.type }, message: "must be array,null" }];
-    return false;
-  }
-  if (errors === 0) {
-    if (Array.isArray(data)) {
-      var valid0 = true;
-      const len0 = data.length;
-      for (let i0 = 0; i0 < len0; i0++) {
-        const _errs1 = errors;
-        if (!validate22(data[i0], { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })) {
-          vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-          errors = vErrors.length;
-        }
-        var valid0 = _errs1 === errors;
-        if (!valid0) {
-          break;
-        }
-      }
-    }
-  }
-  validate212.errors = vErrors;
-  return errors === 0;
-}
-function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate202.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.code === void 0 && (missing0 = "code") || data.links === void 0 && (missing0 = "links")) {
-        validate202.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 }, message: "must have required property '" + missing0 + "'" }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "code" || key0 === "business_id" || key0 === "profile" || key0 === "vars" || key0 === "links")) {
-            validate202.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.code !== void 0) {
-            let data0 = data.code;
-            const _errs2 = errors;
-            if (errors === _errs2) {
-              if (typeof data0 === "string") {
-                if (func12(data0) > 100) {
-                  validate202.errors = [{ instancePath: instancePath + "/code", schemaPath: "#/properties/code/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" }];
-                  return false;
-                } else {
-                  if (func12(data0) < 1) {
-                    validate202.errors = [{ instancePath: instancePath + "/code", schemaPath: "#/properties/code/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" }];
-                    return false;
-                  } else {
-                    if (!pattern42.test(data0)) {
-                      validate202.errors = [{ instancePath: instancePath + "/code", schemaPath: "#/properties/code/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$"' }];
-                      return false;
-                    }
-                  }
-                }
-              } else {
-                validate202.errors = [{ instancePath: instancePath + "/code", schemaPath: "#/properties/code/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.business_id !== void 0) {
-              let data1 = data.business_id;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data1 === "string") {
-                  if (func12(data1) > 100) {
-                    validate202.errors = [{ instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" }];
-                    return false;
-                  } else {
-                    if (func12(data1) < 1) {
-                      validate202.errors = [{ instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" }];
-                      return false;
-                    } else {
-                      if (!pattern5.test(data1)) {
-                        validate202.errors = [{ instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_-]*$"' }];
-                        return false;
-                      }
-                    }
-                  }
-                } else {
-                  validate202.errors = [{ instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                  return false;
-                }
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.profile !== void 0) {
-                let data2 = data.profile;
-                const _errs6 = errors;
-                if (errors === _errs6) {
-                  if (typeof data2 === "string") {
-                    if (!pattern62.test(data2)) {
-                      validate202.errors = [{ instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"' }];
-                      return false;
-                    }
-                  } else {
-                    validate202.errors = [{ instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.vars !== void 0) {
-                  let data3 = data.vars;
-                  const _errs8 = errors;
-                  if (errors === _errs8) {
-                    if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-                      for (const key1 in data3) {
-                        const _errs10 = errors;
-                        const _errs11 = errors;
-                        const _errs12 = errors;
-                        if (!(key1 === "code" || key1 === "business_id")) {
-                          const err0 = {};
-                          if (vErrors === null) {
-                            vErrors = [err0];
-                          } else {
-                            vErrors.push(err0);
-                          }
-                          errors++;
-                        }
-                        var valid2 = _errs12 === errors;
-                        if (valid2) {
-                          const err1 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/not", keyword: "not", params: {}, message: "must NOT be valid", propertyName: key1 };
-                          if (vErrors === null) {
-                            vErrors = [err1];
-                          } else {
-                            vErrors.push(err1);
-                          }
-                          errors++;
-                        } else {
-                          errors = _errs11;
-                          if (vErrors !== null) {
-                            if (_errs11) {
-                              vErrors.length = _errs11;
-                            } else {
-                              vErrors = null;
-                            }
-                          }
-                        }
-                        if (errors === _errs10) {
-                          if (typeof key1 === "string") {
-                            if (!pattern7.test(key1)) {
-                              const err2 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', propertyName: key1 };
-                              if (vErrors === null) {
-                                vErrors = [err2];
-                              } else {
-                                vErrors.push(err2);
-                              }
-                              errors++;
-                            }
-                          }
-                        }
-                        var valid1 = _errs10 === errors;
-                        if (!valid1) {
-                          const err3 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid" };
-                          if (vErrors === null) {
-                            vErrors = [err3];
-                          } else {
-                            vErrors.push(err3);
-                          }
-                          errors++;
-                          validate202.errors = vErrors;
-                          return false;
-                          break;
-                        }
-                      }
-                      if (valid1) {
-                        for (const key2 in data3) {
-                          let data4 = data3[key2];
-                          const _errs14 = errors;
-                          if (errors === _errs14) {
-                            if (typeof data4 === "string") {
-                              if (func12(data4) > 500) {
-                                validate202.errors = [{ instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" }];
-                                return false;
-                              }
-                            } else {
-                              validate202.errors = [{ instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                              return false;
-                            }
-                          }
-                          var valid3 = _errs14 === errors;
-                          if (!valid3) {
-                            break;
-                          }
-                        }
-                      }
-                    } else {
-                      validate202.errors = [{ instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs8 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.links !== void 0) {
-                    let data5 = data.links;
-                    const _errs16 = errors;
-                    if (errors === _errs16) {
-                      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-                        for (const key3 in data5) {
-                          const _errs18 = errors;
-                          if (!(key3 === "APPOINTMENT" || key3 === "ONLINE_APPOINTMENT" || key3 === "DINING_RESERVATION" || key3 === "FOOD_ORDERING" || key3 === "FOOD_DELIVERY" || key3 === "FOOD_TAKEOUT" || key3 === "SHOP_ONLINE")) {
-                            const err4 = { instancePath: instancePath + "/links", schemaPath: "#/$defs/placeActionType/enum", keyword: "enum", params: { allowedValues: schema32.enum }, message: "must be equal to one of the allowed values", propertyName: key3 };
-                            if (vErrors === null) {
-                              vErrors = [err4];
-                            } else {
-                              vErrors.push(err4);
-                            }
-                            errors++;
-                          }
-                          var valid4 = _errs18 === errors;
-                          if (!valid4) {
-                            const err5 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid" };
-                            if (vErrors === null) {
-                              vErrors = [err5];
-                            } else {
-                              vErrors.push(err5);
-                            }
-                            errors++;
-                            validate202.errors = vErrors;
-                            return false;
-                            break;
-                          }
-                        }
-                        if (valid4) {
-                          if (data5.APPOINTMENT !== void 0) {
-                            const _errs20 = errors;
-                            if (!validate212(data5.APPOINTMENT, { instancePath: instancePath + "/links/APPOINTMENT", parentData: data5, parentDataProperty: "APPOINTMENT", rootData, dynamicAnchors })) {
-                              vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
-                              errors = vErrors.length;
-                            }
-                            var valid6 = _errs20 === errors;
-                          } else {
-                            var valid6 = true;
-                          }
-                          if (valid6) {
-                            if (data5.ONLINE_APPOINTMENT !== void 0) {
-                              const _errs21 = errors;
-                              if (!validate212(data5.ONLINE_APPOINTMENT, { instancePath: instancePath + "/links/ONLINE_APPOINTMENT", parentData: data5, parentDataProperty: "ONLINE_APPOINTMENT", rootData, dynamicAnchors })) {
-                                vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
-                                errors = vErrors.length;
-                              }
-                              var valid6 = _errs21 === errors;
-                            } else {
-                              var valid6 = true;
-                            }
-                            if (valid6) {
-                              if (data5.DINING_RESERVATION !== void 0) {
-                                const _errs22 = errors;
-                                if (!validate212(data5.DINING_RESERVATION, { instancePath: instancePath + "/links/DINING_RESERVATION", parentData: data5, parentDataProperty: "DINING_RESERVATION", rootData, dynamicAnchors })) {
-                                  vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
-                                  errors = vErrors.length;
-                                }
-                                var valid6 = _errs22 === errors;
-                              } else {
-                                var valid6 = true;
-                              }
-                              if (valid6) {
-                                if (data5.FOOD_ORDERING !== void 0) {
-                                  const _errs23 = errors;
-                                  if (!validate212(data5.FOOD_ORDERING, { instancePath: instancePath + "/links/FOOD_ORDERING", parentData: data5, parentDataProperty: "FOOD_ORDERING", rootData, dynamicAnchors })) {
-                                    vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
-                                    errors = vErrors.length;
-                                  }
-                                  var valid6 = _errs23 === errors;
-                                } else {
-                                  var valid6 = true;
-                                }
-                                if (valid6) {
-                                  if (data5.FOOD_DELIVERY !== void 0) {
-                                    const _errs24 = errors;
-                                    if (!validate212(data5.FOOD_DELIVERY, { instancePath: instancePath + "/links/FOOD_DELIVERY", parentData: data5, parentDataProperty: "FOOD_DELIVERY", rootData, dynamicAnchors })) {
-                                      vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
-                                      errors = vErrors.length;
-                                    }
-                                    var valid6 = _errs24 === errors;
-                                  } else {
-                                    var valid6 = true;
-                                  }
-                                  if (valid6) {
-                                    if (data5.FOOD_TAKEOUT !== void 0) {
-                                      const _errs25 = errors;
-                                      if (!validate212(data5.FOOD_TAKEOUT, { instancePath: instancePath + "/links/FOOD_TAKEOUT", parentData: data5, parentDataProperty: "FOOD_TAKEOUT", rootData, dynamicAnchors })) {
-                                        vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
-                                        errors = vErrors.length;
-                                      }
-                                      var valid6 = _errs25 === errors;
-                                    } else {
-                                      var valid6 = true;
-                                    }
-                                    if (valid6) {
-                                      if (data5.SHOP_ONLINE !== void 0) {
-                                        const _errs26 = errors;
-                                        if (!validate212(data5.SHOP_ONLINE, { instancePath: instancePath + "/links/SHOP_ONLINE", parentData: data5, parentDataProperty: "SHOP_ONLINE", rootData, dynamicAnchors })) {
-                                          vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
-                                          errors = vErrors.length;
-                                        }
-                                        var valid6 = _errs26 === errors;
-                                      } else {
-                                        var valid6 = true;
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      } else {
-                        validate202.errors = [{ instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs16 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate202.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-      return false;
-    }
-  }
-  validate202.errors = vErrors;
-  return errors === 0;
-}
-var validateStoreFast, schema32, func12, pattern42, pattern5, pattern62, pattern7, schema33, pattern8;
-var init_store_fast = __esm({
-  "src/generated/store-fast.ts"() {
-    "use strict";
-    init_runtime();
-    validateStoreFast = validate202;
-    schema32 = { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] };
-    func12 = ajvRuntime_ucs2length;
-    pattern42 = new RegExp("^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-    pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$", "u");
-    pattern62 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
-    pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-    schema33 = { "title": "Links of one type", "description": "The complete list of links this type must hold, in order. At most one is preferred; the same URL may appear only once. ~ (null) instead of a list inherits nothing for this type from the fleet file: the type is then unmanaged for this store.", "type": ["array", "null"], "items": { "$ref": "#/$defs/link" }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] };
-    pattern8 = new RegExp("^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "u");
-    validate232.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    validate22.evaluated = { "dynamicProps": true, "dynamicItems": false };
-    validate212.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
-    validate202.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-  }
-});
-
-// src/generated/store-full.ts
-function validate203(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate203.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.code === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "code" }, message: "must have required property 'code'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.links === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "links" }, message: "must have required property 'links'" };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "code" || key0 === "business_id" || key0 === "profile" || key0 === "vars" || key0 === "links")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.code !== void 0) {
-      let data0 = data.code;
-      if (typeof data0 === "string") {
-        if (func13(data0) > 100) {
-          const err3 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        if (func13(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-        if (!pattern43.test(data0)) {
-          const err5 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$"' };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      } else {
-        const err6 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.business_id !== void 0) {
-      let data1 = data.business_id;
-      if (typeof data1 === "string") {
-        if (func13(data1) > 100) {
-          const err7 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-        if (func13(data1) < 1) {
-          const err8 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        if (!pattern52.test(data1)) {
-          const err9 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_-]*$"' };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      } else {
-        const err10 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.profile !== void 0) {
-      let data2 = data.profile;
-      if (typeof data2 === "string") {
-        if (!pattern63.test(data2)) {
-          const err11 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"' };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-      } else {
-        const err12 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.vars !== void 0) {
-      let data3 = data.vars;
-      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        for (const key1 in data3) {
-          const _errs10 = errors;
-          const _errs11 = errors;
-          const _errs12 = errors;
-          if (!(key1 === "code" || key1 === "business_id")) {
-            const err13 = {};
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
-            errors++;
-          }
-          var valid2 = _errs12 === errors;
-          if (valid2) {
-            const err14 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/not", keyword: "not", params: {}, message: "must NOT be valid", propertyName: key1 };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
-            errors++;
-          } else {
-            errors = _errs11;
-            if (vErrors !== null) {
-              if (_errs11) {
-                vErrors.length = _errs11;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-          if (typeof key1 === "string") {
-            if (!pattern72.test(key1)) {
-              const err15 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', propertyName: key1 };
-              if (vErrors === null) {
-                vErrors = [err15];
-              } else {
-                vErrors.push(err15);
-              }
-              errors++;
-            }
-          }
-          var valid1 = _errs10 === errors;
-          if (!valid1) {
-            const err16 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid" };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
-            errors++;
-          }
-        }
-        for (const key2 in data3) {
-          let data4 = data3[key2];
-          if (typeof data4 === "string") {
-            if (func13(data4) > 500) {
-              const err17 = { instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            }
-          } else {
-            const err18 = { instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err19 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.links !== void 0) {
-      let data5 = data.links;
-      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-        for (const key3 in data5) {
-          const _errs18 = errors;
-          if (!(key3 === "APPOINTMENT" || key3 === "ONLINE_APPOINTMENT" || key3 === "DINING_RESERVATION" || key3 === "FOOD_ORDERING" || key3 === "FOOD_DELIVERY" || key3 === "FOOD_TAKEOUT" || key3 === "SHOP_ONLINE")) {
-            const err20 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames/enum", keyword: "enum", params: { allowedValues: schema31.properties.links.propertyNames.enum }, message: "must be equal to one of the allowed values", propertyName: key3 };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
-            errors++;
-          }
-          var valid4 = _errs18 === errors;
-          if (!valid4) {
-            const err21 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid" };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
-            }
-            errors++;
-          }
-        }
-        if (data5.APPOINTMENT !== void 0) {
-          let data6 = data5.APPOINTMENT;
-          if (!Array.isArray(data6) && data6 !== null) {
-            const err22 = { instancePath: instancePath + "/links/APPOINTMENT", schemaPath: "#/properties/links/properties/APPOINTMENT/type", keyword: "type", params: { type: schema31.properties.links.properties.APPOINTMENT.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-          if (Array.isArray(data6)) {
-            const len0 = data6.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data7 = data6[i0];
-              const _errs22 = errors;
-              let valid8 = false;
-              const _errs23 = errors;
-              if (typeof data7 === "string") {
-                if (func13(data7) > 2048) {
-                  const err23 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err23];
-                  } else {
-                    vErrors.push(err23);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data7)) {
-                  const err24 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err24];
-                  } else {
-                    vErrors.push(err24);
-                  }
-                  errors++;
-                }
-              } else {
-                const err25 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err25];
-                } else {
-                  vErrors.push(err25);
-                }
-                errors++;
-              }
-              var _valid0 = _errs23 === errors;
-              valid8 = valid8 || _valid0;
-              const _errs25 = errors;
-              if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-                if (data7.url === void 0) {
-                  const err26 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err26];
-                  } else {
-                    vErrors.push(err26);
-                  }
-                  errors++;
-                }
-                for (const key4 in data7) {
-                  if (!(key4 === "url" || key4 === "preferred")) {
-                    const err27 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err27];
-                    } else {
-                      vErrors.push(err27);
-                    }
-                    errors++;
-                  }
-                }
-                if (data7.url !== void 0) {
-                  let data8 = data7.url;
-                  if (typeof data8 === "string") {
-                    if (func13(data8) > 2048) {
-                      const err28 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err28];
-                      } else {
-                        vErrors.push(err28);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data8)) {
-                      const err29 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err29];
-                      } else {
-                        vErrors.push(err29);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err30 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err30];
-                    } else {
-                      vErrors.push(err30);
-                    }
-                    errors++;
-                  }
-                }
-                if (data7.preferred !== void 0) {
-                  if (typeof data7.preferred !== "boolean") {
-                    const err31 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/preferred", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err32 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
-                errors++;
-              }
-              var _valid0 = _errs25 === errors;
-              valid8 = valid8 || _valid0;
-              if (!valid8) {
-                const err33 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
-                errors++;
-              } else {
-                errors = _errs22;
-                if (vErrors !== null) {
-                  if (_errs22) {
-                    vErrors.length = _errs22;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.ONLINE_APPOINTMENT !== void 0) {
-          let data10 = data5.ONLINE_APPOINTMENT;
-          if (!Array.isArray(data10) && data10 !== null) {
-            const err34 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/type", keyword: "type", params: { type: schema31.properties.links.properties.ONLINE_APPOINTMENT.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-          if (Array.isArray(data10)) {
-            const len1 = data10.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              let data11 = data10[i1];
-              const _errs35 = errors;
-              let valid12 = false;
-              const _errs36 = errors;
-              if (typeof data11 === "string") {
-                if (func13(data11) > 2048) {
-                  const err35 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err35];
-                  } else {
-                    vErrors.push(err35);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data11)) {
-                  const err36 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err36];
-                  } else {
-                    vErrors.push(err36);
-                  }
-                  errors++;
-                }
-              } else {
-                const err37 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err37];
-                } else {
-                  vErrors.push(err37);
-                }
-                errors++;
-              }
-              var _valid1 = _errs36 === errors;
-              valid12 = valid12 || _valid1;
-              const _errs38 = errors;
-              if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
-                if (data11.url === void 0) {
-                  const err38 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err38];
-                  } else {
-                    vErrors.push(err38);
-                  }
-                  errors++;
-                }
-                for (const key5 in data11) {
-                  if (!(key5 === "url" || key5 === "preferred")) {
-                    const err39 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err39];
-                    } else {
-                      vErrors.push(err39);
-                    }
-                    errors++;
-                  }
-                }
-                if (data11.url !== void 0) {
-                  let data12 = data11.url;
-                  if (typeof data12 === "string") {
-                    if (func13(data12) > 2048) {
-                      const err40 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err40];
-                      } else {
-                        vErrors.push(err40);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data12)) {
-                      const err41 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err41];
-                      } else {
-                        vErrors.push(err41);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err42 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err42];
-                    } else {
-                      vErrors.push(err42);
-                    }
-                    errors++;
-                  }
-                }
-                if (data11.preferred !== void 0) {
-                  if (typeof data11.preferred !== "boolean") {
-                    const err43 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/preferred", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err43];
-                    } else {
-                      vErrors.push(err43);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err44 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-              var _valid1 = _errs38 === errors;
-              valid12 = valid12 || _valid1;
-              if (!valid12) {
-                const err45 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err45];
-                } else {
-                  vErrors.push(err45);
-                }
-                errors++;
-              } else {
-                errors = _errs35;
-                if (vErrors !== null) {
-                  if (_errs35) {
-                    vErrors.length = _errs35;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.DINING_RESERVATION !== void 0) {
-          let data14 = data5.DINING_RESERVATION;
-          if (!Array.isArray(data14) && data14 !== null) {
-            const err46 = { instancePath: instancePath + "/links/DINING_RESERVATION", schemaPath: "#/properties/links/properties/DINING_RESERVATION/type", keyword: "type", params: { type: schema31.properties.links.properties.DINING_RESERVATION.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-          if (Array.isArray(data14)) {
-            const len2 = data14.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data15 = data14[i2];
-              const _errs48 = errors;
-              let valid16 = false;
-              const _errs49 = errors;
-              if (typeof data15 === "string") {
-                if (func13(data15) > 2048) {
-                  const err47 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err47];
-                  } else {
-                    vErrors.push(err47);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data15)) {
-                  const err48 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err48];
-                  } else {
-                    vErrors.push(err48);
-                  }
-                  errors++;
-                }
-              } else {
-                const err49 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err49];
-                } else {
-                  vErrors.push(err49);
-                }
-                errors++;
-              }
-              var _valid2 = _errs49 === errors;
-              valid16 = valid16 || _valid2;
-              const _errs51 = errors;
-              if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                if (data15.url === void 0) {
-                  const err50 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err50];
-                  } else {
-                    vErrors.push(err50);
-                  }
-                  errors++;
-                }
-                for (const key6 in data15) {
-                  if (!(key6 === "url" || key6 === "preferred")) {
-                    const err51 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err51];
-                    } else {
-                      vErrors.push(err51);
-                    }
-                    errors++;
-                  }
-                }
-                if (data15.url !== void 0) {
-                  let data16 = data15.url;
-                  if (typeof data16 === "string") {
-                    if (func13(data16) > 2048) {
-                      const err52 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err52];
-                      } else {
-                        vErrors.push(err52);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data16)) {
-                      const err53 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err53];
-                      } else {
-                        vErrors.push(err53);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err54 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err54];
-                    } else {
-                      vErrors.push(err54);
-                    }
-                    errors++;
-                  }
-                }
-                if (data15.preferred !== void 0) {
-                  if (typeof data15.preferred !== "boolean") {
-                    const err55 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/preferred", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err55];
-                    } else {
-                      vErrors.push(err55);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err56 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err56];
-                } else {
-                  vErrors.push(err56);
-                }
-                errors++;
-              }
-              var _valid2 = _errs51 === errors;
-              valid16 = valid16 || _valid2;
-              if (!valid16) {
-                const err57 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err57];
-                } else {
-                  vErrors.push(err57);
-                }
-                errors++;
-              } else {
-                errors = _errs48;
-                if (vErrors !== null) {
-                  if (_errs48) {
-                    vErrors.length = _errs48;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.FOOD_ORDERING !== void 0) {
-          let data18 = data5.FOOD_ORDERING;
-          if (!Array.isArray(data18) && data18 !== null) {
-            const err58 = { instancePath: instancePath + "/links/FOOD_ORDERING", schemaPath: "#/properties/links/properties/FOOD_ORDERING/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_ORDERING.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err58];
-            } else {
-              vErrors.push(err58);
-            }
-            errors++;
-          }
-          if (Array.isArray(data18)) {
-            const len3 = data18.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-              let data19 = data18[i3];
-              const _errs61 = errors;
-              let valid20 = false;
-              const _errs62 = errors;
-              if (typeof data19 === "string") {
-                if (func13(data19) > 2048) {
-                  const err59 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err59];
-                  } else {
-                    vErrors.push(err59);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data19)) {
-                  const err60 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err60];
-                  } else {
-                    vErrors.push(err60);
-                  }
-                  errors++;
-                }
-              } else {
-                const err61 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err61];
-                } else {
-                  vErrors.push(err61);
-                }
-                errors++;
-              }
-              var _valid3 = _errs62 === errors;
-              valid20 = valid20 || _valid3;
-              const _errs64 = errors;
-              if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-                if (data19.url === void 0) {
-                  const err62 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err62];
-                  } else {
-                    vErrors.push(err62);
-                  }
-                  errors++;
-                }
-                for (const key7 in data19) {
-                  if (!(key7 === "url" || key7 === "preferred")) {
-                    const err63 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err63];
-                    } else {
-                      vErrors.push(err63);
-                    }
-                    errors++;
-                  }
-                }
-                if (data19.url !== void 0) {
-                  let data20 = data19.url;
-                  if (typeof data20 === "string") {
-                    if (func13(data20) > 2048) {
-                      const err64 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err64];
-                      } else {
-                        vErrors.push(err64);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data20)) {
-                      const err65 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err65];
-                      } else {
-                        vErrors.push(err65);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err66 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err66];
-                    } else {
-                      vErrors.push(err66);
-                    }
-                    errors++;
-                  }
-                }
-                if (data19.preferred !== void 0) {
-                  if (typeof data19.preferred !== "boolean") {
-                    const err67 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err67];
-                    } else {
-                      vErrors.push(err67);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err68 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-              var _valid3 = _errs64 === errors;
-              valid20 = valid20 || _valid3;
-              if (!valid20) {
-                const err69 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err69];
-                } else {
-                  vErrors.push(err69);
-                }
-                errors++;
-              } else {
-                errors = _errs61;
-                if (vErrors !== null) {
-                  if (_errs61) {
-                    vErrors.length = _errs61;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.FOOD_DELIVERY !== void 0) {
-          let data22 = data5.FOOD_DELIVERY;
-          if (!Array.isArray(data22) && data22 !== null) {
-            const err70 = { instancePath: instancePath + "/links/FOOD_DELIVERY", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_DELIVERY.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err70];
-            } else {
-              vErrors.push(err70);
-            }
-            errors++;
-          }
-          if (Array.isArray(data22)) {
-            const len4 = data22.length;
-            for (let i4 = 0; i4 < len4; i4++) {
-              let data23 = data22[i4];
-              const _errs74 = errors;
-              let valid24 = false;
-              const _errs75 = errors;
-              if (typeof data23 === "string") {
-                if (func13(data23) > 2048) {
-                  const err71 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err71];
-                  } else {
-                    vErrors.push(err71);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data23)) {
-                  const err72 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err72];
-                  } else {
-                    vErrors.push(err72);
-                  }
-                  errors++;
-                }
-              } else {
-                const err73 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err73];
-                } else {
-                  vErrors.push(err73);
-                }
-                errors++;
-              }
-              var _valid4 = _errs75 === errors;
-              valid24 = valid24 || _valid4;
-              const _errs77 = errors;
-              if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
-                if (data23.url === void 0) {
-                  const err74 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err74];
-                  } else {
-                    vErrors.push(err74);
-                  }
-                  errors++;
-                }
-                for (const key8 in data23) {
-                  if (!(key8 === "url" || key8 === "preferred")) {
-                    const err75 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err75];
-                    } else {
-                      vErrors.push(err75);
-                    }
-                    errors++;
-                  }
-                }
-                if (data23.url !== void 0) {
-                  let data24 = data23.url;
-                  if (typeof data24 === "string") {
-                    if (func13(data24) > 2048) {
-                      const err76 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err76];
-                      } else {
-                        vErrors.push(err76);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data24)) {
-                      const err77 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err77];
-                      } else {
-                        vErrors.push(err77);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err78 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err78];
-                    } else {
-                      vErrors.push(err78);
-                    }
-                    errors++;
-                  }
-                }
-                if (data23.preferred !== void 0) {
-                  if (typeof data23.preferred !== "boolean") {
-                    const err79 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err79];
-                    } else {
-                      vErrors.push(err79);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err80 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-              var _valid4 = _errs77 === errors;
-              valid24 = valid24 || _valid4;
-              if (!valid24) {
-                const err81 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err81];
-                } else {
-                  vErrors.push(err81);
-                }
-                errors++;
-              } else {
-                errors = _errs74;
-                if (vErrors !== null) {
-                  if (_errs74) {
-                    vErrors.length = _errs74;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.FOOD_TAKEOUT !== void 0) {
-          let data26 = data5.FOOD_TAKEOUT;
-          if (!Array.isArray(data26) && data26 !== null) {
-            const err82 = { instancePath: instancePath + "/links/FOOD_TAKEOUT", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_TAKEOUT.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err82];
-            } else {
-              vErrors.push(err82);
-            }
-            errors++;
-          }
-          if (Array.isArray(data26)) {
-            const len5 = data26.length;
-            for (let i5 = 0; i5 < len5; i5++) {
-              let data27 = data26[i5];
-              const _errs87 = errors;
-              let valid28 = false;
-              const _errs88 = errors;
-              if (typeof data27 === "string") {
-                if (func13(data27) > 2048) {
-                  const err83 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err83];
-                  } else {
-                    vErrors.push(err83);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data27)) {
-                  const err84 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err84];
-                  } else {
-                    vErrors.push(err84);
-                  }
-                  errors++;
-                }
-              } else {
-                const err85 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-              var _valid5 = _errs88 === errors;
-              valid28 = valid28 || _valid5;
-              const _errs90 = errors;
-              if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-                if (data27.url === void 0) {
-                  const err86 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-                for (const key9 in data27) {
-                  if (!(key9 === "url" || key9 === "preferred")) {
-                    const err87 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err87];
-                    } else {
-                      vErrors.push(err87);
-                    }
-                    errors++;
-                  }
-                }
-                if (data27.url !== void 0) {
-                  let data28 = data27.url;
-                  if (typeof data28 === "string") {
-                    if (func13(data28) > 2048) {
-                      const err88 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err88];
-                      } else {
-                        vErrors.push(err88);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data28)) {
-                      const err89 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err89];
-                      } else {
-                        vErrors.push(err89);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err90 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err90];
-                    } else {
-                      vErrors.push(err90);
-                    }
-                    errors++;
-                  }
-                }
-                if (data27.preferred !== void 0) {
-                  if (typeof data27.preferred !== "boolean") {
-                    const err91 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err91];
-                    } else {
-                      vErrors.push(err91);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err92 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err92];
-                } else {
-                  vErrors.push(err92);
-                }
-                errors++;
-              }
-              var _valid5 = _errs90 === errors;
-              valid28 = valid28 || _valid5;
-              if (!valid28) {
-                const err93 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err93];
-                } else {
-                  vErrors.push(err93);
-                }
-                errors++;
-              } else {
-                errors = _errs87;
-                if (vErrors !== null) {
-                  if (_errs87) {
-                    vErrors.length = _errs87;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.SHOP_ONLINE !== void 0) {
-          let data30 = data5.SHOP_ONLINE;
-          if (!Array.isArray(data30) && data30 !== null) {
-            const err94 = { instancePath: instancePath + "/links/SHOP_ONLINE", schemaPath: "#/properties/links/properties/SHOP_ONLINE/type", keyword: "type", params: { type: schema31.properties.links.properties.SHOP_ONLINE.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err94];
-            } else {
-              vErrors.push(err94);
-            }
-            errors++;
-          }
-          if (Array.isArray(data30)) {
-            const len6 = data30.length;
-            for (let i6 = 0; i6 < len6; i6++) {
-              let data31 = data30[i6];
-              const _errs100 = errors;
-              let valid32 = false;
-              const _errs101 = errors;
-              if (typeof data31 === "string") {
-                if (func13(data31) > 2048) {
-                  const err95 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err95];
-                  } else {
-                    vErrors.push(err95);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data31)) {
-                  const err96 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err96];
-                  } else {
-                    vErrors.push(err96);
-                  }
-                  errors++;
-                }
-              } else {
-                const err97 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err97];
-                } else {
-                  vErrors.push(err97);
-                }
-                errors++;
-              }
-              var _valid6 = _errs101 === errors;
-              valid32 = valid32 || _valid6;
-              const _errs103 = errors;
-              if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
-                if (data31.url === void 0) {
-                  const err98 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err98];
-                  } else {
-                    vErrors.push(err98);
-                  }
-                  errors++;
-                }
-                for (const key10 in data31) {
-                  if (!(key10 === "url" || key10 === "preferred")) {
-                    const err99 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err99];
-                    } else {
-                      vErrors.push(err99);
-                    }
-                    errors++;
-                  }
-                }
-                if (data31.url !== void 0) {
-                  let data32 = data31.url;
-                  if (typeof data32 === "string") {
-                    if (func13(data32) > 2048) {
-                      const err100 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err100];
-                      } else {
-                        vErrors.push(err100);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data32)) {
-                      const err101 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err101];
-                      } else {
-                        vErrors.push(err101);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err102 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err102];
-                    } else {
-                      vErrors.push(err102);
-                    }
-                    errors++;
-                  }
-                }
-                if (data31.preferred !== void 0) {
-                  if (typeof data31.preferred !== "boolean") {
-                    const err103 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/preferred", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err103];
-                    } else {
-                      vErrors.push(err103);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err104 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err104];
-                } else {
-                  vErrors.push(err104);
-                }
-                errors++;
-              }
-              var _valid6 = _errs103 === errors;
-              valid32 = valid32 || _valid6;
-              if (!valid32) {
-                const err105 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err105];
-                } else {
-                  vErrors.push(err105);
-                }
-                errors++;
-              } else {
-                errors = _errs100;
-                if (vErrors !== null) {
-                  if (_errs100) {
-                    vErrors.length = _errs100;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-      } else {
-        const err106 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err106];
-        } else {
-          vErrors.push(err106);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err107 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err107];
-    } else {
-      vErrors.push(err107);
-    }
-    errors++;
-  }
-  validate203.errors = vErrors;
-  return errors === 0;
-}
-var validateStoreFull, schema31, func13, pattern43, pattern52, pattern63, pattern72, pattern82;
-var init_store_full = __esm({
-  "src/generated/store-full.ts"() {
-    "use strict";
-    init_runtime();
-    validateStoreFull = validate203;
-    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://partoo-links.dev/schemas/store.schema.json", "title": "partoo-links store file", "description": "The desired place action links of one store (stores/<code>.yaml). Every type listed under links is managed: its editable links on Partoo become exactly this list. Types not listed are never touched.", "type": "object", "required": ["code", "links"], "additionalProperties": false, "properties": { "code": { "title": "Store code", "description": "The Partoo store code. Must equal the file name without .yaml. 1 to 100 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit.", "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "examples": ["paris-01"] }, "business_id": { "title": "Partoo business id", "description": "Optional. When set, the business is addressed by this id instead of c-{code} (needed with PROVIDER API keys). Copy it from Partoo.", "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$", "examples": ["5409c35a97bbc544d8e26737"] }, "profile": { "title": "Profile", "description": "Optional. A profile of the fleet file (partoo-links.yaml) whose link templates this store inherits, per type, over the defaults'.", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "examples": ["restaurant"] }, "vars": { "title": "Template values", "description": "Optional. Values for the {NAME} placeholders of the templates this store inherits from the fleet file.", "type": "object", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "not": { "enum": ["code", "business_id"] } }, "additionalProperties": { "type": "string", "maxLength": 500 }, "examples": [{ "city": "paris" }] }, "links": { "title": "Place action links by type", "description": "Place action types and their links. A listed type is managed (an empty list [] keeps it empty); a type set to ~ (null) inherits nothing from the fleet file and is unmanaged; a type that is not listed is inherited from the fleet file when it has one, else left as it is on Partoo.", "type": "object", "propertyNames": { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] }, "properties": { "APPOINTMENT": { "title": "Links of one type", "description": "Links to book an appointment at the store.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "ONLINE_APPOINTMENT": { "title": "Links of one type", "description": "Links to book an online (remote) appointment.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "DINING_RESERVATION": { "title": "Links of one type", "description": "Links to reserve a table.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_ORDERING": { "title": "Links of one type", "description": "Links to order food, for delivery or takeout.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_DELIVERY": { "title": "Links of one type", "description": "Links to order food for delivery.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_TAKEOUT": { "title": "Links of one type", "description": "Links to order food for takeout.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "SHOP_ONLINE": { "title": "Links of one type", "description": "Links to shop the store's products online.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] } }, "examples": [{ "SHOP_ONLINE": ["https://shop.example.com/paris-01"] }] } }, "$defs": { "placeActionType": { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] }, "linkList": { "title": "Links of one type", "description": "The complete list of links this type must hold, in order. At most one is preferred; the same URL may appear only once. ~ (null) instead of a list inherits nothing for this type from the fleet file: the type is then unmanaged for this store.", "type": ["array", "null"], "items": { "$ref": "#/$defs/link" }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "link": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "$ref": "#/$defs/url" }, { "$ref": "#/$defs/linkObject" }] }, "linkObject": { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "$ref": "#/$defs/url" }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }, "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] } } };
-    func13 = ajvRuntime_ucs2length;
-    pattern43 = new RegExp("^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-    pattern52 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$", "u");
-    pattern63 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
-    pattern72 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-    pattern82 = new RegExp("^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "u");
-    validate203.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-  }
-});
-
-// src/files/store-schema.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-function storeSchema() {
-  schema ??= JSON.parse(readFileSync3(schemaPath(STORE_SCHEMA_FILE), "utf8"));
-  return schema;
-}
-function placeActionTypes() {
-  return storeSchema().$defs.placeActionType.enum;
-}
-function schemaErrors(data) {
-  if (validateStoreFast(data)) return [];
-  validateStoreFull(data);
-  return validateStoreFull.errors ?? [];
-}
-var STORE_SCHEMA_FILE, schema;
-var init_store_schema = __esm({
-  "src/files/store-schema.ts"() {
-    "use strict";
-    init_package_info();
-    init_store_fast();
-    init_store_full();
-    STORE_SCHEMA_FILE = "store.schema.json";
-  }
-});
-
 // src/files/schema-messages.ts
 function resolvePath(data, instancePath) {
   const path20 = [];
@@ -32126,331 +32744,31 @@ var init_schema_messages = __esm({
   }
 });
 
-// src/core/store-code.ts
-function isValidStoreCode(code) {
-  return code.length <= STORE_CODE_MAX_LENGTH && CODE.test(code);
-}
-var STORE_CODE_MAX_LENGTH, STORE_CODE_PATTERN, CODE, STORE_CODE_RULE;
-var init_store_code = __esm({
-  "src/core/store-code.ts"() {
-    "use strict";
-    STORE_CODE_MAX_LENGTH = 100;
-    STORE_CODE_PATTERN = "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$";
-    CODE = new RegExp(STORE_CODE_PATTERN);
-    STORE_CODE_RULE = `1 to ${STORE_CODE_MAX_LENGTH} characters of A-Z a-z 0-9 . _ -, starting with a letter or digit`;
-  }
-});
-
-// src/files/store-rules.ts
-function storeRuleFindings(data, expectedCode) {
-  if (!isPlainObject(data)) return [];
-  const findings = [];
-  const code = data["code"];
-  if (typeof code === "string" && isValidStoreCode(code) && code !== expectedCode) {
-    const fix = isValidStoreCode(expectedCode) ? `rename the file to ${code}.yaml or write code: ${expectedCode}` : `rename the file to ${code}.yaml`;
-    findings.push({
-      path: ["code"],
-      target: "value",
-      message: `code ${quoteExcerpt(code)} does not match the file name ${expectedCode}.yaml; ${fix}`
-    });
-  }
-  const links = data["links"];
-  if (isPlainObject(links)) {
-    for (const [type, list] of Object.entries(links)) {
-      if (Array.isArray(list)) findings.push(...linkListFindings(type, list));
-    }
-  }
-  return findings;
-}
-function linkListFindings(type, list) {
-  const findings = [];
-  const preferred = [];
-  const firstSeen = /* @__PURE__ */ new Map();
-  const urlPath = (index) => isPlainObject(list[index]) ? ["links", type, index, "url"] : ["links", type, index];
-  for (let index = 0; index < list.length; index++) {
-    const item = list[index];
-    const object = isPlainObject(item);
-    const url = object ? item["url"] : item;
-    if (typeof url !== "string") continue;
-    const problem = urlProblem(url);
-    if (problem !== void 0) {
-      findings.push({
-        path: urlPath(index),
-        target: "value",
-        message: `${linkLabel(type, index)}: ${problem}`
-      });
-    } else {
-      const warning2 = urlWarning(url);
-      if (warning2 !== void 0) {
-        findings.push({
-          path: urlPath(index),
-          target: "value",
-          message: `${linkLabel(type, index)}: ${warning2}`,
-          severity: "warning"
-        });
-      }
-    }
-    if (object && item["preferred"] === true) preferred.push(index);
-    const identity = urlIdentity(url);
-    const earlier = firstSeen.get(identity);
-    if (earlier === void 0) {
-      firstSeen.set(identity, index);
-      continue;
-    }
-    const path20 = urlPath(index);
-    findings.push({
-      path: path20,
-      target: "value",
-      message: ({ lineOf }) => `${typeLabel(type)} lists ${quoteExcerpt(url, 80)} twice (lines ${lineOf(urlPath(earlier), "value")} and ${lineOf(path20, "value")}); remove one`
-    });
-  }
-  if (preferred.length > 1) {
-    const preferredPath = (index) => ["links", type, index, "preferred"];
-    findings.push({
-      path: preferredPath(preferred[1]),
-      target: "key",
-      message: ({ lineOf }) => {
-        const lines = preferred.map((index) => lineOf(preferredPath(index), "key"));
-        const count = preferred.length === 2 ? "two" : String(preferred.length);
-        return `${typeLabel(type)} has ${count} preferred links (lines ${listed(lines)}); keep one`;
-      }
-    });
-  }
-  return findings;
-}
-function listed(items) {
-  if (items.length < 2) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-function storeInputOf(data) {
-  const links = /* @__PURE__ */ new Map();
-  for (const [type, list] of Object.entries(data["links"])) {
-    links.set(
-      type,
-      list === null ? null : list.map(
-        (item) => typeof item === "string" ? { url: detached(item), preferred: false } : {
-          url: detached(item.url),
-          preferred: item.preferred === true
-        }
-      )
-    );
-  }
-  const vars = new Map(
-    Object.entries(data["vars"] ?? {}).map(
-      ([name, value]) => [name, detached(value)]
-    )
-  );
-  const code = detached(data["code"]);
-  const businessId = data["business_id"];
-  return typeof businessId === "string" ? { code, businessId: detached(businessId), vars, links } : { code, vars, links };
-}
-function detached(value) {
-  return JSON.parse(JSON.stringify(value));
-}
-var init_store_rules = __esm({
-  "src/files/store-rules.ts"() {
-    "use strict";
-    init_findings();
-    init_link_url();
-    init_store_code();
-    init_excerpt();
-  }
-});
-
-// src/core/fleet.ts
-function compileTemplate(template) {
-  const cached = compiled.get(template);
-  if (cached !== void 0) return cached;
-  const hostEnd = authorityEnd(template);
-  const parts = [];
-  const names = [];
-  let last = 0;
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    const index = match.index;
-    if (index > last) parts.push({ literal: template.slice(last, index) });
-    const name = match[1];
-    parts.push({ name, inHost: index < hostEnd });
-    names.push(name);
-    last = index + match[0].length;
-  }
-  if (last < template.length) parts.push({ literal: template.slice(last) });
-  const result = { parts, names };
-  compiled.set(template, result);
-  return result;
-}
-function authorityEnd(url) {
-  const start = url.indexOf("://");
-  if (start === -1) return 0;
-  for (let i = start + 3; i < url.length; i++) {
-    const char = url[i];
-    if (char === "/" || char === "?" || char === "#") return i;
-  }
-  return url.length;
-}
-function valueOf(input, name) {
-  if (name === "code") return input.code;
-  if (name === "business_id") return input.businessId;
-  return input.vars.get(name);
-}
-function fillTemplate(template, input) {
-  const { parts } = compileTemplate(template);
-  let url = "";
-  for (const part of parts) {
-    if ("literal" in part) {
-      url += part.literal;
-      continue;
-    }
-    const value = valueOf(input, part.name);
-    if (value === void 0) return { missing: part.name };
-    if (part.inHost) {
-      if (!HOST_VALUE.test(value)) return { badHost: part.name };
-      url += value;
-    } else {
-      url += encodeURIComponent(value);
-    }
-  }
-  return { url };
-}
-function linkAt(fleet, link2) {
-  return `${fleet.file}:${link2.line}:${link2.column}`;
-}
-function inheritedList(type, fleet, profile) {
-  return profile?.links.get(type) ?? fleet.defaults.links.get(type);
-}
-function inheritableTypes(fleet, profile) {
-  let byProfile = inheritedTypes.get(fleet);
-  if (byProfile === void 0) inheritedTypes.set(fleet, byProfile = /* @__PURE__ */ new Map());
-  let types = byProfile.get(profile);
-  if (types === void 0) {
-    const set3 = new Set(fleet.defaults.links.keys());
-    if (profile !== void 0) for (const type of profile.links.keys()) set3.add(type);
-    types = [...set3];
-    byProfile.set(profile, types);
-  }
-  return types;
-}
-function expandStore(input, fleet, checkUrl2) {
-  const links = {};
-  for (const [type, list] of input.links) if (list !== null) links[type] = list;
-  const origins = {};
-  const problems = [];
-  let inherited = false;
-  const base = () => {
-    const { code, businessId } = input;
-    if (businessId === void 0) return inherited ? { code, links, origins } : { code, links };
-    return inherited ? { code, businessId, links, origins } : { code, businessId, links };
-  };
-  const notes = (profile2) => {
-    const notes2 = [];
-    for (const [type, list] of input.links) {
-      if (list !== null) continue;
-      if (fleet !== void 0 && inheritedList(type, fleet, profile2) !== void 0) continue;
-      const from = fleet === void 0 ? "there is no fleet file to inherit it from" : `${fleet.file} gives this store no ${type} list`;
-      notes2.push({
-        type,
-        message: `${type}: ~ leaves the type unmanaged, and ${from}; write ${type}: [] to keep it managed and empty, or remove the line`
-      });
-    }
-    return notes2;
-  };
-  if (fleet === void 0) {
-    if (input.profile !== void 0) {
-      problems.push({
-        at: input.profile,
-        message: `profile ${quoteExcerpt(input.profile.name)} needs a fleet file (partoo-links.yaml, or --config FILE) that defines it`
-      });
-      return { problems };
-    }
-    return { store: base(), notes: notes(void 0) };
-  }
-  let profile;
-  if (input.profile !== void 0) {
-    profile = fleet.profiles.get(input.profile.name);
-    if (profile === void 0) {
-      const known = [...fleet.profiles.keys()];
-      const list = known.length === 0 ? "it defines none" : `it defines ${known.join(", ")}`;
-      problems.push({
-        at: input.profile,
-        message: `profile ${quoteExcerpt(input.profile.name)} is not in ${fleet.file} (${list}); fix the name or add the profile there`
-      });
-      return { problems };
-    }
-  }
-  for (const type of inheritableTypes(fleet, profile)) {
-    if (input.links.has(type)) continue;
-    const list = inheritedList(type, fleet, profile);
-    const where = `${fleet.file}:${list.line}`;
-    const expanded = [];
-    const seen = /* @__PURE__ */ new Map();
-    let preferred = 0;
-    for (const link2 of list.links) {
-      const filled = fillTemplate(link2.template, input);
-      if ("missing" in filled) {
-        problems.push({
-          at: input.profile,
-          message: `${type} from ${linkAt(fleet, link2)}: this store has no value for {${filled.missing}}; add vars: {${filled.missing}: \u2026} to this file, or give it its own ${type} list`
-        });
-        continue;
-      }
-      if ("badHost" in filled) {
-        problems.push({
-          at: input.profile,
-          message: `${type} from ${linkAt(fleet, link2)}: the value of {${filled.badHost}} cannot be part of a host name (letters, digits, dots and hyphens only); change it in vars`
-        });
-        continue;
-      }
-      const problem = checkUrl2(filled.url);
-      if (problem !== void 0) {
-        problems.push({
-          at: input.profile,
-          message: `${type} from ${linkAt(fleet, link2)}: expands to an invalid URL: ${problem}`
-        });
-        continue;
-      }
-      const earlier = seen.get(filled.url);
-      if (earlier !== void 0) {
-        problems.push({
-          at: input.profile,
-          message: `${type} from ${where}: lines ${earlier} and ${link2.line} both expand to ${quoteExcerpt(filled.url)} for this store; give it its own ${type} list`
-        });
-        continue;
-      }
-      seen.set(filled.url, link2.line);
-      if (link2.preferred) preferred++;
-      expanded.push({ url: filled.url, preferred: link2.preferred });
-    }
-    if (preferred > 1) {
-      problems.push({
-        at: input.profile,
-        message: `${type} from ${where} has ${preferred} preferred links; keep one`
-      });
-    }
-    links[type] = expanded;
-    origins[type] = where;
-    inherited = true;
-  }
-  return problems.length > 0 ? { problems } : { store: base(), notes: notes(profile) };
-}
-var PLACEHOLDER, HOST_VALUE, compiled, inheritedTypes;
-var init_fleet = __esm({
-  "src/core/fleet.ts"() {
-    "use strict";
-    init_excerpt();
-    PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-    HOST_VALUE = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
-    compiled = /* @__PURE__ */ new Map();
-    inheritedTypes = /* @__PURE__ */ new WeakMap();
-  }
-});
-
 // src/files/parse-store.ts
+var parse_store_exports = {};
+__export(parse_store_exports, {
+  PARSE_OPTIONS: () => PARSE_OPTIONS,
+  locateField: () => locateField,
+  parseStore: () => parseStore,
+  parseStoreFully: () => parseStoreFully,
+  parseStoreText: () => parseStoreText
+});
 function parseStoreText(text, file, expectedCode, fleet) {
   const { store, issues } = parseStore(text, file, expectedCode, fleet);
   return store === void 0 ? { issues } : { store, issues };
 }
 function parseStore(text, file, expectedCode, fleet) {
+  return guarded(
+    file,
+    () => checkStoreFast(text, expectedCode, fleet) ?? checkStore(text, file, expectedCode, fleet)
+  );
+}
+function parseStoreFully(text, file, expectedCode, fleet) {
+  return guarded(file, () => checkStore(text, file, expectedCode, fleet));
+}
+function guarded(file, check) {
   try {
-    return checkStore(text, file, expectedCode, fleet);
+    return check();
   } catch (error2) {
     return {
       issues: [
@@ -32598,6 +32916,7 @@ var init_parse_store = __esm({
     init_link_url();
     init_decode_text();
     init_yaml_positions();
+    init_check_store_fast();
     PARSE_OPTIONS = {
       prettyErrors: false,
       // Not "silent": that level also drops the error for a second document.
@@ -32608,115 +32927,6 @@ var init_parse_store = __esm({
       schema: "core"
     };
     oneLine2 = escapeUnsafe;
-  }
-});
-
-// src/files/store-directory.ts
-import { hash as hash2 } from "node:crypto";
-import { readdir as readdir2, realpath as realpath2 } from "node:fs/promises";
-import path8 from "node:path";
-function displayPath(root2, target) {
-  const relative = path8.relative(root2, target);
-  return (relative === "" ? "." : relative).split(path8.sep).join("/");
-}
-async function listStoreFiles(dir, displayRoot, only, repository) {
-  const shownDir = displayPath(displayRoot, dir);
-  let realDir;
-  let dirents;
-  try {
-    realDir = await realpath2(dir);
-    dirents = await readdir2(realDir, { withFileTypes: true });
-  } catch (error2) {
-    throw directoryError(error2, shownDir);
-  }
-  if (!isWithin(repository.root, realDir)) {
-    throw new InputError(
-      `${shownDir}: the stores directory is a symbolic link that leads outside the repository (${displayPath(displayRoot, repository.root)}); store files are read only from inside it: pass the real directory with --stores DIR`
-    );
-  }
-  const entries = [];
-  const issues = [];
-  const prefix = shownDir === "." ? "" : `${shownDir}/`;
-  const warn = (file, message) => issues.push({ file, message, severity: "warning" });
-  const base = realDir.endsWith(path8.sep) ? realDir : `${realDir}${path8.sep}`;
-  for (const dirent of dirents.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
-    const name = dirent.name;
-    if (name.startsWith(".")) continue;
-    const file = `${prefix}${hasUnsafeChars(name) ? escapeUnsafe(name) : name}`;
-    const dot = name.lastIndexOf(".");
-    const extension = dot > 0 ? name.slice(dot) : "";
-    const code = name.slice(0, name.length - extension.length);
-    if (only !== void 0 && !only.has(code)) continue;
-    if (extension === STORE_EXTENSION) {
-      if (dirent.isFile() || dirent.isSymbolicLink()) {
-        entries.push({ path: `${base}${name}`, file, code, symlink: dirent.isSymbolicLink() });
-      } else {
-        issues.push({
-          file,
-          severity: "error",
-          message: `${dirent.isDirectory() ? "a directory" : "not a regular file"} is named like a store file; a store file is a regular ${STORE_EXTENSION} file: rename or remove this one`
-        });
-      }
-    } else if (/^\.ya?ml$/i.test(extension)) {
-      warn(
-        file,
-        `ignored: store files end in ${STORE_EXTENSION}; rename it to ${code}${STORE_EXTENSION}`
-      );
-    } else if (dirent.isDirectory()) {
-      warn(
-        file,
-        `ignored: store files are read from ${prefix || "./"} itself, not from subdirectories`
-      );
-    }
-  }
-  return { entries, issues };
-}
-function directoryError(error2, shown2) {
-  const code = error2.code;
-  const fix = "run partoo-links from your repository root or pass --stores DIR";
-  if (code === "ENOENT")
-    return new InputError(`${shown2}: no such directory; ${fix}`, { cause: error2 });
-  if (code === "ENOTDIR")
-    return new InputError(`${shown2}: not a directory; ${fix}`, { cause: error2 });
-  return new InputError(
-    `${shown2}: cannot read the directory (${code ?? error2.message}); check its permissions`,
-    { cause: error2 }
-  );
-}
-function readBuffer() {
-  return Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
-}
-function readStoreFile(entry, buffer, repository) {
-  const fail = (message) => ({
-    issue: { file: entry.file, severity: "error", message }
-  });
-  let target = entry.path;
-  if (entry.symlink) {
-    const resolved = resolveInside(entry.path, repository);
-    if ("problem" in resolved) return fail(resolved.problem);
-    target = resolved.realPath;
-  }
-  const read = readRegularFile(target, {
-    maxBytes: MAX_FILE_BYTES,
-    buffer,
-    tooLarge: (size) => tooLargeIssue(entry.file, size).message,
-    listedAsFile: !entry.symlink
-  });
-  if ("problem" in read) {
-    return fail(read.problem === NOT_A_FILE ? NOT_A_STORE_FILE : read.problem);
-  }
-  return { bytes: read.bytes, fileHash: hash2("sha256", read.bytes) };
-}
-var NOT_A_STORE_FILE;
-var init_store_directory = __esm({
-  "src/files/store-directory.ts"() {
-    "use strict";
-    init_errors();
-    init_limits();
-    init_decode_text();
-    init_excerpt();
-    init_repository();
-    NOT_A_STORE_FILE = "not a regular file; a store file is a regular .yaml file";
   }
 });
 
@@ -32733,13 +32943,30 @@ function loadEntry(entry, context, knownHash) {
   if (knownHash !== void 0 && knownHash === fileHash) return { unchanged: true, fileHash };
   const decoded = decodeStoreBytes(read.bytes, entry.file);
   if ("issue" in decoded) return { issue: decoded.issue };
-  return { fileHash, parsed: parseStore(decoded.text, entry.file, entry.code, fleet?.fleet) };
+  let parsed;
+  try {
+    parsed = checkStoreFast(decoded.text, entry.code, fleet?.fleet);
+  } catch {
+  }
+  return parsed === void 0 ? { fileHash, fullParse: decoded.text } : { fileHash, parsed };
+}
+async function completeOutcomes(entries, outcomes, fleet) {
+  if (!outcomes.some((outcome) => "fullParse" in outcome)) return outcomes;
+  const { parseStoreFully: parseStoreFully2 } = await Promise.resolve().then(() => (init_parse_store(), parse_store_exports));
+  return outcomes.map((outcome, index) => {
+    if (!("fullParse" in outcome)) return outcome;
+    const { file, code } = entries[index];
+    return {
+      fileHash: outcome.fileHash,
+      parsed: parseStoreFully2(outcome.fullParse, file, code, fleet)
+    };
+  });
 }
 var init_load_entry = __esm({
   "src/files/load-entry.ts"() {
     "use strict";
     init_decode_text();
-    init_parse_store();
+    init_check_store_fast();
     init_store_directory();
   }
 });
@@ -32761,23 +32988,24 @@ async function loadEntries(entries, context, known, options = {}) {
   const inThread = { ...context, buffer };
   const count = workerCount(entries.length, options);
   const entry = count === 0 ? void 0 : workerEntry(options);
+  const fleet = context.fleet?.fleet;
   if (entry === void 0) {
-    return {
-      outcomes: entries.map((item) => loadEntry(item, inThread, known(item.code))),
-      threads: 1
-    };
+    const pending = entries.map((item, index) => loadEntry(item, inThread, known(index)));
+    return { outcomes: await completeOutcomes(entries, pending, fleet), threads: 1 };
   }
   const chunks = [];
   for (let start = 0; start < entries.length; start += CHUNK_FILES) chunks.push(start);
   const outcomes = new Array(entries.length);
   const request3 = (chunk) => {
-    const slice = entries.slice(chunks[chunk], chunks[chunk] + CHUNK_FILES);
-    return { chunk, entries: slice, known: slice.map((item) => known(item.code)) };
+    const start = chunks[chunk];
+    const slice = entries.slice(start, start + CHUNK_FILES);
+    return { chunk, entries: slice, known: slice.map((_, index) => known(start + index)) };
   };
-  const checkInThread = (chunk) => {
+  const checkInThread = async (chunk) => {
     const { entries: slice, known: hashes } = request3(chunk);
-    slice.forEach((item, index) => {
-      outcomes[chunks[chunk] + index] = loadEntry(item, inThread, hashes[index]);
+    const pending = slice.map((item, index) => loadEntry(item, inThread, hashes[index]));
+    (await completeOutcomes(slice, pending, fleet)).forEach((outcome, index) => {
+      outcomes[chunks[chunk] + index] = outcome;
     });
   };
   let next = 0;
@@ -32805,12 +33033,13 @@ async function loadEntries(entries, context, known, options = {}) {
   while (options.mainThread !== false) {
     const chunk = takeChunk();
     if (chunk === void 0) break;
-    checkInThread(chunk);
+    await checkInThread(chunk);
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.all(workers);
-  for (const chunk of failed) checkInThread(chunk);
-  for (let chunk = takeChunk(); chunk !== void 0; chunk = takeChunk()) checkInThread(chunk);
+  for (const chunk of failed) await checkInThread(chunk);
+  for (let chunk = takeChunk(); chunk !== void 0; chunk = takeChunk())
+    await checkInThread(chunk);
   return { outcomes, threads: 1 + usedWorkers };
 }
 function workerCount(files, options) {
@@ -32907,7 +33136,7 @@ function serveStoreFiles() {
   if (port === null || !isStoreWorker()) return;
   const buffer = readBuffer();
   let context;
-  port.on("message", (message) => {
+  port.on("message", async (message) => {
     if ("job" in message) {
       context = { buffer, ...message.job };
       return;
@@ -32917,7 +33146,8 @@ function serveStoreFiles() {
     try {
       const job = context;
       if (job === void 0) throw new Error("a chunk came before its job");
-      reply = { chunk, outcomes: entries.map((item, index) => loadEntry(item, job, known[index])) };
+      const pending = entries.map((item, index) => loadEntry(item, job, known[index]));
+      reply = { chunk, outcomes: await completeOutcomes(entries, pending, job.fleet?.fleet) };
     } catch (error2) {
       reply = { chunk, failed: error2 instanceof Error ? error2.message : String(error2) };
     }
@@ -32980,6 +33210,10 @@ var init_cross_file_rules = __esm({
         if (code !== void 0) this.codes.add(code, file);
         if (businessId !== void 0) this.businessIds.add(businessId, file);
       }
+      /** Whether any value is declared by two files or more (issues then locates some of them). */
+      anyShared() {
+        return this.codes.shared().size > 0 || this.businessIds.shared().size > 0;
+      }
       /**
        * One error per shared value, naming a few of the files and counting the rest: 3,000
        * files of one code make one line, not 3,000 lines that each list 2,999 files.
@@ -33041,10 +33275,11 @@ async function loadStores(dir, options = {}) {
     options.skipUnchanged
   ]);
   const issues = [...listing.issues];
+  const remembered = skipUnchanged && listing.entries.map(({ code }) => skipUnchanged.get(code));
   const { outcomes, threads } = await loadEntries(
     listing.entries,
     { repository, ...fleet === void 0 ? {} : { fleet } },
-    (code) => skipUnchanged?.get(code)?.fileHash,
+    (index) => remembered?.[index]?.fileHash,
     skipUnchanged !== void 0 || options.workers === false ? { count: 0 } : options.workers
   );
   const identities = new DeclaredIdentities();
@@ -33058,7 +33293,7 @@ async function loadStores(dir, options = {}) {
     }
     const { fileHash } = outcome;
     if ("unchanged" in outcome) {
-      const businessId = skipUnchanged?.get(code)?.businessId;
+      const businessId = remembered?.[index]?.businessId;
       skipped.push(
         businessId === void 0 ? { file, code, fileHash } : { file, code, fileHash, businessId }
       );
@@ -33076,10 +33311,12 @@ async function loadStores(dir, options = {}) {
   });
   let byFile;
   let buffer;
+  const { locateField: locateField2 } = identities.anyShared() ? await Promise.resolve().then(() => (init_parse_store(), parse_store_exports)) : { locateField: void 0 };
   const shared = identities.issues((file, field) => {
+    if (locateField2 === void 0) return void 0;
     byFile ??= new Map(listing.entries.map((entry) => [entry.file, entry]));
     buffer ??= readBuffer();
-    return locateInFile(byFile.get(file), field, buffer, repository);
+    return locateInFile(byFile.get(file), field, buffer, repository, locateField2);
   });
   issues.push(...shared.issues);
   const failedFiles = new Set(shared.files);
@@ -33093,14 +33330,14 @@ async function loadStores(dir, options = {}) {
     threads
   };
 }
-function locateInFile(entry, field, buffer, repository) {
+function locateInFile(entry, field, buffer, repository, locateField2) {
   if (entry === void 0) return void 0;
   const read = readStoreFile(entry, buffer, repository);
   if ("issue" in read) return void 0;
   const decoded = decodeStoreBytes(read.bytes, entry.file);
   if ("issue" in decoded) return void 0;
   try {
-    return locateField(decoded.text, field);
+    return locateField2(decoded.text, field);
   } catch {
     return void 0;
   }
@@ -33110,7 +33347,6 @@ var init_load_stores = __esm({
     "use strict";
     init_issues();
     init_decode_text();
-    init_parse_store();
     init_store_directory();
     init_store_workers();
     init_repository();
@@ -33556,6 +33792,12 @@ var init_config = __esm({
 });
 
 // src/files/parse-fleet.ts
+var parse_fleet_exports = {};
+__export(parse_fleet_exports, {
+  CONFIG_SCHEMA_FILE: () => CONFIG_SCHEMA_FILE,
+  emptyFleet: () => emptyFleet,
+  parseFleetText: () => parseFleetText
+});
 import { readFileSync as readFileSync4 } from "node:fs";
 function placeActionTypes2() {
   schemaTypes ??= JSON.parse(readFileSync4(schemaPath(CONFIG_SCHEMA_FILE), "utf8")).$defs.placeActionType.enum;
@@ -33793,7 +34035,7 @@ function levelOf(path20) {
   if (typeof path20[path20.length - 1] === "number") return "link";
   return "linkSet";
 }
-var import_yaml4, FLEET_FILE, CONFIG_SCHEMA_FILE, PARSE_OPTIONS2, KEYS, schemaTypes;
+var import_yaml4, CONFIG_SCHEMA_FILE, PARSE_OPTIONS2, KEYS, schemaTypes;
 var init_parse_fleet = __esm({
   "src/files/parse-fleet.ts"() {
     "use strict";
@@ -33809,7 +34051,6 @@ var init_parse_fleet = __esm({
     init_decode_text();
     init_schema_messages();
     init_yaml_positions();
-    FLEET_FILE = "partoo-links.yaml";
     CONFIG_SCHEMA_FILE = "config.schema.json";
     PARSE_OPTIONS2 = {
       prettyErrors: false,
@@ -33853,7 +34094,8 @@ async function loadFleet(config, cwd, displayRoot = cwd) {
   const bytes = Buffer.from(read.bytes);
   const decoded = decodeStrictly(bytes, shown2);
   if ("issue" in decoded) return { issues: [decoded.issue] };
-  const parsed = parseFleetText(decoded.text, shown2);
+  const { parseFleetText: parseFleetText2 } = await Promise.resolve().then(() => (init_parse_fleet(), parse_fleet_exports));
+  const parsed = parseFleetText2(decoded.text, shown2);
   if (parsed.fleet === void 0) return { issues: parsed.issues };
   return {
     loaded: {
@@ -33864,14 +34106,15 @@ async function loadFleet(config, cwd, displayRoot = cwd) {
     issues: parsed.issues
   };
 }
+var FLEET_FILE;
 var init_load_fleet = __esm({
   "src/files/load-fleet.ts"() {
     "use strict";
     init_decode_text();
     init_limits();
     init_repository();
-    init_parse_fleet();
     init_store_directory();
+    FLEET_FILE = "partoo-links.yaml";
   }
 });
 
@@ -33880,7 +34123,6 @@ var init_files = __esm({
   "src/files/index.ts"() {
     "use strict";
     init_load_stores();
-    init_parse_store();
     init_issues();
     init_store_schema();
     init_limits();
@@ -33888,7 +34130,7 @@ var init_files = __esm({
     init_load_stores();
     init_load_entry();
     init_load_fleet();
-    init_parse_fleet();
+    init_load_fleet();
   }
 });
 
@@ -34050,6 +34292,10 @@ var init_link_options = __esm({
 });
 
 // src/files/link-positions.ts
+var link_positions_exports = {};
+__export(link_positions_exports, {
+  locateLinks: () => locateLinks
+});
 import { readFileSync as readFileSync5 } from "node:fs";
 function locateLinks(absolutePath, links, listed3) {
   let text;
@@ -34114,10 +34360,12 @@ var init_link_positions = __esm({
 
 // src/files/lints.ts
 import path11 from "node:path";
-function lintStoreLinks(stores, displayRoot) {
+async function lintStoreLinks(stores, displayRoot) {
   const lints = [...stores.flatMap(sameHostLints), ...sharedUrlLints(stores)];
+  if (lints.length === 0) return [];
+  const { locateLinks: locateLinks2 } = await Promise.resolve().then(() => (init_link_positions(), link_positions_exports));
   const linksOf = new Map(stores.map(({ file, store }) => [file, store.links]));
-  const positions = locateAll(lints, displayRoot, linksOf);
+  const positions = locateAll(lints, displayRoot, linksOf, locateLinks2);
   const position = (place) => positions.get(place.file)?.get(keyOf(place));
   return lints.map((lint) => ({
     file: lint.at.file,
@@ -34200,7 +34448,7 @@ function hostOf(url) {
 function keyOf(place) {
   return `${place.type}\0${place.index}`;
 }
-function locateAll(lints, displayRoot, linksOf) {
+function locateAll(lints, displayRoot, linksOf, locateLinks2) {
   const wanted = /* @__PURE__ */ new Map();
   for (const lint of lints) {
     for (const place of [lint.at, ...lint.refs]) {
@@ -34212,7 +34460,7 @@ function locateAll(lints, displayRoot, linksOf) {
   const positions = /* @__PURE__ */ new Map();
   for (const [file, refs] of wanted) {
     const places = [...refs.values()];
-    const found = locateLinks(path11.resolve(displayRoot, file), places, linksOf.get(file) ?? {});
+    const found = locateLinks2(path11.resolve(displayRoot, file), places, linksOf.get(file) ?? {});
     positions.set(file, new Map(places.map((place, index) => [keyOf(place), found[index]])));
   }
   return positions;
@@ -34225,7 +34473,6 @@ var SHARED_FILES_SHOWN;
 var init_lints = __esm({
   "src/files/lints.ts"() {
     "use strict";
-    init_link_positions();
     init_link_url();
     SHARED_FILES_SHOWN = 3;
   }
@@ -61266,7 +61513,7 @@ async function checkLinksIfAsked(options, services, stores, readState) {
   return checkLinks2(request3, services, stores, readState);
 }
 async function withLinkIssues(result, options, services) {
-  const lints = lintStoreLinks(result.stores, services.cwd);
+  const lints = await lintStoreLinks(result.stores, services.cwd);
   const report = await checkLinksIfAsked(
     options,
     services,
@@ -61609,21 +61856,28 @@ async function loadDesired(services, options) {
     }
   }
   const dir = services.display(services.storesDir);
-  const withFile = new Set(entries.map((entry) => entry.code));
-  const removed = Object.keys(state.stores).filter((code) => !withFile.has(code));
+  let withFile;
+  const hasFile = (code) => desired.has(code) || (withFile ??= new Set(entries.map((entry) => entry.code))).has(code);
+  const removed = codesWithoutFile(state, entries, hasFile);
   const planned = withLinks(state, [...desired.keys(), ...removed]);
   return {
     state: planned,
     entries,
     desired,
     fileHashes,
-    fileOf: (code) => withFile.has(code) ? `${dir === "." ? "" : `${dir}/`}${code}.yaml` : void 0,
+    fileOf: (code) => hasFile(code) ? `${dir === "." ? "" : `${dir}/`}${code}.yaml` : void 0,
     addressOf: (code) => storeAddress(
       code,
       desired.get(code),
       Object.hasOwn(planned.stores, code) ? planned.stores[code] : void 0
     )
   };
+}
+function codesWithoutFile(state, entries, hasFile) {
+  const codes = Object.keys(state.stores);
+  let recorded = 0;
+  for (const { code } of entries) if (Object.hasOwn(state.stores, code)) recorded++;
+  return recorded === codes.length ? [] : codes.filter((code) => !hasFile(code));
 }
 async function readLive(services, client, fleet, codes) {
   const targets = [...codes].map((code) => ({ code, address: fleet.addressOf(code) }));
@@ -65597,6 +65851,7 @@ var init_build_store = __esm({
     init_diff_live();
     init_record();
     init_files();
+    init_parse_store();
     init_store_yaml();
     init_partoo_values();
   }
@@ -65923,6 +66178,7 @@ var init_factor_import = __esm({
     init_diff_live();
     init_errors();
     init_files();
+    init_parse_store();
     init_parse_fleet();
     init_store_yaml();
   }
@@ -66708,6 +66964,7 @@ var init_accept_stores = __esm({
     "use strict";
     init_select();
     init_files();
+    init_parse_store();
     init_accept_store();
   }
 });
@@ -66749,6 +67006,7 @@ var init_store_files = __esm({
   "src/accept/store-files.ts"() {
     "use strict";
     init_files();
+    init_parse_store();
     init_decode_text();
     init_store_directory();
     init_load_stores();
@@ -78544,15 +78802,6 @@ function createServices(io, options, factories = {}) {
     ...io.signal === void 0 ? {} : { signal: io.signal }
   };
 }
-function openedOnFirstUse(description, open5) {
-  let backend;
-  const opened = () => backend ??= open5();
-  return {
-    description,
-    read: async () => (await opened()).read(),
-    update: async (changes) => (await opened()).update(changes)
-  };
-}
 function shownPath(cwd, file) {
   const shown2 = displayPath(cwd, file);
   return shown2.startsWith("../") ? path18.resolve(file) : shown2;
@@ -78586,6 +78835,7 @@ var init_services = __esm({
     init_files();
     init_errors();
     init_client_options();
+    init_backend();
     init_open();
     init_atomic_write();
   }

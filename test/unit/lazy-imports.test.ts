@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { CLI_BIN, ensureCliBuilt } from "../helpers/build-cli.js";
+import { ensureCliBuilt } from "../helpers/build-cli.js";
 import { storeYaml } from "../bench/generate-stores.js";
 import { packageRoot } from "../../src/package-info.js";
 
@@ -60,7 +60,10 @@ test.each(["cli/commands/plan.js", "cli/commands/validate.js", "files/store-work
   },
 );
 
-/** What `partoo-links validate` loads in `dir`: every module URL Node resolved, in order. */
+/**
+ * What `partoo-links validate` loads in `dir`: every module URL Node resolved, in order. Run
+ * from the compiled modules (dist/src), not the bin's bundle, where yaml is inside a chunk.
+ */
 async function modulesResolvedByValidate(dir: string): Promise<string[]> {
   const log = path.join(dir, "resolved.log");
   const hook = path.join(dir, "hook.mjs");
@@ -76,9 +79,13 @@ export async function resolve(specifier, context, next) {
   );
   const register = `data:text/javascript,import { register } from "node:module"; register(${JSON.stringify(new URL(`file://${hook}`).href)});`;
   await writeFile(log, "");
-  await promisify(execFile)(process.execPath, ["--import", register, CLI_BIN, "validate"], {
-    cwd: dir,
-  }).catch((error: unknown) => error);
+  const main = new URL(`file://${built("cli/main.js")}`).href;
+  const run = `import { main } from ${JSON.stringify(main)}; process.exitCode = await main(["validate"]);`;
+  await promisify(execFile)(
+    process.execPath,
+    ["--import", register, "--input-type=module", "--eval", run],
+    { cwd: dir },
+  ).catch((error: unknown) => error);
   return (await readFile(log, "utf8")).split("\n").filter((line) => line !== "");
 }
 

@@ -6,6 +6,6 @@ import module from "node:module";
 module.enableCompileCache?.();
 // --debug prints stack traces: through the bundle's source maps they name src/ files.
 if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
-const { main } = await import("../dist/bundle/main.js");
+const { main } = await import("../dist/bundle/main.mjs");
 
 process.exitCode = await main(process.argv.slice(2));

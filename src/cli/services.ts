@@ -5,7 +5,6 @@
  * entry point (the GitHub Action) or a test substitutes any of them through `factories`.
  * The adapters (undici, octokit) are loaded when first used: an offline plan never loads them.
  */
-import { execFile } from "node:child_process";
 import { mkdir, writeFile as writeNewFile } from "node:fs/promises";
 import path from "node:path";
 import type { CliIO, OptionValues } from "./io.js";
@@ -302,7 +301,9 @@ async function currentCommit(
   return { sha: head, dirty: status.trim() !== "" };
 }
 
-function git(cwd: string, args: readonly string[]): Promise<string | undefined> {
+// node:child_process loads on first use: validate and an offline plan never run git.
+async function git(cwd: string, args: readonly string[]): Promise<string | undefined> {
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile("git", args, { cwd, timeout: 5000 }, (error, stdout) =>
       resolve(error === null ? stdout : undefined),

@@ -135,30 +135,49 @@ function describeChar(char: string): string {
  * languages really write (Latin with Han, Hiragana, Katakana, Hangul or Bopomofo) are
  * allowed, as in Unicode's "highly restrictive" profile (UTS #39).
  */
-const SCRIPTS: readonly [string, RegExp][] = [
-  ["Latin", /\p{Script=Latin}/u],
-  ["Cyrillic", /\p{Script=Cyrillic}/u],
-  ["Greek", /\p{Script=Greek}/u],
-  ["Armenian", /\p{Script=Armenian}/u],
-  ["Georgian", /\p{Script=Georgian}/u],
-  ["Cherokee", /\p{Script=Cherokee}/u],
-  ["Hebrew", /\p{Script=Hebrew}/u],
-  ["Arabic", /\p{Script=Arabic}/u],
-  ["Han", /\p{Script=Han}/u],
-  ["Hiragana", /\p{Script=Hiragana}/u],
-  ["Katakana", /\p{Script=Katakana}/u],
-  ["Hangul", /\p{Script=Hangul}/u],
-  ["Bopomofo", /\p{Script=Bopomofo}/u],
-];
+const SCRIPTS = [
+  "Latin",
+  "Cyrillic",
+  "Greek",
+  "Armenian",
+  "Georgian",
+  "Cherokee",
+  "Hebrew",
+  "Arabic",
+  "Han",
+  "Hiragana",
+  "Katakana",
+  "Hangul",
+  "Bopomofo",
+] as const;
 const EAST_ASIAN = new Set(["Latin", "Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"]);
-const LETTER = /\p{L}/u;
+
+interface ScriptPatterns {
+  readonly letter: RegExp;
+  readonly scripts: readonly (readonly [string, RegExp])[];
+}
+
+let scriptPatterns: ScriptPatterns | undefined;
+
+/**
+ * Built on first use, for a host name that is not plain ASCII: the property escapes cost
+ * about 1 ms to build, paid by every start when they were built as the module loaded.
+ */
+function patterns(): ScriptPatterns {
+  scriptPatterns ??= {
+    letter: /\p{L}/u,
+    scripts: SCRIPTS.map((name) => [name, new RegExp(`\\p{Script=${name}}`, "u")] as const),
+  };
+  return scriptPatterns;
+}
 
 /** The scripts of the letters of `label` that have one of SCRIPTS, in order of appearance. */
 function labelScripts(label: string): string[] {
+  const { letter, scripts } = patterns();
   const found: string[] = [];
   for (const char of label) {
-    if (!LETTER.test(char)) continue;
-    const script = SCRIPTS.find(([, pattern]) => pattern.test(char))?.[0] ?? "Other";
+    if (!letter.test(char)) continue;
+    const script = scripts.find(([, pattern]) => pattern.test(char))?.[0] ?? "Other";
     if (!found.includes(script)) found.push(script);
   }
   return found;

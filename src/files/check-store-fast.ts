@@ -11,7 +11,8 @@ import { urlProblem } from "../core/link-url.js";
 import { MAX_FILE_BYTES } from "./limits.js";
 import type { StoreIssue } from "./issues.js";
 import { isPlainObject } from "./findings.js";
-import { schemaErrors } from "./store-schema.js";
+// The fast validator alone: the one that lists every error loads with the full path.
+import { validateStoreFast } from "../generated/store-fast.js";
 import { storeInputOf, storeRuleFindings } from "./store-rules.js";
 import { NOT_SURE, readStoreFast } from "./fast-store-reader.js";
 
@@ -35,7 +36,7 @@ export function checkStoreFast(
   if (text.length > MAX_FILE_BYTES) return undefined;
   const data = readStoreFast(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   if (data === NOT_SURE || !isPlainObject(data)) return undefined;
-  if (schemaErrors(data).length > 0) return undefined;
+  if (!validateStoreFast(data)) return undefined;
   if (storeRuleFindings(data, expectedCode).length > 0) return undefined;
   const profile = data["profile"];
   const input = {

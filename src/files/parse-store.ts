@@ -26,7 +26,7 @@ import {
 import { hasErrors, type StoreIssue } from "./issues.js";
 import { escapeUnsafe } from "../core/excerpt.js";
 import { isPlainObject, type Finding, type SourceLookup } from "./findings.js";
-import { schemaErrors } from "./store-schema.js";
+import { schemaErrors } from "./schema-errors.js";
 import { schemaFindings } from "./schema-messages.js";
 import { storeInputOf, storeRuleFindings } from "./store-rules.js";
 import { expandStore, type Fleet } from "../core/fleet.js";

@@ -1,6 +1,6 @@
 /**
  * The built CLI, for tests that run it as a child process (bin/partoo-links.js runs the
- * bundle, dist/bundle/main.js) or load its compiled modules (dist/src/). Both are built when
+ * bundle, dist/bundle/main.mjs) or load its compiled modules (dist/src/). Both are built when
  * missing or older than src/, by one test file at a time: a lock directory keeps two jest
  * workers from writing dist/ at once, which could leave a half-written module for a child
  * process to load.
@@ -15,7 +15,7 @@ import { withDirectoryLock } from "./dir-lock.js";
 const root = packageRoot();
 export const CLI_BIN = path.join(root, "bin", "partoo-links.js");
 const MAIN = path.join(root, "dist", "src", "cli", "main.js");
-const BUNDLE = path.join(root, "dist", "bundle", "main.js");
+const BUNDLE = path.join(root, "dist", "bundle", "main.mjs");
 const BUNDLER = path.join(root, "scripts", "bundle-cli.js");
 const LOCK = path.join(root, "dist", ".build-lock");
 /** A lock older than this was left by a killed build. */

@@ -43,9 +43,9 @@ describe("the npm package", () => {
     expect(files).toEqual(
       expect.arrayContaining([
         "bin/partoo-links.js",
-        "dist/bundle/main.js",
+        "dist/bundle/main.mjs",
         // For --debug's stack traces.
-        "dist/bundle/main.js.map",
+        "dist/bundle/main.mjs.map",
         "schemas/store.schema.json",
         "schemas/state.schema.json",
         "schemas/plan.schema.json",

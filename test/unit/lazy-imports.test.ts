@@ -89,7 +89,7 @@ export async function resolve(specifier, context, next) {
   return (await readFile(log, "utf8")).split("\n").filter((line) => line !== "");
 }
 
-test("validate of plain stores without a fleet file never loads yaml; a bad file does", async () => {
+test("validate of plain stores without a fleet file never loads yaml nor the full store validator; a bad file does", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "partoo-links-lazy-"));
   try {
     await mkdir(path.join(dir, "stores"));
@@ -103,11 +103,18 @@ test("validate of plain stores without a fleet file never loads yaml; a bad file
     }
     const yamlModules = (urls: string[]) =>
       urls.filter((url) => url.includes("/node_modules/yaml/"));
+    const fullValidator = (urls: string[]) =>
+      urls.some((url) => url.endsWith("/generated/store-full.js"));
     const plain = await modulesResolvedByValidate(dir);
     expect(plain.some((url) => url.endsWith("/files/check-store-fast.js"))).toBe(true);
     expect(yamlModules(plain)).toEqual([]);
+    expect(fullValidator(plain)).toBe(false);
+    // validate runs no git: the module that starts processes is not loaded either.
+    expect(plain).not.toContain("node:child_process");
     await writeFile(path.join(dir, "stores", "bad-01.yaml"), "code: bad-01\nlinks: [\n");
-    expect(yamlModules(await modulesResolvedByValidate(dir)).length).toBeGreaterThan(0);
+    const bad = await modulesResolvedByValidate(dir);
+    expect(yamlModules(bad).length).toBeGreaterThan(0);
+    expect(fullValidator(bad)).toBe(true);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

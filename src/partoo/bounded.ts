@@ -5,6 +5,8 @@
  * signal, and its body is read up to a size cap.
  */
 
+import { EventEmitter } from "node:events";
+
 /** One attempt's signal: aborted by the caller's signal, by the client closing or stopping, or by the deadline. */
 export interface AttemptSignal {
   readonly signal: AbortSignal;
@@ -48,6 +50,63 @@ export function attemptSignal(
       for (const parent of listening) parent.removeEventListener("abort", onAbort);
     },
   };
+}
+
+/**
+ * An attempt's abort for undici, which takes an EventEmitter as well as an AbortSignal. It is
+ * lighter than an AbortController (whose signal is an EventTarget with two maps and a changed
+ * prototype): at 60,000 attempts in a few seconds, those signals were the largest source of
+ * objects promoted to the old generation, and so of peak RSS (issue 18).
+ */
+export class AttemptAbort extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+  #timedOut = false;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #parents: AbortSignal[] = [];
+  readonly #onParentAbort = (event: Event) =>
+    this.#abort((event.target as AbortSignal | null)?.reason ?? new Error("aborted"));
+
+  /** `deadlineMs` undefined: no deadline, only the parents. */
+  constructor(deadlineMs: number | undefined, parents: readonly (AbortSignal | undefined)[]) {
+    super();
+    for (const parent of parents) {
+      if (parent === undefined) continue;
+      if (parent.aborted) {
+        this.#abort(parent.reason);
+        return;
+      }
+      parent.addEventListener("abort", this.#onParentAbort, { once: true });
+      this.#parents.push(parent);
+    }
+    if (deadlineMs === undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.#abort(new DeadlineError(deadlineMs));
+    }, deadlineMs);
+    this.#timer.unref();
+  }
+
+  /** Whether the deadline (not a caller) aborted it. */
+  timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  /** Stops the deadline and stops listening to the parents: nothing outlives the attempt. */
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const parent of this.#parents) parent.removeEventListener("abort", this.#onParentAbort);
+    this.#parents.length = 0;
+  }
+
+  #abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.dispose();
+    this.emit("abort");
+  }
 }
 
 /** No complete response (headers and body) within the deadline. */

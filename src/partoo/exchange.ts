@@ -6,12 +6,7 @@
  */
 import type { Pool } from "undici";
 import { redactDeep } from "../redact.js";
-import {
-  attemptSignal,
-  readBounded,
-  ResponseTooLargeError,
-  type DeadlineError,
-} from "./bounded.js";
+import { AttemptAbort, readBounded, ResponseTooLargeError, type DeadlineError } from "./bounded.js";
 import { networkErrorCode } from "./messages.js";
 import { API_KEY_HEADER } from "./wire.js";
 
@@ -49,12 +44,12 @@ export function createExchange(options: ExchangeOptions) {
       "user-agent": options.userAgent,
     };
     if (request.body !== undefined) headers["content-type"] = "application/json";
-    const deadline = attemptSignal(options.deadlineMs, [request.signal, options.lifetime]);
+    const deadline = new AttemptAbort(options.deadlineMs, [request.signal, options.lifetime]);
     const interrupted = (error: unknown): Exclude<Attempt, { kind: "response" }> => {
       if (deadline.timedOut()) {
-        return { kind: "network", error: deadline.signal.reason as DeadlineError, code: undefined };
+        return { kind: "network", error: deadline.reason as DeadlineError, code: undefined };
       }
-      if (deadline.signal.aborted) return { kind: "aborted", reason: deadline.signal.reason };
+      if (deadline.aborted) return { kind: "aborted", reason: deadline.reason };
       return { kind: "network", error, code: networkErrorCode(error) };
     };
     try {
@@ -65,7 +60,7 @@ export function createExchange(options: ExchangeOptions) {
           path: `${options.basePath}${path}`,
           headers,
           body: request.body === undefined ? null : JSON.stringify(request.body),
-          signal: deadline.signal,
+          signal: deadline,
         });
       } catch (error) {
         return interrupted(error);

@@ -32,6 +32,8 @@ export interface Pacer {
    * reason when aborted.
    */
   acquire(signal?: AbortSignal): Promise<number>;
+  /** Takes a turn if one is due now and nobody waits for one; otherwise takes nothing. */
+  tryAcquire(): boolean;
   /** Holds every turn until `until` (a 429's Retry-After). Extends a pause, never shortens it. */
   pauseUntil(until: number): void;
   /** The gap between two turns, in ms. */
@@ -49,13 +51,18 @@ export function createPacer(options: PacerOptions): Pacer {
   let theoretical = Number.NEGATIVE_INFINITY;
   let pausedUntil = Number.NEGATIVE_INFINITY;
   let queue: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
+
+  function dueAt(): number {
+    return Math.max(pausedUntil, theoretical - (burst - 1) * intervalMs);
+  }
 
   async function takeTurn(signal: AbortSignal | undefined): Promise<void> {
     let slept = false;
     for (;;) {
       signal?.throwIfAborted();
       const time = now();
-      const due = Math.max(pausedUntil, theoretical - (burst - 1) * intervalMs);
+      const due = dueAt();
       if (time >= due) {
         // A timer that woke us late by up to CATCH_UP intervals keeps the schedule (timers
         // overshoot, more so on a busy machine, which would otherwise cost 10 % or more at high
@@ -74,10 +81,17 @@ export function createPacer(options: PacerOptions): Pacer {
     intervalMs,
     async acquire(signal) {
       const start = now();
-      const turn = queue.then(() => takeTurn(signal));
+      waiting++;
+      const turn = queue.then(() => takeTurn(signal)).finally(() => waiting--);
       queue = turn.catch(() => undefined);
       await raceAbort(turn, signal);
       return now() - start;
+    },
+    tryAcquire() {
+      const time = now();
+      if (waiting > 0 || time < dueAt()) return false;
+      theoretical = Math.max(theoretical, time) + intervalMs;
+      return true;
     },
     pauseUntil(until) {
       pausedUntil = Math.max(pausedUntil, until);
@@ -109,6 +123,8 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
 /** Bounds how many requests are in flight at once; waiters are served in call order. */
 export interface Slots {
   acquire(signal?: AbortSignal): Promise<void>;
+  /** Takes a slot if one is free and nobody waits for one; otherwise takes nothing. */
+  tryAcquire(): boolean;
   release(): void;
 }
 
@@ -135,6 +151,11 @@ export function createSlots(limit: number): Slots {
         waiters.push(grant);
         signal?.addEventListener("abort", onAbort, { once: true });
       });
+    },
+    tryAcquire() {
+      if (free === 0 || waiters.length > 0) return false;
+      free--;
+      return true;
     },
     release() {
       const next = waiters.shift();

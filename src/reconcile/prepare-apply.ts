@@ -150,15 +150,17 @@ export function prepareApply(input: PrepareApplyInput): PreparedApply {
     const previous = Object.hasOwn(state.stores, code) ? state.stores[code] : undefined;
     const fileHash = input.fileHashes.get(code);
     const file = input.fileOf(code);
-    return {
-      ...(file === undefined ? {} : { file }),
+    // One literal, optional fields set after: spreads made each of 20,000 jobs a slow object.
+    const job: { -readonly [K in keyof ApplyJob]: ApplyJob[K] } = {
       code,
       address: storeAddress(code, store, previous),
       desired: store,
       previous,
       expectedDeletions: expected.get(code) ?? 0,
-      ...(fileHash === undefined ? {} : { fileHash }),
     };
+    if (file !== undefined) job.file = file;
+    if (fileHash !== undefined) job.fileHash = fileHash;
+    return job;
   });
   // A removed store becomes unmanaged: nothing is sent, its entry is dropped (unless pruned).
   return { jobs, reservedDeletions, unmanaged: input.prune ? [] : [...selection.removed] };

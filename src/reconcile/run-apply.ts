@@ -95,11 +95,18 @@ export async function runApply(
     };
     try {
       const result = await applyStore(options.api, job, gate, options.signal);
-      const { live, ...counts } = result;
-      finish(
-        { code: job.code, status: result.writes > 0 ? "applied" : "unchanged", ...counts },
-        confirmedRecord(job, live, options),
-      );
+      // One literal, not a rest and a spread: the report holds 20,000 of these (issue 18).
+      const outcome: StoreOutcome = {
+        code: job.code,
+        status: result.writes > 0 ? "applied" : "unchanged",
+        writes: result.writes,
+        created: result.created,
+        updated: result.updated,
+        deleted: result.deleted,
+        unknownOutcomes: result.unknownOutcomes,
+        warnings: result.warnings,
+      };
+      finish(outcome, confirmedRecord(job, result.live, options));
     } catch (error) {
       if (error instanceof DeletionCapError) {
         stoppedBy ??= "deletion-cap";

@@ -107,6 +107,22 @@ describe("the pacer", () => {
     expect(await pacer.acquire()).toBe(0);
     expect(await pacer.acquire()).toBeCloseTo(pacer.intervalMs);
   });
+  test("tryAcquire takes a due turn at once, and none while paused or while someone waits", async () => {
+    const clock = fakeClock();
+    const pacer = createPacer({ requestsPerMinute: 600, ...clock });
+    expect(pacer.tryAcquire()).toBe(true);
+    expect(pacer.tryAcquire()).toBe(false);
+    const waiter = pacer.acquire();
+    clock.advance(pacer.intervalMs);
+    // Due now, but a caller already waits: it goes first.
+    expect(pacer.tryAcquire()).toBe(false);
+    await waiter;
+    clock.advance(pacer.intervalMs);
+    pacer.pauseUntil(clock.now() + 1000);
+    expect(pacer.tryAcquire()).toBe(false);
+    clock.advance(1000);
+    expect(pacer.tryAcquire()).toBe(true);
+  });
 });
 
 describe("the concurrency slots", () => {
@@ -136,5 +152,16 @@ describe("the concurrency slots", () => {
     await expect(aborted).rejects.toThrow("stop");
     slots.release();
     await expect(slots.acquire()).resolves.toBeUndefined();
+  });
+
+  test("tryAcquire takes a free slot, and none when all are held or someone waits", async () => {
+    const slots = createSlots(1);
+    expect(slots.tryAcquire()).toBe(true);
+    expect(slots.tryAcquire()).toBe(false);
+    const waiter = slots.acquire();
+    slots.release();
+    await waiter;
+    slots.release();
+    expect(slots.tryAcquire()).toBe(true);
   });
 });

@@ -2061,8 +2061,8 @@ var require_request = __commonJS({
 var require_dispatcher = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
-    var EventEmitter = __require("node:events");
-    var Dispatcher = class extends EventEmitter {
+    var EventEmitter2 = __require("node:events");
+    var Dispatcher = class extends EventEmitter2 {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -19272,15 +19272,15 @@ function base64Fragments(secret) {
 function createRedactor(secrets) {
   const given = secrets.filter((secret) => secret !== void 0 && secret !== "");
   const forms = [...new Set(given.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-  const patterns = given.flatMap((secret) => percentEncodedPattern(secret) ?? []);
+  const patterns2 = given.flatMap((secret) => percentEncodedPattern(secret) ?? []);
   if (forms.length === 0) return (text) => text;
   return (text) => {
     let result = text;
     for (const form of forms) {
       if (result.includes(form)) result = result.split(form).join(REDACTED);
     }
-    if (patterns.length > 0 && result.includes("%")) {
-      for (const pattern of patterns) result = result.replace(pattern, REDACTED);
+    if (patterns2.length > 0 && result.includes("%")) {
+      for (const pattern of patterns2) result = result.replace(pattern, REDACTED);
     }
     return result;
   };
@@ -22234,11 +22234,19 @@ function describeChar(char) {
   const name = Object.hasOwn(CHAR_NAMES, code) ? CHAR_NAMES[code] : void 0;
   return name === void 0 ? hex : `${hex} (${name})`;
 }
+function patterns() {
+  scriptPatterns ??= {
+    letter: new RegExp("\\p{L}", "u"),
+    scripts: SCRIPTS.map((name) => [name, new RegExp(`\\p{Script=${name}}`, "u")])
+  };
+  return scriptPatterns;
+}
 function labelScripts(label) {
+  const { letter, scripts } = patterns();
   const found = [];
   for (const char of label) {
-    if (!LETTER.test(char)) continue;
-    const script = SCRIPTS.find(([, pattern]) => pattern.test(char))?.[0] ?? "Other";
+    if (!letter.test(char)) continue;
+    const script = scripts.find(([, pattern]) => pattern.test(char))?.[0] ?? "Other";
     if (!found.includes(script)) found.push(script);
   }
   return found;
@@ -22272,7 +22280,7 @@ function urlWarning(url) {
   }
   return void 0;
 }
-var MAX_URL_LENGTH, SCHEME, CONTROL, INVISIBLE2, LONE_SURROGATE, PLAIN, CHAR_NAMES, SCRIPTS, EAST_ASIAN, LETTER;
+var MAX_URL_LENGTH, SCHEME, CONTROL, INVISIBLE2, LONE_SURROGATE, PLAIN, CHAR_NAMES, SCRIPTS, EAST_ASIAN, scriptPatterns;
 var init_link_url = __esm({
   "src/core/link-url.ts"() {
     "use strict";
@@ -22304,22 +22312,21 @@ var init_link_url = __esm({
       65279: "ZERO WIDTH NO-BREAK SPACE (byte order mark)"
     };
     SCRIPTS = [
-      ["Latin", new RegExp("\\p{Script=Latin}", "u")],
-      ["Cyrillic", new RegExp("\\p{Script=Cyrillic}", "u")],
-      ["Greek", new RegExp("\\p{Script=Greek}", "u")],
-      ["Armenian", new RegExp("\\p{Script=Armenian}", "u")],
-      ["Georgian", new RegExp("\\p{Script=Georgian}", "u")],
-      ["Cherokee", new RegExp("\\p{Script=Cherokee}", "u")],
-      ["Hebrew", new RegExp("\\p{Script=Hebrew}", "u")],
-      ["Arabic", new RegExp("\\p{Script=Arabic}", "u")],
-      ["Han", new RegExp("\\p{Script=Han}", "u")],
-      ["Hiragana", new RegExp("\\p{Script=Hiragana}", "u")],
-      ["Katakana", new RegExp("\\p{Script=Katakana}", "u")],
-      ["Hangul", new RegExp("\\p{Script=Hangul}", "u")],
-      ["Bopomofo", new RegExp("\\p{Script=Bopomofo}", "u")]
+      "Latin",
+      "Cyrillic",
+      "Greek",
+      "Armenian",
+      "Georgian",
+      "Cherokee",
+      "Hebrew",
+      "Arabic",
+      "Han",
+      "Hiragana",
+      "Katakana",
+      "Hangul",
+      "Bopomofo"
     ];
     EAST_ASIAN = /* @__PURE__ */ new Set(["Latin", "Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"]);
-    LETTER = new RegExp("\\p{L}", "u");
   }
 });
 
@@ -23318,1336 +23325,6 @@ var init_store_fast = __esm({
   }
 });
 
-// src/generated/store-full.ts
-function validate203(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate203.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.code === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "code" }, message: "must have required property 'code'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.links === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "links" }, message: "must have required property 'links'" };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "code" || key0 === "business_id" || key0 === "profile" || key0 === "vars" || key0 === "links")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.code !== void 0) {
-      let data0 = data.code;
-      if (typeof data0 === "string") {
-        if (func13(data0) > 100) {
-          const err3 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        if (func13(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-        if (!pattern43.test(data0)) {
-          const err5 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$"' };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      } else {
-        const err6 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.business_id !== void 0) {
-      let data1 = data.business_id;
-      if (typeof data1 === "string") {
-        if (func13(data1) > 100) {
-          const err7 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-        if (func13(data1) < 1) {
-          const err8 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        if (!pattern52.test(data1)) {
-          const err9 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_-]*$"' };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      } else {
-        const err10 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.profile !== void 0) {
-      let data2 = data.profile;
-      if (typeof data2 === "string") {
-        if (!pattern63.test(data2)) {
-          const err11 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"' };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-      } else {
-        const err12 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.vars !== void 0) {
-      let data3 = data.vars;
-      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        for (const key1 in data3) {
-          const _errs10 = errors;
-          const _errs11 = errors;
-          const _errs12 = errors;
-          if (!(key1 === "code" || key1 === "business_id")) {
-            const err13 = {};
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
-            errors++;
-          }
-          var valid2 = _errs12 === errors;
-          if (valid2) {
-            const err14 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/not", keyword: "not", params: {}, message: "must NOT be valid", propertyName: key1 };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
-            errors++;
-          } else {
-            errors = _errs11;
-            if (vErrors !== null) {
-              if (_errs11) {
-                vErrors.length = _errs11;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-          if (typeof key1 === "string") {
-            if (!pattern72.test(key1)) {
-              const err15 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', propertyName: key1 };
-              if (vErrors === null) {
-                vErrors = [err15];
-              } else {
-                vErrors.push(err15);
-              }
-              errors++;
-            }
-          }
-          var valid1 = _errs10 === errors;
-          if (!valid1) {
-            const err16 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid" };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
-            errors++;
-          }
-        }
-        for (const key2 in data3) {
-          let data4 = data3[key2];
-          if (typeof data4 === "string") {
-            if (func13(data4) > 500) {
-              const err17 = { instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            }
-          } else {
-            const err18 = { instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err19 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.links !== void 0) {
-      let data5 = data.links;
-      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-        for (const key3 in data5) {
-          const _errs18 = errors;
-          if (!(key3 === "APPOINTMENT" || key3 === "ONLINE_APPOINTMENT" || key3 === "DINING_RESERVATION" || key3 === "FOOD_ORDERING" || key3 === "FOOD_DELIVERY" || key3 === "FOOD_TAKEOUT" || key3 === "SHOP_ONLINE")) {
-            const err20 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames/enum", keyword: "enum", params: { allowedValues: schema31.properties.links.propertyNames.enum }, message: "must be equal to one of the allowed values", propertyName: key3 };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
-            errors++;
-          }
-          var valid4 = _errs18 === errors;
-          if (!valid4) {
-            const err21 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid" };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
-            }
-            errors++;
-          }
-        }
-        if (data5.APPOINTMENT !== void 0) {
-          let data6 = data5.APPOINTMENT;
-          if (!Array.isArray(data6) && data6 !== null) {
-            const err22 = { instancePath: instancePath + "/links/APPOINTMENT", schemaPath: "#/properties/links/properties/APPOINTMENT/type", keyword: "type", params: { type: schema31.properties.links.properties.APPOINTMENT.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-          if (Array.isArray(data6)) {
-            const len0 = data6.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data7 = data6[i0];
-              const _errs22 = errors;
-              let valid8 = false;
-              const _errs23 = errors;
-              if (typeof data7 === "string") {
-                if (func13(data7) > 2048) {
-                  const err23 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err23];
-                  } else {
-                    vErrors.push(err23);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data7)) {
-                  const err24 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err24];
-                  } else {
-                    vErrors.push(err24);
-                  }
-                  errors++;
-                }
-              } else {
-                const err25 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err25];
-                } else {
-                  vErrors.push(err25);
-                }
-                errors++;
-              }
-              var _valid0 = _errs23 === errors;
-              valid8 = valid8 || _valid0;
-              const _errs25 = errors;
-              if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-                if (data7.url === void 0) {
-                  const err26 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err26];
-                  } else {
-                    vErrors.push(err26);
-                  }
-                  errors++;
-                }
-                for (const key4 in data7) {
-                  if (!(key4 === "url" || key4 === "preferred")) {
-                    const err27 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err27];
-                    } else {
-                      vErrors.push(err27);
-                    }
-                    errors++;
-                  }
-                }
-                if (data7.url !== void 0) {
-                  let data8 = data7.url;
-                  if (typeof data8 === "string") {
-                    if (func13(data8) > 2048) {
-                      const err28 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err28];
-                      } else {
-                        vErrors.push(err28);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data8)) {
-                      const err29 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err29];
-                      } else {
-                        vErrors.push(err29);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err30 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err30];
-                    } else {
-                      vErrors.push(err30);
-                    }
-                    errors++;
-                  }
-                }
-                if (data7.preferred !== void 0) {
-                  if (typeof data7.preferred !== "boolean") {
-                    const err31 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/preferred", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err32 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
-                errors++;
-              }
-              var _valid0 = _errs25 === errors;
-              valid8 = valid8 || _valid0;
-              if (!valid8) {
-                const err33 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
-                errors++;
-              } else {
-                errors = _errs22;
-                if (vErrors !== null) {
-                  if (_errs22) {
-                    vErrors.length = _errs22;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.ONLINE_APPOINTMENT !== void 0) {
-          let data10 = data5.ONLINE_APPOINTMENT;
-          if (!Array.isArray(data10) && data10 !== null) {
-            const err34 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/type", keyword: "type", params: { type: schema31.properties.links.properties.ONLINE_APPOINTMENT.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-          if (Array.isArray(data10)) {
-            const len1 = data10.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              let data11 = data10[i1];
-              const _errs35 = errors;
-              let valid12 = false;
-              const _errs36 = errors;
-              if (typeof data11 === "string") {
-                if (func13(data11) > 2048) {
-                  const err35 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err35];
-                  } else {
-                    vErrors.push(err35);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data11)) {
-                  const err36 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err36];
-                  } else {
-                    vErrors.push(err36);
-                  }
-                  errors++;
-                }
-              } else {
-                const err37 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err37];
-                } else {
-                  vErrors.push(err37);
-                }
-                errors++;
-              }
-              var _valid1 = _errs36 === errors;
-              valid12 = valid12 || _valid1;
-              const _errs38 = errors;
-              if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
-                if (data11.url === void 0) {
-                  const err38 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err38];
-                  } else {
-                    vErrors.push(err38);
-                  }
-                  errors++;
-                }
-                for (const key5 in data11) {
-                  if (!(key5 === "url" || key5 === "preferred")) {
-                    const err39 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err39];
-                    } else {
-                      vErrors.push(err39);
-                    }
-                    errors++;
-                  }
-                }
-                if (data11.url !== void 0) {
-                  let data12 = data11.url;
-                  if (typeof data12 === "string") {
-                    if (func13(data12) > 2048) {
-                      const err40 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err40];
-                      } else {
-                        vErrors.push(err40);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data12)) {
-                      const err41 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err41];
-                      } else {
-                        vErrors.push(err41);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err42 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err42];
-                    } else {
-                      vErrors.push(err42);
-                    }
-                    errors++;
-                  }
-                }
-                if (data11.preferred !== void 0) {
-                  if (typeof data11.preferred !== "boolean") {
-                    const err43 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/preferred", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err43];
-                    } else {
-                      vErrors.push(err43);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err44 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-              var _valid1 = _errs38 === errors;
-              valid12 = valid12 || _valid1;
-              if (!valid12) {
-                const err45 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err45];
-                } else {
-                  vErrors.push(err45);
-                }
-                errors++;
-              } else {
-                errors = _errs35;
-                if (vErrors !== null) {
-                  if (_errs35) {
-                    vErrors.length = _errs35;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.DINING_RESERVATION !== void 0) {
-          let data14 = data5.DINING_RESERVATION;
-          if (!Array.isArray(data14) && data14 !== null) {
-            const err46 = { instancePath: instancePath + "/links/DINING_RESERVATION", schemaPath: "#/properties/links/properties/DINING_RESERVATION/type", keyword: "type", params: { type: schema31.properties.links.properties.DINING_RESERVATION.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-          if (Array.isArray(data14)) {
-            const len2 = data14.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data15 = data14[i2];
-              const _errs48 = errors;
-              let valid16 = false;
-              const _errs49 = errors;
-              if (typeof data15 === "string") {
-                if (func13(data15) > 2048) {
-                  const err47 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err47];
-                  } else {
-                    vErrors.push(err47);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data15)) {
-                  const err48 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err48];
-                  } else {
-                    vErrors.push(err48);
-                  }
-                  errors++;
-                }
-              } else {
-                const err49 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err49];
-                } else {
-                  vErrors.push(err49);
-                }
-                errors++;
-              }
-              var _valid2 = _errs49 === errors;
-              valid16 = valid16 || _valid2;
-              const _errs51 = errors;
-              if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                if (data15.url === void 0) {
-                  const err50 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err50];
-                  } else {
-                    vErrors.push(err50);
-                  }
-                  errors++;
-                }
-                for (const key6 in data15) {
-                  if (!(key6 === "url" || key6 === "preferred")) {
-                    const err51 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err51];
-                    } else {
-                      vErrors.push(err51);
-                    }
-                    errors++;
-                  }
-                }
-                if (data15.url !== void 0) {
-                  let data16 = data15.url;
-                  if (typeof data16 === "string") {
-                    if (func13(data16) > 2048) {
-                      const err52 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err52];
-                      } else {
-                        vErrors.push(err52);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data16)) {
-                      const err53 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err53];
-                      } else {
-                        vErrors.push(err53);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err54 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err54];
-                    } else {
-                      vErrors.push(err54);
-                    }
-                    errors++;
-                  }
-                }
-                if (data15.preferred !== void 0) {
-                  if (typeof data15.preferred !== "boolean") {
-                    const err55 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/preferred", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err55];
-                    } else {
-                      vErrors.push(err55);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err56 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err56];
-                } else {
-                  vErrors.push(err56);
-                }
-                errors++;
-              }
-              var _valid2 = _errs51 === errors;
-              valid16 = valid16 || _valid2;
-              if (!valid16) {
-                const err57 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err57];
-                } else {
-                  vErrors.push(err57);
-                }
-                errors++;
-              } else {
-                errors = _errs48;
-                if (vErrors !== null) {
-                  if (_errs48) {
-                    vErrors.length = _errs48;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.FOOD_ORDERING !== void 0) {
-          let data18 = data5.FOOD_ORDERING;
-          if (!Array.isArray(data18) && data18 !== null) {
-            const err58 = { instancePath: instancePath + "/links/FOOD_ORDERING", schemaPath: "#/properties/links/properties/FOOD_ORDERING/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_ORDERING.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err58];
-            } else {
-              vErrors.push(err58);
-            }
-            errors++;
-          }
-          if (Array.isArray(data18)) {
-            const len3 = data18.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-              let data19 = data18[i3];
-              const _errs61 = errors;
-              let valid20 = false;
-              const _errs62 = errors;
-              if (typeof data19 === "string") {
-                if (func13(data19) > 2048) {
-                  const err59 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err59];
-                  } else {
-                    vErrors.push(err59);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data19)) {
-                  const err60 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err60];
-                  } else {
-                    vErrors.push(err60);
-                  }
-                  errors++;
-                }
-              } else {
-                const err61 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err61];
-                } else {
-                  vErrors.push(err61);
-                }
-                errors++;
-              }
-              var _valid3 = _errs62 === errors;
-              valid20 = valid20 || _valid3;
-              const _errs64 = errors;
-              if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-                if (data19.url === void 0) {
-                  const err62 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err62];
-                  } else {
-                    vErrors.push(err62);
-                  }
-                  errors++;
-                }
-                for (const key7 in data19) {
-                  if (!(key7 === "url" || key7 === "preferred")) {
-                    const err63 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err63];
-                    } else {
-                      vErrors.push(err63);
-                    }
-                    errors++;
-                  }
-                }
-                if (data19.url !== void 0) {
-                  let data20 = data19.url;
-                  if (typeof data20 === "string") {
-                    if (func13(data20) > 2048) {
-                      const err64 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err64];
-                      } else {
-                        vErrors.push(err64);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data20)) {
-                      const err65 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err65];
-                      } else {
-                        vErrors.push(err65);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err66 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err66];
-                    } else {
-                      vErrors.push(err66);
-                    }
-                    errors++;
-                  }
-                }
-                if (data19.preferred !== void 0) {
-                  if (typeof data19.preferred !== "boolean") {
-                    const err67 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err67];
-                    } else {
-                      vErrors.push(err67);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err68 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-              var _valid3 = _errs64 === errors;
-              valid20 = valid20 || _valid3;
-              if (!valid20) {
-                const err69 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err69];
-                } else {
-                  vErrors.push(err69);
-                }
-                errors++;
-              } else {
-                errors = _errs61;
-                if (vErrors !== null) {
-                  if (_errs61) {
-                    vErrors.length = _errs61;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.FOOD_DELIVERY !== void 0) {
-          let data22 = data5.FOOD_DELIVERY;
-          if (!Array.isArray(data22) && data22 !== null) {
-            const err70 = { instancePath: instancePath + "/links/FOOD_DELIVERY", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_DELIVERY.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err70];
-            } else {
-              vErrors.push(err70);
-            }
-            errors++;
-          }
-          if (Array.isArray(data22)) {
-            const len4 = data22.length;
-            for (let i4 = 0; i4 < len4; i4++) {
-              let data23 = data22[i4];
-              const _errs74 = errors;
-              let valid24 = false;
-              const _errs75 = errors;
-              if (typeof data23 === "string") {
-                if (func13(data23) > 2048) {
-                  const err71 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err71];
-                  } else {
-                    vErrors.push(err71);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data23)) {
-                  const err72 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err72];
-                  } else {
-                    vErrors.push(err72);
-                  }
-                  errors++;
-                }
-              } else {
-                const err73 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err73];
-                } else {
-                  vErrors.push(err73);
-                }
-                errors++;
-              }
-              var _valid4 = _errs75 === errors;
-              valid24 = valid24 || _valid4;
-              const _errs77 = errors;
-              if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
-                if (data23.url === void 0) {
-                  const err74 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err74];
-                  } else {
-                    vErrors.push(err74);
-                  }
-                  errors++;
-                }
-                for (const key8 in data23) {
-                  if (!(key8 === "url" || key8 === "preferred")) {
-                    const err75 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err75];
-                    } else {
-                      vErrors.push(err75);
-                    }
-                    errors++;
-                  }
-                }
-                if (data23.url !== void 0) {
-                  let data24 = data23.url;
-                  if (typeof data24 === "string") {
-                    if (func13(data24) > 2048) {
-                      const err76 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err76];
-                      } else {
-                        vErrors.push(err76);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data24)) {
-                      const err77 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err77];
-                      } else {
-                        vErrors.push(err77);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err78 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err78];
-                    } else {
-                      vErrors.push(err78);
-                    }
-                    errors++;
-                  }
-                }
-                if (data23.preferred !== void 0) {
-                  if (typeof data23.preferred !== "boolean") {
-                    const err79 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err79];
-                    } else {
-                      vErrors.push(err79);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err80 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-              var _valid4 = _errs77 === errors;
-              valid24 = valid24 || _valid4;
-              if (!valid24) {
-                const err81 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err81];
-                } else {
-                  vErrors.push(err81);
-                }
-                errors++;
-              } else {
-                errors = _errs74;
-                if (vErrors !== null) {
-                  if (_errs74) {
-                    vErrors.length = _errs74;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.FOOD_TAKEOUT !== void 0) {
-          let data26 = data5.FOOD_TAKEOUT;
-          if (!Array.isArray(data26) && data26 !== null) {
-            const err82 = { instancePath: instancePath + "/links/FOOD_TAKEOUT", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_TAKEOUT.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err82];
-            } else {
-              vErrors.push(err82);
-            }
-            errors++;
-          }
-          if (Array.isArray(data26)) {
-            const len5 = data26.length;
-            for (let i5 = 0; i5 < len5; i5++) {
-              let data27 = data26[i5];
-              const _errs87 = errors;
-              let valid28 = false;
-              const _errs88 = errors;
-              if (typeof data27 === "string") {
-                if (func13(data27) > 2048) {
-                  const err83 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err83];
-                  } else {
-                    vErrors.push(err83);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data27)) {
-                  const err84 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err84];
-                  } else {
-                    vErrors.push(err84);
-                  }
-                  errors++;
-                }
-              } else {
-                const err85 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-              var _valid5 = _errs88 === errors;
-              valid28 = valid28 || _valid5;
-              const _errs90 = errors;
-              if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-                if (data27.url === void 0) {
-                  const err86 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-                for (const key9 in data27) {
-                  if (!(key9 === "url" || key9 === "preferred")) {
-                    const err87 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err87];
-                    } else {
-                      vErrors.push(err87);
-                    }
-                    errors++;
-                  }
-                }
-                if (data27.url !== void 0) {
-                  let data28 = data27.url;
-                  if (typeof data28 === "string") {
-                    if (func13(data28) > 2048) {
-                      const err88 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err88];
-                      } else {
-                        vErrors.push(err88);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data28)) {
-                      const err89 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err89];
-                      } else {
-                        vErrors.push(err89);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err90 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err90];
-                    } else {
-                      vErrors.push(err90);
-                    }
-                    errors++;
-                  }
-                }
-                if (data27.preferred !== void 0) {
-                  if (typeof data27.preferred !== "boolean") {
-                    const err91 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err91];
-                    } else {
-                      vErrors.push(err91);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err92 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err92];
-                } else {
-                  vErrors.push(err92);
-                }
-                errors++;
-              }
-              var _valid5 = _errs90 === errors;
-              valid28 = valid28 || _valid5;
-              if (!valid28) {
-                const err93 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err93];
-                } else {
-                  vErrors.push(err93);
-                }
-                errors++;
-              } else {
-                errors = _errs87;
-                if (vErrors !== null) {
-                  if (_errs87) {
-                    vErrors.length = _errs87;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data5.SHOP_ONLINE !== void 0) {
-          let data30 = data5.SHOP_ONLINE;
-          if (!Array.isArray(data30) && data30 !== null) {
-            const err94 = { instancePath: instancePath + "/links/SHOP_ONLINE", schemaPath: "#/properties/links/properties/SHOP_ONLINE/type", keyword: "type", params: { type: schema31.properties.links.properties.SHOP_ONLINE.type }, message: "must be array,null" };
-            if (vErrors === null) {
-              vErrors = [err94];
-            } else {
-              vErrors.push(err94);
-            }
-            errors++;
-          }
-          if (Array.isArray(data30)) {
-            const len6 = data30.length;
-            for (let i6 = 0; i6 < len6; i6++) {
-              let data31 = data30[i6];
-              const _errs100 = errors;
-              let valid32 = false;
-              const _errs101 = errors;
-              if (typeof data31 === "string") {
-                if (func13(data31) > 2048) {
-                  const err95 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err95];
-                  } else {
-                    vErrors.push(err95);
-                  }
-                  errors++;
-                }
-                if (!pattern82.test(data31)) {
-                  const err96 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                  if (vErrors === null) {
-                    vErrors = [err96];
-                  } else {
-                    vErrors.push(err96);
-                  }
-                  errors++;
-                }
-              } else {
-                const err97 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err97];
-                } else {
-                  vErrors.push(err97);
-                }
-                errors++;
-              }
-              var _valid6 = _errs101 === errors;
-              valid32 = valid32 || _valid6;
-              const _errs103 = errors;
-              if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
-                if (data31.url === void 0) {
-                  const err98 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
-                  if (vErrors === null) {
-                    vErrors = [err98];
-                  } else {
-                    vErrors.push(err98);
-                  }
-                  errors++;
-                }
-                for (const key10 in data31) {
-                  if (!(key10 === "url" || key10 === "preferred")) {
-                    const err99 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err99];
-                    } else {
-                      vErrors.push(err99);
-                    }
-                    errors++;
-                  }
-                }
-                if (data31.url !== void 0) {
-                  let data32 = data31.url;
-                  if (typeof data32 === "string") {
-                    if (func13(data32) > 2048) {
-                      const err100 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err100];
-                      } else {
-                        vErrors.push(err100);
-                      }
-                      errors++;
-                    }
-                    if (!pattern82.test(data32)) {
-                      const err101 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
-                      if (vErrors === null) {
-                        vErrors = [err101];
-                      } else {
-                        vErrors.push(err101);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err102 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err102];
-                    } else {
-                      vErrors.push(err102);
-                    }
-                    errors++;
-                  }
-                }
-                if (data31.preferred !== void 0) {
-                  if (typeof data31.preferred !== "boolean") {
-                    const err103 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/preferred", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err103];
-                    } else {
-                      vErrors.push(err103);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err104 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err104];
-                } else {
-                  vErrors.push(err104);
-                }
-                errors++;
-              }
-              var _valid6 = _errs103 === errors;
-              valid32 = valid32 || _valid6;
-              if (!valid32) {
-                const err105 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                if (vErrors === null) {
-                  vErrors = [err105];
-                } else {
-                  vErrors.push(err105);
-                }
-                errors++;
-              } else {
-                errors = _errs100;
-                if (vErrors !== null) {
-                  if (_errs100) {
-                    vErrors.length = _errs100;
-                  } else {
-                    vErrors = null;
-                  }
-                }
-              }
-            }
-          }
-        }
-      } else {
-        const err106 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err106];
-        } else {
-          vErrors.push(err106);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err107 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err107];
-    } else {
-      vErrors.push(err107);
-    }
-    errors++;
-  }
-  validate203.errors = vErrors;
-  return errors === 0;
-}
-var validateStoreFull, schema31, func13, pattern43, pattern52, pattern63, pattern72, pattern82;
-var init_store_full = __esm({
-  "src/generated/store-full.ts"() {
-    "use strict";
-    init_runtime();
-    validateStoreFull = validate203;
-    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://partoo-links.dev/schemas/store.schema.json", "title": "partoo-links store file", "description": "The desired place action links of one store (stores/<code>.yaml). Every type listed under links is managed: its editable links on Partoo become exactly this list. Types not listed are never touched.", "type": "object", "required": ["code", "links"], "additionalProperties": false, "properties": { "code": { "title": "Store code", "description": "The Partoo store code. Must equal the file name without .yaml. 1 to 100 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit.", "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "examples": ["paris-01"] }, "business_id": { "title": "Partoo business id", "description": "Optional. When set, the business is addressed by this id instead of c-{code} (needed with PROVIDER API keys). Copy it from Partoo.", "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$", "examples": ["5409c35a97bbc544d8e26737"] }, "profile": { "title": "Profile", "description": "Optional. A profile of the fleet file (partoo-links.yaml) whose link templates this store inherits, per type, over the defaults'.", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "examples": ["restaurant"] }, "vars": { "title": "Template values", "description": "Optional. Values for the {NAME} placeholders of the templates this store inherits from the fleet file.", "type": "object", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "not": { "enum": ["code", "business_id"] } }, "additionalProperties": { "type": "string", "maxLength": 500 }, "examples": [{ "city": "paris" }] }, "links": { "title": "Place action links by type", "description": "Place action types and their links. A listed type is managed (an empty list [] keeps it empty); a type set to ~ (null) inherits nothing from the fleet file and is unmanaged; a type that is not listed is inherited from the fleet file when it has one, else left as it is on Partoo.", "type": "object", "propertyNames": { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] }, "properties": { "APPOINTMENT": { "title": "Links of one type", "description": "Links to book an appointment at the store.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "ONLINE_APPOINTMENT": { "title": "Links of one type", "description": "Links to book an online (remote) appointment.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "DINING_RESERVATION": { "title": "Links of one type", "description": "Links to reserve a table.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_ORDERING": { "title": "Links of one type", "description": "Links to order food, for delivery or takeout.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_DELIVERY": { "title": "Links of one type", "description": "Links to order food for delivery.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_TAKEOUT": { "title": "Links of one type", "description": "Links to order food for takeout.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "SHOP_ONLINE": { "title": "Links of one type", "description": "Links to shop the store's products online.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] } }, "examples": [{ "SHOP_ONLINE": ["https://shop.example.com/paris-01"] }] } }, "$defs": { "placeActionType": { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] }, "linkList": { "title": "Links of one type", "description": "The complete list of links this type must hold, in order. At most one is preferred; the same URL may appear only once. ~ (null) instead of a list inherits nothing for this type from the fleet file: the type is then unmanaged for this store.", "type": ["array", "null"], "items": { "$ref": "#/$defs/link" }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "link": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "$ref": "#/$defs/url" }, { "$ref": "#/$defs/linkObject" }] }, "linkObject": { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "$ref": "#/$defs/url" }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }, "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] } } };
-    func13 = ajvRuntime_ucs2length;
-    pattern43 = new RegExp("^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-    pattern52 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$", "u");
-    pattern63 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
-    pattern72 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-    pattern82 = new RegExp("^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "u");
-    validate203.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-  }
-});
-
-// src/files/store-schema.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-function storeSchema() {
-  schema ??= JSON.parse(readFileSync3(schemaPath(STORE_SCHEMA_FILE), "utf8"));
-  return schema;
-}
-function placeActionTypes() {
-  return storeSchema().$defs.placeActionType.enum;
-}
-function schemaErrors(data) {
-  if (validateStoreFast(data)) return [];
-  validateStoreFull(data);
-  return validateStoreFull.errors ?? [];
-}
-var STORE_SCHEMA_FILE, schema;
-var init_store_schema = __esm({
-  "src/files/store-schema.ts"() {
-    "use strict";
-    init_package_info();
-    init_store_fast();
-    init_store_full();
-    STORE_SCHEMA_FILE = "store.schema.json";
-  }
-});
-
 // src/core/store-code.ts
 function isValidStoreCode(code) {
   return code.length <= STORE_CODE_MAX_LENGTH && CODE.test(code);
@@ -24918,7 +23595,7 @@ function checkStoreFast(text, expectedCode, fleet) {
   if (text.length > MAX_FILE_BYTES) return void 0;
   const data = readStoreFast(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
   if (data === NOT_SURE || !isPlainObject(data)) return void 0;
-  if (schemaErrors(data).length > 0) return void 0;
+  if (!validateStoreFast(data)) return void 0;
   if (storeRuleFindings(data, expectedCode).length > 0) return void 0;
   const profile = data["profile"];
   const input = {
@@ -24940,7 +23617,7 @@ var init_check_store_fast = __esm({
     init_link_url();
     init_limits();
     init_findings();
-    init_store_schema();
+    init_store_fast();
     init_store_rules();
     init_fast_store_reader();
     UNPLACED = { line: 0, column: 0 };
@@ -32538,6 +31215,1343 @@ var init_yaml_issues = __esm({
   }
 });
 
+// src/generated/store-full.ts
+function validate203(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate203.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.code === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "code" }, message: "must have required property 'code'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.links === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "links" }, message: "must have required property 'links'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "code" || key0 === "business_id" || key0 === "profile" || key0 === "vars" || key0 === "links")) {
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.code !== void 0) {
+      let data0 = data.code;
+      if (typeof data0 === "string") {
+        if (func13(data0) > 100) {
+          const err3 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if (func13(data0) < 1) {
+          const err4 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (!pattern43.test(data0)) {
+          const err5 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$"' };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.business_id !== void 0) {
+      let data1 = data.business_id;
+      if (typeof data1 === "string") {
+        if (func13(data1) > 100) {
+          const err7 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (func13(data1) < 1) {
+          const err8 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+        if (!pattern52.test(data1)) {
+          const err9 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_-]*$"' };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = { instancePath: instancePath + "/business_id", schemaPath: "#/properties/business_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.profile !== void 0) {
+      let data2 = data.profile;
+      if (typeof data2 === "string") {
+        if (!pattern63.test(data2)) {
+          const err11 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"' };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = { instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.vars !== void 0) {
+      let data3 = data.vars;
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        for (const key1 in data3) {
+          const _errs10 = errors;
+          const _errs11 = errors;
+          const _errs12 = errors;
+          if (!(key1 === "code" || key1 === "business_id")) {
+            const err13 = {};
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          var valid2 = _errs12 === errors;
+          if (valid2) {
+            const err14 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/not", keyword: "not", params: {}, message: "must NOT be valid", propertyName: key1 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          } else {
+            errors = _errs11;
+            if (vErrors !== null) {
+              if (_errs11) {
+                vErrors.length = _errs11;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          if (typeof key1 === "string") {
+            if (!pattern72.test(key1)) {
+              const err15 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', propertyName: key1 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          var valid1 = _errs10 === errors;
+          if (!valid1) {
+            const err16 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid" };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        for (const key2 in data3) {
+          let data4 = data3[key2];
+          if (typeof data4 === "string") {
+            if (func13(data4) > 500) {
+              const err17 = { instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          } else {
+            const err18 = { instancePath: instancePath + "/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/vars/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/vars", schemaPath: "#/properties/vars/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.links !== void 0) {
+      let data5 = data.links;
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        for (const key3 in data5) {
+          const _errs18 = errors;
+          if (!(key3 === "APPOINTMENT" || key3 === "ONLINE_APPOINTMENT" || key3 === "DINING_RESERVATION" || key3 === "FOOD_ORDERING" || key3 === "FOOD_DELIVERY" || key3 === "FOOD_TAKEOUT" || key3 === "SHOP_ONLINE")) {
+            const err20 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames/enum", keyword: "enum", params: { allowedValues: schema31.properties.links.propertyNames.enum }, message: "must be equal to one of the allowed values", propertyName: key3 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          var valid4 = _errs18 === errors;
+          if (!valid4) {
+            const err21 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid" };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data5.APPOINTMENT !== void 0) {
+          let data6 = data5.APPOINTMENT;
+          if (!Array.isArray(data6) && data6 !== null) {
+            const err22 = { instancePath: instancePath + "/links/APPOINTMENT", schemaPath: "#/properties/links/properties/APPOINTMENT/type", keyword: "type", params: { type: schema31.properties.links.properties.APPOINTMENT.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+          if (Array.isArray(data6)) {
+            const len0 = data6.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data7 = data6[i0];
+              const _errs22 = errors;
+              let valid8 = false;
+              const _errs23 = errors;
+              if (typeof data7 === "string") {
+                if (func13(data7) > 2048) {
+                  const err23 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data7)) {
+                  const err24 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+              var _valid0 = _errs23 === errors;
+              valid8 = valid8 || _valid0;
+              const _errs25 = errors;
+              if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+                if (data7.url === void 0) {
+                  const err26 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                }
+                for (const key4 in data7) {
+                  if (!(key4 === "url" || key4 === "preferred")) {
+                    const err27 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err27];
+                    } else {
+                      vErrors.push(err27);
+                    }
+                    errors++;
+                  }
+                }
+                if (data7.url !== void 0) {
+                  let data8 = data7.url;
+                  if (typeof data8 === "string") {
+                    if (func13(data8) > 2048) {
+                      const err28 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err28];
+                      } else {
+                        vErrors.push(err28);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data8)) {
+                      const err29 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err29];
+                      } else {
+                        vErrors.push(err29);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err30 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/url", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err30];
+                    } else {
+                      vErrors.push(err30);
+                    }
+                    errors++;
+                  }
+                }
+                if (data7.preferred !== void 0) {
+                  if (typeof data7.preferred !== "boolean") {
+                    const err31 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0 + "/preferred", schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err31];
+                    } else {
+                      vErrors.push(err31);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err32 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+              var _valid0 = _errs25 === errors;
+              valid8 = valid8 || _valid0;
+              if (!valid8) {
+                const err33 = { instancePath: instancePath + "/links/APPOINTMENT/" + i0, schemaPath: "#/properties/links/properties/APPOINTMENT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              } else {
+                errors = _errs22;
+                if (vErrors !== null) {
+                  if (_errs22) {
+                    vErrors.length = _errs22;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.ONLINE_APPOINTMENT !== void 0) {
+          let data10 = data5.ONLINE_APPOINTMENT;
+          if (!Array.isArray(data10) && data10 !== null) {
+            const err34 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/type", keyword: "type", params: { type: schema31.properties.links.properties.ONLINE_APPOINTMENT.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+          if (Array.isArray(data10)) {
+            const len1 = data10.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data11 = data10[i1];
+              const _errs35 = errors;
+              let valid12 = false;
+              const _errs36 = errors;
+              if (typeof data11 === "string") {
+                if (func13(data11) > 2048) {
+                  const err35 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data11)) {
+                  const err36 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err36];
+                  } else {
+                    vErrors.push(err36);
+                  }
+                  errors++;
+                }
+              } else {
+                const err37 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+              var _valid1 = _errs36 === errors;
+              valid12 = valid12 || _valid1;
+              const _errs38 = errors;
+              if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                if (data11.url === void 0) {
+                  const err38 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err38];
+                  } else {
+                    vErrors.push(err38);
+                  }
+                  errors++;
+                }
+                for (const key5 in data11) {
+                  if (!(key5 === "url" || key5 === "preferred")) {
+                    const err39 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err39];
+                    } else {
+                      vErrors.push(err39);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.url !== void 0) {
+                  let data12 = data11.url;
+                  if (typeof data12 === "string") {
+                    if (func13(data12) > 2048) {
+                      const err40 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err40];
+                      } else {
+                        vErrors.push(err40);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data12)) {
+                      const err41 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err41];
+                      } else {
+                        vErrors.push(err41);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err42 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/url", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.preferred !== void 0) {
+                  if (typeof data11.preferred !== "boolean") {
+                    const err43 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1 + "/preferred", schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err43];
+                    } else {
+                      vErrors.push(err43);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err44 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+              var _valid1 = _errs38 === errors;
+              valid12 = valid12 || _valid1;
+              if (!valid12) {
+                const err45 = { instancePath: instancePath + "/links/ONLINE_APPOINTMENT/" + i1, schemaPath: "#/properties/links/properties/ONLINE_APPOINTMENT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              } else {
+                errors = _errs35;
+                if (vErrors !== null) {
+                  if (_errs35) {
+                    vErrors.length = _errs35;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.DINING_RESERVATION !== void 0) {
+          let data14 = data5.DINING_RESERVATION;
+          if (!Array.isArray(data14) && data14 !== null) {
+            const err46 = { instancePath: instancePath + "/links/DINING_RESERVATION", schemaPath: "#/properties/links/properties/DINING_RESERVATION/type", keyword: "type", params: { type: schema31.properties.links.properties.DINING_RESERVATION.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          if (Array.isArray(data14)) {
+            const len2 = data14.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data15 = data14[i2];
+              const _errs48 = errors;
+              let valid16 = false;
+              const _errs49 = errors;
+              if (typeof data15 === "string") {
+                if (func13(data15) > 2048) {
+                  const err47 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data15)) {
+                  const err48 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err48];
+                  } else {
+                    vErrors.push(err48);
+                  }
+                  errors++;
+                }
+              } else {
+                const err49 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
+                }
+                errors++;
+              }
+              var _valid2 = _errs49 === errors;
+              valid16 = valid16 || _valid2;
+              const _errs51 = errors;
+              if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+                if (data15.url === void 0) {
+                  const err50 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err50];
+                  } else {
+                    vErrors.push(err50);
+                  }
+                  errors++;
+                }
+                for (const key6 in data15) {
+                  if (!(key6 === "url" || key6 === "preferred")) {
+                    const err51 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.url !== void 0) {
+                  let data16 = data15.url;
+                  if (typeof data16 === "string") {
+                    if (func13(data16) > 2048) {
+                      const err52 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err52];
+                      } else {
+                        vErrors.push(err52);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data16)) {
+                      const err53 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err53];
+                      } else {
+                        vErrors.push(err53);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err54 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/url", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err54];
+                    } else {
+                      vErrors.push(err54);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.preferred !== void 0) {
+                  if (typeof data15.preferred !== "boolean") {
+                    const err55 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2 + "/preferred", schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err55];
+                    } else {
+                      vErrors.push(err55);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err56 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err56];
+                } else {
+                  vErrors.push(err56);
+                }
+                errors++;
+              }
+              var _valid2 = _errs51 === errors;
+              valid16 = valid16 || _valid2;
+              if (!valid16) {
+                const err57 = { instancePath: instancePath + "/links/DINING_RESERVATION/" + i2, schemaPath: "#/properties/links/properties/DINING_RESERVATION/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
+              } else {
+                errors = _errs48;
+                if (vErrors !== null) {
+                  if (_errs48) {
+                    vErrors.length = _errs48;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.FOOD_ORDERING !== void 0) {
+          let data18 = data5.FOOD_ORDERING;
+          if (!Array.isArray(data18) && data18 !== null) {
+            const err58 = { instancePath: instancePath + "/links/FOOD_ORDERING", schemaPath: "#/properties/links/properties/FOOD_ORDERING/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_ORDERING.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err58];
+            } else {
+              vErrors.push(err58);
+            }
+            errors++;
+          }
+          if (Array.isArray(data18)) {
+            const len3 = data18.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              let data19 = data18[i3];
+              const _errs61 = errors;
+              let valid20 = false;
+              const _errs62 = errors;
+              if (typeof data19 === "string") {
+                if (func13(data19) > 2048) {
+                  const err59 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err59];
+                  } else {
+                    vErrors.push(err59);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data19)) {
+                  const err60 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              } else {
+                const err61 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+              var _valid3 = _errs62 === errors;
+              valid20 = valid20 || _valid3;
+              const _errs64 = errors;
+              if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+                if (data19.url === void 0) {
+                  const err62 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+                for (const key7 in data19) {
+                  if (!(key7 === "url" || key7 === "preferred")) {
+                    const err63 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err63];
+                    } else {
+                      vErrors.push(err63);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.url !== void 0) {
+                  let data20 = data19.url;
+                  if (typeof data20 === "string") {
+                    if (func13(data20) > 2048) {
+                      const err64 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data20)) {
+                      const err65 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err65];
+                      } else {
+                        vErrors.push(err65);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err66 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/url", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err66];
+                    } else {
+                      vErrors.push(err66);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.preferred !== void 0) {
+                  if (typeof data19.preferred !== "boolean") {
+                    const err67 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err67];
+                    } else {
+                      vErrors.push(err67);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err68 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+              var _valid3 = _errs64 === errors;
+              valid20 = valid20 || _valid3;
+              if (!valid20) {
+                const err69 = { instancePath: instancePath + "/links/FOOD_ORDERING/" + i3, schemaPath: "#/properties/links/properties/FOOD_ORDERING/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              } else {
+                errors = _errs61;
+                if (vErrors !== null) {
+                  if (_errs61) {
+                    vErrors.length = _errs61;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.FOOD_DELIVERY !== void 0) {
+          let data22 = data5.FOOD_DELIVERY;
+          if (!Array.isArray(data22) && data22 !== null) {
+            const err70 = { instancePath: instancePath + "/links/FOOD_DELIVERY", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_DELIVERY.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err70];
+            } else {
+              vErrors.push(err70);
+            }
+            errors++;
+          }
+          if (Array.isArray(data22)) {
+            const len4 = data22.length;
+            for (let i4 = 0; i4 < len4; i4++) {
+              let data23 = data22[i4];
+              const _errs74 = errors;
+              let valid24 = false;
+              const _errs75 = errors;
+              if (typeof data23 === "string") {
+                if (func13(data23) > 2048) {
+                  const err71 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data23)) {
+                  const err72 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err72];
+                  } else {
+                    vErrors.push(err72);
+                  }
+                  errors++;
+                }
+              } else {
+                const err73 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
+                }
+                errors++;
+              }
+              var _valid4 = _errs75 === errors;
+              valid24 = valid24 || _valid4;
+              const _errs77 = errors;
+              if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+                if (data23.url === void 0) {
+                  const err74 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err74];
+                  } else {
+                    vErrors.push(err74);
+                  }
+                  errors++;
+                }
+                for (const key8 in data23) {
+                  if (!(key8 === "url" || key8 === "preferred")) {
+                    const err75 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err75];
+                    } else {
+                      vErrors.push(err75);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.url !== void 0) {
+                  let data24 = data23.url;
+                  if (typeof data24 === "string") {
+                    if (func13(data24) > 2048) {
+                      const err76 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err76];
+                      } else {
+                        vErrors.push(err76);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data24)) {
+                      const err77 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err77];
+                      } else {
+                        vErrors.push(err77);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err78 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/url", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err78];
+                    } else {
+                      vErrors.push(err78);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.preferred !== void 0) {
+                  if (typeof data23.preferred !== "boolean") {
+                    const err79 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err80 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+              var _valid4 = _errs77 === errors;
+              valid24 = valid24 || _valid4;
+              if (!valid24) {
+                const err81 = { instancePath: instancePath + "/links/FOOD_DELIVERY/" + i4, schemaPath: "#/properties/links/properties/FOOD_DELIVERY/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err81];
+                } else {
+                  vErrors.push(err81);
+                }
+                errors++;
+              } else {
+                errors = _errs74;
+                if (vErrors !== null) {
+                  if (_errs74) {
+                    vErrors.length = _errs74;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.FOOD_TAKEOUT !== void 0) {
+          let data26 = data5.FOOD_TAKEOUT;
+          if (!Array.isArray(data26) && data26 !== null) {
+            const err82 = { instancePath: instancePath + "/links/FOOD_TAKEOUT", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/type", keyword: "type", params: { type: schema31.properties.links.properties.FOOD_TAKEOUT.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+          if (Array.isArray(data26)) {
+            const len5 = data26.length;
+            for (let i5 = 0; i5 < len5; i5++) {
+              let data27 = data26[i5];
+              const _errs87 = errors;
+              let valid28 = false;
+              const _errs88 = errors;
+              if (typeof data27 === "string") {
+                if (func13(data27) > 2048) {
+                  const err83 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err83];
+                  } else {
+                    vErrors.push(err83);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data27)) {
+                  const err84 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err84];
+                  } else {
+                    vErrors.push(err84);
+                  }
+                  errors++;
+                }
+              } else {
+                const err85 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err85];
+                } else {
+                  vErrors.push(err85);
+                }
+                errors++;
+              }
+              var _valid5 = _errs88 === errors;
+              valid28 = valid28 || _valid5;
+              const _errs90 = errors;
+              if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+                if (data27.url === void 0) {
+                  const err86 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err86];
+                  } else {
+                    vErrors.push(err86);
+                  }
+                  errors++;
+                }
+                for (const key9 in data27) {
+                  if (!(key9 === "url" || key9 === "preferred")) {
+                    const err87 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err87];
+                    } else {
+                      vErrors.push(err87);
+                    }
+                    errors++;
+                  }
+                }
+                if (data27.url !== void 0) {
+                  let data28 = data27.url;
+                  if (typeof data28 === "string") {
+                    if (func13(data28) > 2048) {
+                      const err88 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err88];
+                      } else {
+                        vErrors.push(err88);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data28)) {
+                      const err89 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err89];
+                      } else {
+                        vErrors.push(err89);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err90 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/url", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err90];
+                    } else {
+                      vErrors.push(err90);
+                    }
+                    errors++;
+                  }
+                }
+                if (data27.preferred !== void 0) {
+                  if (typeof data27.preferred !== "boolean") {
+                    const err91 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5 + "/preferred", schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err91];
+                    } else {
+                      vErrors.push(err91);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err92 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err92];
+                } else {
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+              var _valid5 = _errs90 === errors;
+              valid28 = valid28 || _valid5;
+              if (!valid28) {
+                const err93 = { instancePath: instancePath + "/links/FOOD_TAKEOUT/" + i5, schemaPath: "#/properties/links/properties/FOOD_TAKEOUT/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              } else {
+                errors = _errs87;
+                if (vErrors !== null) {
+                  if (_errs87) {
+                    vErrors.length = _errs87;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data5.SHOP_ONLINE !== void 0) {
+          let data30 = data5.SHOP_ONLINE;
+          if (!Array.isArray(data30) && data30 !== null) {
+            const err94 = { instancePath: instancePath + "/links/SHOP_ONLINE", schemaPath: "#/properties/links/properties/SHOP_ONLINE/type", keyword: "type", params: { type: schema31.properties.links.properties.SHOP_ONLINE.type }, message: "must be array,null" };
+            if (vErrors === null) {
+              vErrors = [err94];
+            } else {
+              vErrors.push(err94);
+            }
+            errors++;
+          }
+          if (Array.isArray(data30)) {
+            const len6 = data30.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              let data31 = data30[i6];
+              const _errs100 = errors;
+              let valid32 = false;
+              const _errs101 = errors;
+              if (typeof data31 === "string") {
+                if (func13(data31) > 2048) {
+                  const err95 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err95];
+                  } else {
+                    vErrors.push(err95);
+                  }
+                  errors++;
+                }
+                if (!pattern82.test(data31)) {
+                  const err96 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err96];
+                  } else {
+                    vErrors.push(err96);
+                  }
+                  errors++;
+                }
+              } else {
+                const err97 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err97];
+                } else {
+                  vErrors.push(err97);
+                }
+                errors++;
+              }
+              var _valid6 = _errs101 === errors;
+              valid32 = valid32 || _valid6;
+              const _errs103 = errors;
+              if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+                if (data31.url === void 0) {
+                  const err98 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'" };
+                  if (vErrors === null) {
+                    vErrors = [err98];
+                  } else {
+                    vErrors.push(err98);
+                  }
+                  errors++;
+                }
+                for (const key10 in data31) {
+                  if (!(key10 === "url" || key10 === "preferred")) {
+                    const err99 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err99];
+                    } else {
+                      vErrors.push(err99);
+                    }
+                    errors++;
+                  }
+                }
+                if (data31.url !== void 0) {
+                  let data32 = data31.url;
+                  if (typeof data32 === "string") {
+                    if (func13(data32) > 2048) {
+                      const err100 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err100];
+                      } else {
+                        vErrors.push(err100);
+                      }
+                      errors++;
+                    }
+                    if (!pattern82.test(data32)) {
+                      const err101 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$" }, message: 'must match pattern "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err101];
+                      } else {
+                        vErrors.push(err101);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err102 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/url", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err102];
+                    } else {
+                      vErrors.push(err102);
+                    }
+                    errors++;
+                  }
+                }
+                if (data31.preferred !== void 0) {
+                  if (typeof data31.preferred !== "boolean") {
+                    const err103 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6 + "/preferred", schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/properties/preferred/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err103];
+                    } else {
+                      vErrors.push(err103);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err104 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err104];
+                } else {
+                  vErrors.push(err104);
+                }
+                errors++;
+              }
+              var _valid6 = _errs103 === errors;
+              valid32 = valid32 || _valid6;
+              if (!valid32) {
+                const err105 = { instancePath: instancePath + "/links/SHOP_ONLINE/" + i6, schemaPath: "#/properties/links/properties/SHOP_ONLINE/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                if (vErrors === null) {
+                  vErrors = [err105];
+                } else {
+                  vErrors.push(err105);
+                }
+                errors++;
+              } else {
+                errors = _errs100;
+                if (vErrors !== null) {
+                  if (_errs100) {
+                    vErrors.length = _errs100;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+          }
+        }
+      } else {
+        const err106 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err106];
+        } else {
+          vErrors.push(err106);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err107 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err107];
+    } else {
+      vErrors.push(err107);
+    }
+    errors++;
+  }
+  validate203.errors = vErrors;
+  return errors === 0;
+}
+var validateStoreFull, schema31, func13, pattern43, pattern52, pattern63, pattern72, pattern82;
+var init_store_full = __esm({
+  "src/generated/store-full.ts"() {
+    "use strict";
+    init_runtime();
+    validateStoreFull = validate203;
+    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://partoo-links.dev/schemas/store.schema.json", "title": "partoo-links store file", "description": "The desired place action links of one store (stores/<code>.yaml). Every type listed under links is managed: its editable links on Partoo become exactly this list. Types not listed are never touched.", "type": "object", "required": ["code", "links"], "additionalProperties": false, "properties": { "code": { "title": "Store code", "description": "The Partoo store code. Must equal the file name without .yaml. 1 to 100 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit.", "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "examples": ["paris-01"] }, "business_id": { "title": "Partoo business id", "description": "Optional. When set, the business is addressed by this id instead of c-{code} (needed with PROVIDER API keys). Copy it from Partoo.", "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$", "examples": ["5409c35a97bbc544d8e26737"] }, "profile": { "title": "Profile", "description": "Optional. A profile of the fleet file (partoo-links.yaml) whose link templates this store inherits, per type, over the defaults'.", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "examples": ["restaurant"] }, "vars": { "title": "Template values", "description": "Optional. Values for the {NAME} placeholders of the templates this store inherits from the fleet file.", "type": "object", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "not": { "enum": ["code", "business_id"] } }, "additionalProperties": { "type": "string", "maxLength": 500 }, "examples": [{ "city": "paris" }] }, "links": { "title": "Place action links by type", "description": "Place action types and their links. A listed type is managed (an empty list [] keeps it empty); a type set to ~ (null) inherits nothing from the fleet file and is unmanaged; a type that is not listed is inherited from the fleet file when it has one, else left as it is on Partoo.", "type": "object", "propertyNames": { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] }, "properties": { "APPOINTMENT": { "title": "Links of one type", "description": "Links to book an appointment at the store.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "ONLINE_APPOINTMENT": { "title": "Links of one type", "description": "Links to book an online (remote) appointment.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "DINING_RESERVATION": { "title": "Links of one type", "description": "Links to reserve a table.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_ORDERING": { "title": "Links of one type", "description": "Links to order food, for delivery or takeout.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_DELIVERY": { "title": "Links of one type", "description": "Links to order food for delivery.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "FOOD_TAKEOUT": { "title": "Links of one type", "description": "Links to order food for takeout.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "SHOP_ONLINE": { "title": "Links of one type", "description": "Links to shop the store's products online.", "type": ["array", "null"], "items": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }] }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] } }, "examples": [{ "SHOP_ONLINE": ["https://shop.example.com/paris-01"] }] } }, "$defs": { "placeActionType": { "title": "Place action type", "description": "A Google place action type accepted by Partoo (gmb_id).", "enum": ["APPOINTMENT", "ONLINE_APPOINTMENT", "DINING_RESERVATION", "FOOD_ORDERING", "FOOD_DELIVERY", "FOOD_TAKEOUT", "SHOP_ONLINE"] }, "linkList": { "title": "Links of one type", "description": "The complete list of links this type must hold, in order. At most one is preferred; the same URL may appear only once. ~ (null) instead of a list inherits nothing for this type from the fleet file: the type is then unmanaged for this store.", "type": ["array", "null"], "items": { "$ref": "#/$defs/link" }, "examples": [[{ "url": "https://shop.example.com/paris-01", "preferred": true }, "https://shop.example.com/paris-01/gifts"]] }, "link": { "title": "Link", "description": "A URL (shorthand for a link that is not preferred), or a mapping with url and preferred.", "anyOf": [{ "$ref": "#/$defs/url" }, { "$ref": "#/$defs/linkObject" }] }, "linkObject": { "title": "Link", "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": { "$ref": "#/$defs/url" }, "preferred": { "title": "Preferred", "description": "Whether Google shows this link first for its type. At most one link per type is preferred.", "type": "boolean", "default": false } } }, "url": { "title": "URL", "description": "An absolute https:// URL with a host, at most 2,048 characters, without whitespace, control or invisible formatting characters. It should lead to a page specific to this store.", "type": "string", "maxLength": 2048, "pattern": "^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "examples": ["https://shop.example.com/paris-01"] } } };
+    func13 = ajvRuntime_ucs2length;
+    pattern43 = new RegExp("^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+    pattern52 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$", "u");
+    pattern63 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
+    pattern72 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+    pattern82 = new RegExp("^https://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff/?#@:]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*)?$", "u");
+    validate203.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  }
+});
+
+// src/files/schema-errors.ts
+function schemaErrors(data) {
+  if (validateStoreFast(data)) return [];
+  validateStoreFull(data);
+  return validateStoreFull.errors ?? [];
+}
+var init_schema_errors = __esm({
+  "src/files/schema-errors.ts"() {
+    "use strict";
+    init_store_fast();
+    init_store_full();
+  }
+});
+
+// src/files/store-schema.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+function storeSchema() {
+  schema ??= JSON.parse(readFileSync3(schemaPath(STORE_SCHEMA_FILE), "utf8"));
+  return schema;
+}
+function placeActionTypes() {
+  return storeSchema().$defs.placeActionType.enum;
+}
+var STORE_SCHEMA_FILE, schema;
+var init_store_schema = __esm({
+  "src/files/store-schema.ts"() {
+    "use strict";
+    init_package_info();
+    STORE_SCHEMA_FILE = "store.schema.json";
+  }
+});
+
 // src/files/schema-messages.ts
 function resolvePath(data, instancePath) {
   const path20 = [];
@@ -32909,7 +32923,7 @@ var init_parse_store = __esm({
     init_issues();
     init_excerpt();
     init_findings();
-    init_store_schema();
+    init_schema_errors();
     init_schema_messages();
     init_store_rules();
     init_fleet();
@@ -37036,10 +37050,10 @@ var require_wrap_handler = __commonJS({
 var require_dispatcher2 = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
-    var EventEmitter = __require("node:events");
+    var EventEmitter2 = __require("node:events");
     var WrapHandler = require_wrap_handler();
     var wrapInterceptor = (dispatch2) => (opts, handler2) => dispatch2(opts, WrapHandler.wrap(handler2));
-    var Dispatcher = class extends EventEmitter {
+    var Dispatcher = class extends EventEmitter2 {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -44573,7 +44587,7 @@ var require_socks5_utils = __commonJS({
 var require_socks5_client = __commonJS({
   "node_modules/undici/lib/core/socks5-client.js"(exports, module) {
     "use strict";
-    var { EventEmitter } = __require("node:events");
+    var { EventEmitter: EventEmitter2 } = __require("node:events");
     var { Buffer: Buffer3 } = __require("node:buffer");
     var { InvalidArgumentError, Socks5ProxyError } = require_errors3();
     var { debuglog } = __require("node:util");
@@ -44618,7 +44632,7 @@ var require_socks5_client = __commonJS({
       ERROR: "error",
       CLOSED: "closed"
     };
-    var Socks5Client = class extends EventEmitter {
+    var Socks5Client = class extends EventEmitter2 {
       constructor(socket, options = {}) {
         super();
         if (!socket) {
@@ -51759,9 +51773,9 @@ var require_memory_cache_store = __commonJS({
   "node_modules/undici/lib/cache/memory-cache-store.js"(exports, module) {
     "use strict";
     var { Writable } = __require("node:stream");
-    var { EventEmitter } = __require("node:events");
+    var { EventEmitter: EventEmitter2 } = __require("node:events");
     var { assertCacheKey, assertCacheValue } = require_cache2();
-    var MemoryCacheStore = class extends EventEmitter {
+    var MemoryCacheStore = class extends EventEmitter2 {
       #maxCount = 1024;
       #maxSize = 104857600;
       // 100MB
@@ -62277,16 +62291,17 @@ function recordAfterApply(applied) {
     });
   }
   const at = now.toISOString();
-  return {
+  const record2 = {
     address: businessAddress(desired),
-    hash: hashDesiredStore(desired),
-    ...applied.fileHash === void 0 ? {} : { fileHash: applied.fileHash },
-    links,
-    ...applied.commit === void 0 ? {} : { commit: applied.commit },
-    ...applied.commit !== void 0 && applied.dirty === true ? { dirty: true } : {},
-    appliedAt: at,
-    lastAttempt: { status: "ok", at }
+    hash: hashDesiredStore(desired)
   };
+  if (applied.fileHash !== void 0) record2.fileHash = applied.fileHash;
+  record2.links = links;
+  if (applied.commit !== void 0) record2.commit = applied.commit;
+  if (applied.commit !== void 0 && applied.dirty === true) record2.dirty = true;
+  record2.appliedAt = at;
+  record2.lastAttempt = { status: "ok", at };
+  return record2;
 }
 function recordAfterFailure(previous, failure) {
   const lastAttempt = {
@@ -63504,15 +63519,16 @@ function prepareApply(input) {
     const previous = Object.hasOwn(state.stores, code) ? state.stores[code] : void 0;
     const fileHash = input.fileHashes.get(code);
     const file = input.fileOf(code);
-    return {
-      ...file === void 0 ? {} : { file },
+    const job = {
       code,
       address: storeAddress(code, store, previous),
       desired: store,
       previous,
-      expectedDeletions: expected.get(code) ?? 0,
-      ...fileHash === void 0 ? {} : { fileHash }
+      expectedDeletions: expected.get(code) ?? 0
     };
+    if (file !== void 0) job.file = file;
+    if (fileHash !== void 0) job.fileHash = fileHash;
+    return job;
   });
   return { jobs, reservedDeletions, unmanaged: input.prune ? [] : [...selection.removed] };
 }
@@ -64408,11 +64424,17 @@ async function runApply(jobs, options) {
     };
     try {
       const result = await applyStore(options.api, job, gate, options.signal);
-      const { live, ...counts } = result;
-      finish(
-        { code: job.code, status: result.writes > 0 ? "applied" : "unchanged", ...counts },
-        confirmedRecord(job, live, options)
-      );
+      const outcome = {
+        code: job.code,
+        status: result.writes > 0 ? "applied" : "unchanged",
+        writes: result.writes,
+        created: result.created,
+        updated: result.updated,
+        deleted: result.deleted,
+        unknownOutcomes: result.unknownOutcomes,
+        warnings: result.warnings
+      };
+      finish(outcome, confirmedRecord(job, result.live, options));
     } catch (error2) {
       if (error2 instanceof DeletionCapError) {
         stoppedBy ??= "deletion-cap";
@@ -64993,6 +65015,7 @@ var init_retry = __esm({
 });
 
 // src/partoo/bounded.ts
+import { EventEmitter } from "node:events";
 function attemptSignal(deadlineMs, parents) {
   const controller = new AbortController();
   let timedOut = false;
@@ -65045,10 +65068,55 @@ async function readBounded(body, maxBytes, contentLength) {
 function formatBytes(bytes) {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024 * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
-var DeadlineError, ResponseTooLargeError;
+var AttemptAbort, DeadlineError, ResponseTooLargeError;
 var init_bounded = __esm({
   "src/partoo/bounded.ts"() {
     "use strict";
+    AttemptAbort = class extends EventEmitter {
+      aborted = false;
+      reason = void 0;
+      #timedOut = false;
+      #timer;
+      #parents = [];
+      #onParentAbort = (event) => this.#abort(event.target?.reason ?? new Error("aborted"));
+      /** `deadlineMs` undefined: no deadline, only the parents. */
+      constructor(deadlineMs, parents) {
+        super();
+        for (const parent of parents) {
+          if (parent === void 0) continue;
+          if (parent.aborted) {
+            this.#abort(parent.reason);
+            return;
+          }
+          parent.addEventListener("abort", this.#onParentAbort, { once: true });
+          this.#parents.push(parent);
+        }
+        if (deadlineMs === void 0) return;
+        this.#timer = setTimeout(() => {
+          this.#timedOut = true;
+          this.#abort(new DeadlineError(deadlineMs));
+        }, deadlineMs);
+        this.#timer.unref();
+      }
+      /** Whether the deadline (not a caller) aborted it. */
+      timedOut() {
+        return this.#timedOut;
+      }
+      /** Stops the deadline and stops listening to the parents: nothing outlives the attempt. */
+      dispose() {
+        if (this.#timer !== void 0) clearTimeout(this.#timer);
+        this.#timer = void 0;
+        for (const parent of this.#parents) parent.removeEventListener("abort", this.#onParentAbort);
+        this.#parents.length = 0;
+      }
+      #abort(reason) {
+        if (this.aborted) return;
+        this.aborted = true;
+        this.reason = reason;
+        this.dispose();
+        this.emit("abort");
+      }
+    };
     DeadlineError = class extends Error {
       constructor(deadlineMs) {
         super(`no complete response within ${Math.round(deadlineMs / 100) / 10} s (deadline)`);
@@ -65150,12 +65218,12 @@ function createExchange(options) {
       "user-agent": options.userAgent
     };
     if (request3.body !== void 0) headers["content-type"] = "application/json";
-    const deadline = attemptSignal(options.deadlineMs, [request3.signal, options.lifetime]);
+    const deadline = new AttemptAbort(options.deadlineMs, [request3.signal, options.lifetime]);
     const interrupted2 = (error2) => {
       if (deadline.timedOut()) {
-        return { kind: "network", error: deadline.signal.reason, code: void 0 };
+        return { kind: "network", error: deadline.reason, code: void 0 };
       }
-      if (deadline.signal.aborted) return { kind: "aborted", reason: deadline.signal.reason };
+      if (deadline.aborted) return { kind: "aborted", reason: deadline.reason };
       return { kind: "network", error: error2, code: networkErrorCode(error2) };
     };
     try {
@@ -65166,7 +65234,7 @@ function createExchange(options) {
           path: `${options.basePath}${path20}`,
           headers,
           body: request3.body === void 0 ? null : JSON.stringify(request3.body),
-          signal: deadline.signal
+          signal: deadline
         });
       } catch (error2) {
         return interrupted2(error2);
@@ -65219,12 +65287,16 @@ function createPacer(options) {
   let theoretical = Number.NEGATIVE_INFINITY;
   let pausedUntil = Number.NEGATIVE_INFINITY;
   let queue = Promise.resolve();
+  let waiting = 0;
+  function dueAt() {
+    return Math.max(pausedUntil, theoretical - (burst - 1) * intervalMs);
+  }
   async function takeTurn(signal) {
     let slept = false;
     for (; ; ) {
       signal?.throwIfAborted();
       const time = now();
-      const due = Math.max(pausedUntil, theoretical - (burst - 1) * intervalMs);
+      const due = dueAt();
       if (time >= due) {
         const onSchedule = slept && time - due <= CATCH_UP * intervalMs;
         theoretical = Math.max(theoretical, onSchedule ? due : time) + intervalMs;
@@ -65238,10 +65310,17 @@ function createPacer(options) {
     intervalMs,
     async acquire(signal) {
       const start = now();
-      const turn = queue.then(() => takeTurn(signal));
+      waiting++;
+      const turn = queue.then(() => takeTurn(signal)).finally(() => waiting--);
       queue = turn.catch(() => void 0);
       await raceAbort(turn, signal);
       return now() - start;
+    },
+    tryAcquire() {
+      const time = now();
+      if (waiting > 0 || time < dueAt()) return false;
+      theoretical = Math.max(theoretical, time) + intervalMs;
+      return true;
     },
     pauseUntil(until) {
       pausedUntil = Math.max(pausedUntil, until);
@@ -65290,6 +65369,11 @@ function createSlots(limit) {
         waiters.push(grant);
         signal?.addEventListener("abort", onAbort, { once: true });
       });
+    },
+    tryAcquire() {
+      if (free === 0 || waiters.length > 0) return false;
+      free--;
+      return true;
     },
     release() {
       const next = waiters.shift();
@@ -65376,24 +65460,30 @@ function createTransport(options) {
     }
   }
   async function attempt(request3, info2) {
-    const waits = attemptSignal(void 0, [request3.signal, lifetime.signal]);
+    await takeTurn(request3, info2);
     try {
-      await waitFor(slots.acquire(waits.signal), request3, info2);
-    } catch (error2) {
-      waits.dispose();
-      throw error2;
-    }
-    try {
-      try {
-        counters.waitedMs += await waitFor(pacer.acquire(waits.signal), request3, info2);
-      } finally {
-        waits.dispose();
-      }
       breaker.check();
       counters.requests[request3.method] = (counters.requests[request3.method] ?? 0) + 1;
       return await exchange(request3, info2.path);
     } finally {
       slots.release();
+    }
+  }
+  async function takeTurn(request3, info2) {
+    const stopped2 = request3.signal?.aborted === true || lifetime.signal.aborted;
+    const hasSlot = !stopped2 && slots.tryAcquire();
+    if (hasSlot && pacer.tryAcquire()) return;
+    const waits = request3.signal === void 0 ? { signal: lifetime.signal, dispose: () => void 0 } : attemptSignal(void 0, [request3.signal, lifetime.signal]);
+    try {
+      if (!hasSlot) await waitFor(slots.acquire(waits.signal), request3, info2);
+      try {
+        counters.waitedMs += await waitFor(pacer.acquire(waits.signal), request3, info2);
+      } catch (error2) {
+        slots.release();
+        throw error2;
+      }
+    } finally {
+      waits.dispose();
     }
   }
   async function backOff(request3, info2, retry2, why, quietUntilReached = false) {
@@ -65499,10 +65589,10 @@ function createTransport(options) {
       const note = ` (Retry-After asks for ${seconds2(wait2)}, more than ${seconds2(retries.maxRetryAfterMs)})`;
       throw errors.http(info2, 429, result.body, note);
     }
+    pacer.pauseUntil(now() + wait2);
     log(
       `Partoo ${info2.method} ${info2.path}: 429 rate limited; pausing every request for ${seconds2(wait2)}`
     );
-    pacer.pauseUntil(now() + wait2);
     counters.retries++;
   }
   return {
@@ -66027,7 +66117,7 @@ function factorFleet(stores, options = {}) {
   const minShare = options.minShare ?? 0.5;
   const minStores = options.minStores ?? 2;
   const maxLength = options.maxTemplateLength ?? Infinity;
-  const patterns = /* @__PURE__ */ new Map();
+  const patterns2 = /* @__PURE__ */ new Map();
   const templated = /* @__PURE__ */ new Map();
   for (const [code, links] of stores) {
     const signatures = /* @__PURE__ */ new Map();
@@ -66040,8 +66130,8 @@ function factorFleet(stores, options = {}) {
       if (entries.some((entry) => entry.template.length > maxLength)) continue;
       const key = signature(entries);
       signatures.set(type, key);
-      const byPattern = patterns.get(type) ?? /* @__PURE__ */ new Map();
-      patterns.set(type, byPattern);
+      const byPattern = patterns2.get(type) ?? /* @__PURE__ */ new Map();
+      patterns2.set(type, byPattern);
       const known = byPattern.get(key);
       if (known === void 0) byPattern.set(key, { entries, count: 1 });
       else known.count++;
@@ -66051,9 +66141,9 @@ function factorFleet(stores, options = {}) {
   const defaults = /* @__PURE__ */ new Map();
   const chosen = /* @__PURE__ */ new Map();
   const needed = Math.max(minStores, Math.ceil(stores.size * minShare));
-  for (const type of [...patterns.keys()].sort()) {
+  for (const type of [...patterns2.keys()].sort()) {
     let best;
-    for (const [key, pattern] of patterns.get(type)) {
+    for (const [key, pattern] of patterns2.get(type)) {
       if (best === void 0 || pattern.count > best.count) best = { key, ...pattern };
     }
     if (best !== void 0 && best.count >= needed && best.entries.length > 0) {
@@ -78664,7 +78754,6 @@ var services_exports = {};
 __export(services_exports, {
   createServices: () => createServices
 });
-import { execFile } from "node:child_process";
 import { mkdir as mkdir4, writeFile as writeNewFile } from "node:fs/promises";
 import path18 from "node:path";
 function createServices(io, options, factories = {}) {
@@ -78815,7 +78904,8 @@ async function currentCommit(fromEnv, cwd, applied) {
   if (status === void 0) return void 0;
   return { sha: head, dirty: status.trim() !== "" };
 }
-function git(cwd, args) {
+async function git(cwd, args) {
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile(
       "git",

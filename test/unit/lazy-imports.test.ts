@@ -60,6 +60,13 @@ test.each(["cli/commands/plan.js", "cli/commands/validate.js", "files/store-work
   },
 );
 
+test.each(["cli/commands/validate.js", "files/store-workers.js"])(
+  "%s loads node:worker_threads only to start or serve workers",
+  (module) => {
+    expect(packagesLoaded(built(module)).has("node:worker_threads")).toBe(false);
+  },
+);
+
 /**
  * What `partoo-links validate` loads in `dir`: every module URL Node resolved, in order. Run
  * from the compiled modules (dist/src), not the bin's bundle, where yaml is inside a chunk.

@@ -32996,7 +32996,9 @@ __export(store_workers_exports, {
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { existsSync as existsSync3 } from "node:fs";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+function threads() {
+  return process.getBuiltinModule("node:worker_threads");
+}
 async function loadEntries(entries, context, known, options = {}) {
   const buffer = readBuffer();
   const inThread = { ...context, buffer };
@@ -33074,8 +33076,9 @@ function acquireWorker(entry) {
   }
   try {
     const setup = { role: WORKER_ROLE };
-    const worker = new Worker(entry, {
+    const worker = new (threads()).Worker(entry, {
       workerData: setup,
+      argv: [WORKER_FLAG],
       stdout: true,
       stderr: true,
       execArgv: []
@@ -33146,8 +33149,9 @@ function runWorker(entry, job, takeChunk, request3, done) {
   });
 }
 function serveStoreFiles() {
-  const port = parentPort;
-  if (port === null || !isStoreWorker()) return;
+  if (!isStoreWorker()) return;
+  const port = threads().parentPort;
+  if (port === null) return;
   const buffer = readBuffer();
   let context;
   port.on("message", async (message) => {
@@ -33173,15 +33177,18 @@ function serveStoreFiles() {
   });
 }
 function isStoreWorker() {
-  return !isMainThread && workerData?.role === WORKER_ROLE;
+  if (!process.argv.includes(WORKER_FLAG)) return false;
+  const { isMainThread: isMainThread2, workerData } = threads();
+  return !isMainThread2 && workerData?.role === WORKER_ROLE;
 }
-var WORKER_ROLE, MIN_FILES_FOR_WORKERS, CHUNK_FILES, MAX_WORKERS, idleWorkers;
+var WORKER_ROLE, WORKER_FLAG, MIN_FILES_FOR_WORKERS, CHUNK_FILES, MAX_WORKERS, idleWorkers;
 var init_store_workers = __esm({
   "src/files/store-workers.ts"() {
     "use strict";
     init_load_entry();
     init_store_directory();
     WORKER_ROLE = "partoo-links: store files";
+    WORKER_FLAG = "--partoo-links-store-worker";
     MIN_FILES_FOR_WORKERS = 400;
     CHUNK_FILES = 200;
     MAX_WORKERS = 3;
@@ -33290,7 +33297,7 @@ async function loadStores(dir, options = {}) {
   ]);
   const issues = [...listing.issues];
   const remembered = skipUnchanged && listing.entries.map(({ code }) => skipUnchanged.get(code));
-  const { outcomes, threads } = await loadEntries(
+  const { outcomes, threads: threads2 } = await loadEntries(
     listing.entries,
     { repository, ...fleet === void 0 ? {} : { fleet } },
     (index) => remembered?.[index]?.fileHash,
@@ -33341,7 +33348,7 @@ async function loadStores(dir, options = {}) {
     skipped: failedFiles.size === 0 ? skipped : skipped.filter(valid),
     issues: issues.sort(compareIssues),
     invalidFiles: failedFiles,
-    threads
+    threads: threads2
   };
 }
 function locateInFile(entry, field, buffer, repository, locateField2) {
@@ -78932,7 +78939,7 @@ var init_services = __esm({
 });
 
 // src/action/index.ts
-import { isMainThread as isMainThread2 } from "node:worker_threads";
+import { isMainThread } from "node:worker_threads";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -80098,7 +80105,7 @@ function annotateValidation(json, prefix) {
 }
 
 // src/action/index.ts
-if (!isMainThread2) {
+if (!isMainThread) {
   await Promise.resolve().then(() => (init_store_workers(), store_workers_exports));
 } else {
   try {

@@ -3,13 +3,13 @@
  * and check it. The same function runs in the main thread and in the worker threads
  * (store-workers.ts): its outcome is plain data, copied between threads as it is.
  */
-import { hash } from "node:crypto";
 import type { Fleet } from "../core/fleet.js";
 import type { StoreIssue } from "./issues.js";
 import { decodeStoreBytes } from "./decode-text.js";
 import { checkStoreFast, type ParsedStore } from "./check-store-fast.js";
 import { readStoreFile, type StoreEntry } from "./store-directory.js";
 import type { Repository } from "./repository.js";
+import { nodeCrypto } from "../node-crypto.js";
 
 export type EntryOutcome =
   /** The file could not be read or decoded. */
@@ -28,6 +28,8 @@ export interface EntryContext {
   readonly repository: Repository;
   /** The fleet file the stores inherit from, and the digest of its bytes. */
   readonly fleet?: { readonly fleet: Fleet; readonly digest: string };
+  /** false: no file is hashed and every fileHash is "" (see LoadOptions.hashFiles). */
+  readonly hashFiles?: boolean;
 }
 
 /** StoreFile.fileHash, from the sha256 of the file's bytes and the fleet file it inherits from. */
@@ -35,7 +37,9 @@ export function storeFileHash(
   bytesHash: string,
   fleet: { readonly digest: string } | undefined,
 ): string {
-  return fleet === undefined ? bytesHash : hash("sha256", `${fleet.digest}:${bytesHash}`);
+  return fleet === undefined
+    ? bytesHash
+    : nodeCrypto().hash("sha256", `${fleet.digest}:${bytesHash}`);
 }
 
 /** `knownHash`: the file hash recorded for this store, when unchanged files are skipped. */
@@ -47,7 +51,10 @@ export function loadEntry(
   const read = readStoreFile(entry, context.buffer, context.repository);
   if ("issue" in read) return { issue: read.issue };
   const { fleet } = context;
-  const fileHash = storeFileHash(read.fileHash, fleet);
+  const fileHash =
+    context.hashFiles === false
+      ? ""
+      : storeFileHash(nodeCrypto().hash("sha256", read.bytes), fleet);
   if (knownHash !== undefined && knownHash === fileHash) return { unchanged: true, fileHash };
   const decoded = decodeStoreBytes(read.bytes, entry.file);
   if ("issue" in decoded) return { issue: decoded.issue };

@@ -3,7 +3,6 @@
  * `--config` names. A missing default file means no fleet file; a missing named one is an error.
  */
 import { lstat } from "node:fs/promises";
-import { hash } from "node:crypto";
 import path from "node:path";
 import type { Fleet } from "../core/fleet.js";
 import { decodeStrictly, tooLargeIssue } from "./decode-text.js";
@@ -11,6 +10,7 @@ import { MAX_FILE_BYTES } from "./limits.js";
 import { findRepository, readRegularFileInside } from "./repository.js";
 import type { StoreIssue } from "./issues.js";
 import { displayPath } from "./store-directory.js";
+import { nodeCrypto } from "../node-crypto.js";
 
 export interface LoadedFleet {
   readonly fleet: Fleet;
@@ -66,7 +66,7 @@ export async function loadFleet(
   return {
     loaded: {
       fleet: parsed.fleet,
-      digest: hash("sha256", bytes),
+      digest: nodeCrypto().hash("sha256", bytes),
       ...(parsed.caps === undefined ? {} : { caps: parsed.caps }),
     },
     issues: parsed.issues,

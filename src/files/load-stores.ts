@@ -70,6 +70,11 @@ export interface LoadOptions {
    * parsed (no skipUnchanged): hashing alone is too quick to gain from them.
    */
   workers?: WorkerOptions | false;
+  /**
+   * false: the files are not hashed and every fileHash is "". For validate, which records
+   * nothing: node:crypto alone costs a start about 4 ms. Not with skipUnchanged.
+   */
+  hashFiles?: boolean;
 }
 
 /** The repository of a stores directory, as LoadOptions.repositoryRoot describes its default. */
@@ -100,7 +105,11 @@ export async function loadStores(dir: string, options: LoadOptions = {}): Promis
   const remembered = skipUnchanged && listing.entries.map(({ code }) => skipUnchanged.get(code));
   const { outcomes, threads } = await loadEntries(
     listing.entries,
-    { repository, ...(fleet === undefined ? {} : { fleet }) },
+    {
+      repository,
+      ...(fleet === undefined ? {} : { fleet }),
+      ...(options.hashFiles === false && skipUnchanged === undefined ? { hashFiles: false } : {}),
+    },
     (index) => remembered?.[index]?.fileHash,
     skipUnchanged !== undefined || options.workers === false ? { count: 0 } : options.workers,
   );

@@ -2,7 +2,6 @@
  * The file system side of the store files: which entries of the stores directory are store
  * files, and reading one without ever blocking on a FIFO or reading a huge file whole.
  */
-import { hash } from "node:crypto";
 import { readdir, realpath } from "node:fs/promises";
 import type { Dirent } from "node:fs";
 import path from "node:path";
@@ -128,8 +127,7 @@ export function readBuffer(): Buffer {
 }
 
 /**
- * The bytes (a view of `buffer`, valid until the next read) and sha256 of one store file,
- * or the issue that keeps it from being read. It reads at most MAX_FILE_BYTES + 1 bytes
+ * The bytes (a view of `buffer`, valid until the next read) of one store file, or the issue that keeps it from being read. It reads at most MAX_FILE_BYTES + 1 bytes
  * into `buffer`, so a huge file costs nothing. An entry that is a symbolic link is first
  * resolved: it must lead to a regular file inside the repository (never a FIFO, which would
  * hang the run, nor a file elsewhere whose text a message could quote).
@@ -138,7 +136,7 @@ export function readStoreFile(
   entry: StoreEntry,
   buffer: Buffer,
   repository: Repository,
-): { bytes: Buffer; fileHash: string } | { issue: StoreIssue } {
+): { bytes: Buffer } | { issue: StoreIssue } {
   const fail = (message: string) => ({
     issue: { file: entry.file, severity: "error" as const, message },
   });
@@ -157,7 +155,7 @@ export function readStoreFile(
   if ("problem" in read) {
     return fail(read.problem === NOT_A_FILE ? NOT_A_STORE_FILE : read.problem);
   }
-  return { bytes: read.bytes, fileHash: hash("sha256", read.bytes) };
+  return { bytes: read.bytes };
 }
 
 const NOT_A_STORE_FILE = "not a regular file; a store file is a regular .yaml file";

@@ -65,6 +65,7 @@ interface JobRequest {
   readonly job: {
     readonly repository: Repository;
     readonly fleet?: { readonly fleet: Fleet; readonly digest: string };
+    readonly hashFiles?: boolean;
   };
 }
 
@@ -128,6 +129,7 @@ export async function loadEntries(
     job: {
       repository: { root: context.repository.root },
       ...(context.fleet === undefined ? {} : { fleet: context.fleet }),
+      ...(context.hashFiles === undefined ? {} : { hashFiles: context.hashFiles }),
     },
   };
   let usedWorkers = 0;

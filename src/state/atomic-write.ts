@@ -5,7 +5,7 @@
  */
 import { mkdir, mkdtemp, open, rename, rm, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { nodeCrypto } from "../node-crypto.js";
 
 export async function writeFileAtomically(filePath: string, text: string): Promise<void> {
   await writeFileAtomicallyFrom(filePath, (write) => write([Buffer.from(text, "utf8")]));
@@ -25,7 +25,7 @@ export async function writeFileAtomicallyFrom(
   const dir = path.dirname(filePath);
   const temp = path.join(
     dir,
-    `.${path.basename(filePath)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+    `.${path.basename(filePath)}.${process.pid}.${nodeCrypto().randomBytes(4).toString("hex")}.tmp`,
   );
   try {
     await mkdir(dir, { recursive: true });

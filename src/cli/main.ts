@@ -12,6 +12,7 @@ import { explainFsError, isFsError } from "./fs-errors.js";
 import type { ServiceFactories } from "./services.js";
 import { packageVersion } from "../package-info.js";
 import { createRedactor, secretsFromEnv, stripUrlCredentials } from "../redact.js";
+import { isTerminal, stdWriter } from "./std-streams.js";
 
 const PROGRAM = "partoo-links";
 
@@ -29,9 +30,10 @@ export function defaultIO(): CliIO {
   setMaxListeners(0, controller.signal);
   const finishers = new Set<() => Promise<unknown>>();
   let signals = 0;
+  const stderr = stdWriter(2);
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals === 1) {
-      process.stderr.write(
+      stderr.write(
         `\n${PROGRAM}: ${signal} received: stopping, requests in flight are cancelled and what Partoo confirmed is saved (again to exit at once)…\n`,
       );
       controller.abort(new Error(signal));
@@ -39,7 +41,7 @@ export function defaultIO(): CliIO {
     }
     if (signals > 2) return;
     // A second signal ends the process at once, after saving what is confirmed (bounded).
-    process.stderr.write(`\n${PROGRAM}: ${signal} again: saving what is confirmed, then exiting\n`);
+    stderr.write(`\n${PROGRAM}: ${signal} again: saving what is confirmed, then exiting\n`);
     const timer = setTimeout(() => process.exit(130), FORCED_EXIT_SAVE_MS);
     void Promise.allSettled([...finishers].map((finish) => finish())).then(() => {
       clearTimeout(timer);
@@ -49,12 +51,12 @@ export function defaultIO(): CliIO {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: stdWriter(1),
+    stderr,
     env: process.env,
     cwd: process.cwd(),
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
+    stdoutIsTTY: isTerminal(1),
+    stderrIsTTY: isTerminal(2),
     signal: controller.signal,
     beforeForcedExit(finish) {
       finishers.add(finish);

@@ -141,3 +141,35 @@ test("validate loads neither the state document's code nor its validator until i
   ).toEqual([]);
   expect(walk(built("state/file.js")).modules).toContain(built("generated/state.js"));
 });
+
+test("the bin's validate of one file creates no stdout stream and loads no node:crypto", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "partoo-links-lazy-"));
+  try {
+    const store = {
+      code: "lyon-01",
+      links: { SHOP_ONLINE: [{ url: "https://shop.example.com/lyon-01" }] },
+    };
+    await writeFile(path.join(dir, "lyon-01.yaml"), storeYaml(store));
+    // A CommonJS preload: it imports nothing that would load these modules itself.
+    const preload = path.join(dir, "modules.cjs");
+    const list = path.join(dir, "modules.txt");
+    await writeFile(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
+    );
+    const bin = path.join(packageRoot(), "bin", "partoo-links.js");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--require", preload, bin, "validate", "--stores", dir],
+      { cwd: dir },
+    );
+    expect(stdout).toBe("1 store file valid\n");
+    const loaded = (await readFile(list, "utf8")).split("\n");
+    expect(loaded).toContain("NativeModule fs");
+    for (const module of ["crypto", "net", "tty", "stream"]) {
+      expect(loaded).not.toContain(`NativeModule ${module}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);

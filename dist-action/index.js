@@ -4103,7 +4103,7 @@ var require_util2 = __commonJS({
     try {
       crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash5) => possibleRelevantHashes.includes(hash5));
+      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -20990,9 +20990,9 @@ function withLinks(document, codes) {
     if (record2.links !== void 0) continue;
     const text = stored.links.text(code);
     if (text === void 0) continue;
-    const loaded = { ...record2, links: parseLinks(text, stored.source, code) };
-    stored.known.add(loaded);
-    (stores ??= { ...document.stores })[code] = loaded;
+    const loaded2 = { ...record2, links: parseLinks(text, stored.source, code) };
+    stored.known.add(loaded2);
+    (stores ??= { ...document.stores })[code] = loaded2;
   }
   return stores === void 0 ? document : withSource({ version: document.version, stores }, stored);
 }
@@ -21246,10 +21246,20 @@ var init_file_lock = __esm({
   }
 });
 
+// src/node-crypto.ts
+function nodeCrypto() {
+  return loaded ??= process.getBuiltinModule("node:crypto");
+}
+var loaded;
+var init_node_crypto = __esm({
+  "src/node-crypto.ts"() {
+    "use strict";
+  }
+});
+
 // src/state/atomic-write.ts
 import { mkdir as mkdir2, mkdtemp, open as open3, rename as rename2, rm as rm2, unlink as unlink3 } from "node:fs/promises";
 import path3 from "node:path";
-import { randomBytes as randomBytes2 } from "node:crypto";
 async function writeFileAtomically(filePath, text) {
   await writeFileAtomicallyFrom(filePath, (write) => write([Buffer.from(text, "utf8")]));
 }
@@ -21257,7 +21267,7 @@ async function writeFileAtomicallyFrom(filePath, fill) {
   const dir = path3.dirname(filePath);
   const temp = path3.join(
     dir,
-    `.${path3.basename(filePath)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`
+    `.${path3.basename(filePath)}.${process.pid}.${nodeCrypto().randomBytes(4).toString("hex")}.tmp`
   );
   try {
     await mkdir2(dir, { recursive: true });
@@ -21328,6 +21338,7 @@ var PARALLEL_WRITES;
 var init_atomic_write = __esm({
   "src/state/atomic-write.ts"() {
     "use strict";
+    init_node_crypto();
     PARALLEL_WRITES = 8;
   }
 });
@@ -22460,7 +22471,6 @@ var init_decode_text = __esm({
 });
 
 // src/files/store-directory.ts
-import { hash as hash2 } from "node:crypto";
 import { readdir as readdir2, realpath as realpath2 } from "node:fs/promises";
 import path8 from "node:path";
 function displayPath(root2, target) {
@@ -22553,7 +22563,7 @@ function readStoreFile(entry, buffer, repository) {
   if ("problem" in read) {
     return fail(read.problem === NOT_A_FILE ? NOT_A_STORE_FILE : read.problem);
   }
-  return { bytes: read.bytes, fileHash: hash2("sha256", read.bytes) };
+  return { bytes: read.bytes };
 }
 var NOT_A_STORE_FILE;
 var init_store_directory = __esm({
@@ -32945,15 +32955,14 @@ var init_parse_store = __esm({
 });
 
 // src/files/load-entry.ts
-import { hash as hash3 } from "node:crypto";
 function storeFileHash(bytesHash, fleet) {
-  return fleet === void 0 ? bytesHash : hash3("sha256", `${fleet.digest}:${bytesHash}`);
+  return fleet === void 0 ? bytesHash : nodeCrypto().hash("sha256", `${fleet.digest}:${bytesHash}`);
 }
 function loadEntry(entry, context, knownHash) {
   const read = readStoreFile(entry, context.buffer, context.repository);
   if ("issue" in read) return { issue: read.issue };
   const { fleet } = context;
-  const fileHash = storeFileHash(read.fileHash, fleet);
+  const fileHash = context.hashFiles === false ? "" : storeFileHash(nodeCrypto().hash("sha256", read.bytes), fleet);
   if (knownHash !== void 0 && knownHash === fileHash) return { unchanged: true, fileHash };
   const decoded = decodeStoreBytes(read.bytes, entry.file);
   if ("issue" in decoded) return { issue: decoded.issue };
@@ -32982,6 +32991,7 @@ var init_load_entry = __esm({
     init_decode_text();
     init_check_store_fast();
     init_store_directory();
+    init_node_crypto();
   }
 });
 
@@ -33029,7 +33039,8 @@ async function loadEntries(entries, context, known, options = {}) {
   const job = {
     job: {
       repository: { root: context.repository.root },
-      ...context.fleet === void 0 ? {} : { fleet: context.fleet }
+      ...context.fleet === void 0 ? {} : { fleet: context.fleet },
+      ...context.hashFiles === void 0 ? {} : { hashFiles: context.hashFiles }
     }
   };
   let usedWorkers = 0;
@@ -33299,12 +33310,16 @@ async function loadStores(dir, options = {}) {
   const remembered = skipUnchanged && listing.entries.map(({ code }) => skipUnchanged.get(code));
   const { outcomes, threads: threads2 } = await loadEntries(
     listing.entries,
-    { repository, ...fleet === void 0 ? {} : { fleet } },
+    {
+      repository,
+      ...fleet === void 0 ? {} : { fleet },
+      ...options.hashFiles === false && skipUnchanged === void 0 ? { hashFiles: false } : {}
+    },
     (index) => remembered?.[index]?.fileHash,
     skipUnchanged !== void 0 || options.workers === false ? { count: 0 } : options.workers
   );
   const identities = new DeclaredIdentities();
-  const loaded = [];
+  const loaded2 = [];
   const skipped = [];
   listing.entries.forEach(({ file, code }, index) => {
     const outcome = outcomes[index];
@@ -33324,7 +33339,7 @@ async function loadStores(dir, options = {}) {
     const { parsed } = outcome;
     for (const issue2 of parsed.issues) issues.push(issue2);
     if (parsed.store !== void 0) {
-      loaded.push({ file, code, fileHash, store: parsed.store });
+      loaded2.push({ file, code, fileHash, store: parsed.store });
       identities.add(file, parsed.store.code, parsed.store.businessId);
     } else {
       identities.add(file, parsed.code, parsed.businessId);
@@ -33344,7 +33359,7 @@ async function loadStores(dir, options = {}) {
   for (const issue2 of issues) if (issue2.severity === "error") failedFiles.add(issue2.file);
   const valid = (item) => !failedFiles.has(item.file);
   return {
-    stores: failedFiles.size === 0 ? loaded : loaded.filter(valid),
+    stores: failedFiles.size === 0 ? loaded2 : loaded2.filter(valid),
     skipped: failedFiles.size === 0 ? skipped : skipped.filter(valid),
     issues: issues.sort(compareIssues),
     invalidFiles: failedFiles,
@@ -34091,7 +34106,6 @@ var init_parse_fleet = __esm({
 
 // src/files/load-fleet.ts
 import { lstat as lstat3 } from "node:fs/promises";
-import { hash as hash4 } from "node:crypto";
 import path10 from "node:path";
 async function loadFleet(config, cwd, displayRoot = cwd) {
   const file = path10.resolve(cwd, config ?? FLEET_FILE);
@@ -34121,7 +34135,7 @@ async function loadFleet(config, cwd, displayRoot = cwd) {
   return {
     loaded: {
       fleet: parsed.fleet,
-      digest: hash4("sha256", bytes),
+      digest: nodeCrypto().hash("sha256", bytes),
       ...parsed.caps === void 0 ? {} : { caps: parsed.caps }
     },
     issues: parsed.issues
@@ -34135,6 +34149,7 @@ var init_load_fleet = __esm({
     init_limits();
     init_repository();
     init_store_directory();
+    init_node_crypto();
     FLEET_FILE = "partoo-links.yaml";
   }
 });
@@ -48548,7 +48563,7 @@ var require_snapshot_recorder = __commonJS({
           return;
         }
         const request3 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request3);
+        const hash2 = createRequestHash(request3);
         const normalizedHeaders = normalizeHeaders(response.headers);
         const responseData = {
           statusCode: response.statusCode,
@@ -48556,16 +48571,16 @@ var require_snapshot_recorder = __commonJS({
           body: Buffer.isBuffer(response.body) ? response.body.toString("base64") : Buffer.from(String(response.body || "")).toString("base64"),
           trailers: response.trailers
         };
-        if (this.#snapshots.size >= this.#maxSnapshots && !this.#snapshots.has(hash5)) {
+        if (this.#snapshots.size >= this.#maxSnapshots && !this.#snapshots.has(hash2)) {
           const oldestKey = this.#snapshots.keys().next().value;
           this.#snapshots.delete(oldestKey);
         }
-        const existingSnapshot = this.#snapshots.get(hash5);
+        const existingSnapshot = this.#snapshots.get(hash2);
         if (existingSnapshot && existingSnapshot.responses) {
           existingSnapshot.responses.push(responseData);
           existingSnapshot.timestamp = (/* @__PURE__ */ new Date()).toISOString();
         } else {
-          this.#snapshots.set(hash5, {
+          this.#snapshots.set(hash2, {
             request: request3,
             responses: [responseData],
             // Always store as array for consistency
@@ -48601,8 +48616,8 @@ var require_snapshot_recorder = __commonJS({
           return void 0;
         }
         const request3 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request3);
-        const snapshot = this.#snapshots.get(hash5);
+        const hash2 = createRequestHash(request3);
+        const snapshot = this.#snapshots.get(hash2);
         if (!snapshot) return void 0;
         const currentCallCount = snapshot.callCount || 0;
         const responseIndex = Math.min(currentCallCount, snapshot.responses.length - 1);
@@ -48627,8 +48642,8 @@ var require_snapshot_recorder = __commonJS({
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
-            for (const { hash: hash5, snapshot } of parsed) {
-              this.#snapshots.set(hash5, snapshot);
+            for (const { hash: hash2, snapshot } of parsed) {
+              this.#snapshots.set(hash2, snapshot);
             }
           } else {
             this.#snapshots = new Map(Object.entries(parsed));
@@ -48654,8 +48669,8 @@ var require_snapshot_recorder = __commonJS({
         }
         const resolvedPath = resolve(path20);
         await mkdir5(dirname(resolvedPath), { recursive: true });
-        const data = Array.from(this.#snapshots.entries()).map(([hash5, snapshot]) => ({
-          hash: hash5,
+        const data = Array.from(this.#snapshots.entries()).map(([hash2, snapshot]) => ({
+          hash: hash2,
           snapshot
         }));
         await writeFile4(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
@@ -48697,8 +48712,8 @@ var require_snapshot_recorder = __commonJS({
        */
       deleteSnapshot(requestOpts) {
         const request3 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request3);
-        return this.#snapshots.delete(hash5);
+        const hash2 = createRequestHash(request3);
+        return this.#snapshots.delete(hash2);
       }
       /**
        * Gets information about a specific snapshot
@@ -48707,11 +48722,11 @@ var require_snapshot_recorder = __commonJS({
        */
       getSnapshotInfo(requestOpts) {
         const request3 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request3);
-        const snapshot = this.#snapshots.get(hash5);
+        const hash2 = createRequestHash(request3);
+        const snapshot = this.#snapshots.get(hash2);
         if (!snapshot) return null;
         return {
-          hash: hash5,
+          hash: hash2,
           request: snapshot.request,
           responseCount: snapshot.responses ? snapshot.responses.length : snapshot.response ? 1 : 0,
           // .response for legacy snapshots
@@ -48727,8 +48742,8 @@ var require_snapshot_recorder = __commonJS({
       replaceSnapshots(snapshotData) {
         this.#snapshots.clear();
         if (Array.isArray(snapshotData)) {
-          for (const { hash: hash5, snapshot } of snapshotData) {
-            this.#snapshots.set(hash5, snapshot);
+          for (const { hash: hash2, snapshot } of snapshotData) {
+            this.#snapshots.set(hash2, snapshot);
           }
         } else if (snapshotData && typeof snapshotData === "object") {
           this.#snapshots = new Map(Object.entries(snapshotData));
@@ -61538,7 +61553,7 @@ async function withLinkIssues(result, options, services) {
   const report = await checkLinksIfAsked(
     options,
     services,
-    result.stores.map((loaded) => loaded.store),
+    result.stores.map((loaded2) => loaded2.store),
     () => services.state().read()
   );
   const found = report?.findings ?? [];
@@ -61555,7 +61570,7 @@ async function withLinkIssues(result, options, services) {
     }))
   ];
   const broken2 = new Set(found.filter((f) => f.severity === "error").map((f) => f.file));
-  const stores = result.stores.filter((loaded) => !broken2.has(loaded.file));
+  const stores = result.stores.filter((loaded2) => !broken2.has(loaded2.file));
   const invalidFiles = /* @__PURE__ */ new Set([...result.invalidFiles ?? [], ...broken2]);
   return { ...result, stores, issues: issues.sort(compareIssues), invalidFiles };
 }
@@ -61622,6 +61637,8 @@ var init_validate = __esm({
             await withLinkIssues(
               await loadStores(services.storesDir, {
                 displayRoot: services.cwd,
+                // validate records nothing: no file hashes, and no node:crypto at its start.
+                hashFiles: false,
                 ...fleet.loaded === void 0 ? {} : { fleet: fleet.loaded }
               }),
               options,
@@ -61664,9 +61681,9 @@ var init_hash = __esm({
 });
 
 // src/core/select.ts
-function pushReason(hash5, record2, options = {}) {
+function pushReason(hash2, record2, options = {}) {
   if (record2?.hash === void 0) return "never-applied";
-  if (record2.hash !== hash5) return "file-changed";
+  if (record2.hash !== hash2) return "file-changed";
   if (record2.lastAttempt?.status === "failed") return "last-apply-failed";
   if (options.repair === true && record2.drift?.drifted === true) return "drifted";
   if (options.only === true) return "only";
@@ -61860,10 +61877,10 @@ async function loadDesired(services, options) {
   const entries = [];
   const desired = /* @__PURE__ */ new Map();
   const fileHashes = /* @__PURE__ */ new Map();
-  for (const loaded of result.stores) {
-    fileHashes.set(loaded.code, loaded.fileHash);
-    entries.push({ code: loaded.code, hash: hashDesiredStore(loaded.store) });
-    desired.set(loaded.code, loaded.store);
+  for (const loaded2 of result.stores) {
+    fileHashes.set(loaded2.code, loaded2.fileHash);
+    entries.push({ code: loaded2.code, hash: hashDesiredStore(loaded2.store) });
+    desired.set(loaded2.code, loaded2.store);
   }
   for (const skipped of result.skipped) {
     entries.push({ code: skipped.code, hash: state.stores[skipped.code]?.hash ?? "" });
@@ -66310,13 +66327,13 @@ async function checkNoOtherStoreFiles(targets, written) {
 }
 async function recordFactored(targets, stores, now) {
   const { loaded: fleet, issues: fleetIssues } = await loadFleet(targets.config, targets.cwd);
-  const loaded = await loadStores(targets.storesDir, {
+  const loaded2 = await loadStores(targets.storesDir, {
     displayRoot: targets.cwd,
     only: stores.map((store) => store.code),
     ...fleet === void 0 ? {} : { fleet }
   });
-  const firstError = [...fleetIssues, ...loaded.issues].find((i) => i.severity === "error");
-  const byCode = new Map(loaded.stores.map((store) => [store.code, store]));
+  const firstError = [...fleetIssues, ...loaded2.issues].find((i) => i.severity === "error");
+  const byCode = new Map(loaded2.stores.map((store) => [store.code, store]));
   const records = {};
   for (const store of stores) {
     const read = byCode.get(store.code);
@@ -78837,14 +78854,14 @@ function createServices(io, options, factories = {}) {
       return state;
     },
     fleet() {
-      fleet ??= loadFleet(stringOption(options, "config"), io.cwd).then(({ loaded, issues }) => {
+      fleet ??= loadFleet(stringOption(options, "config"), io.cwd).then(({ loaded: loaded2, issues }) => {
         for (const issue2 of issues) log(formatIssue(issue2));
         if (hasErrors(issues)) {
           throw new InputError(
             `${issues[0]?.file ?? "the fleet file"} is invalid (errors above); fix it and run again`
           );
         }
-        return loaded;
+        return loaded2;
       });
       return fleet;
     },
@@ -79509,6 +79526,59 @@ var commands = [
 init_fs_errors();
 init_package_info();
 init_redact();
+
+// src/cli/std-streams.ts
+import { fstatSync as fstatSync2, writeSync } from "node:fs";
+var PIECE_CHARS = 1 << 16;
+function nodeStream(fd) {
+  return fd === 1 ? process.stdout : process.stderr;
+}
+function stdWriter(fd) {
+  if (process.platform === "win32") return nodeStream(fd);
+  let stream;
+  let closed = false;
+  return {
+    write(chunk) {
+      for (let start = 0; start < chunk.length; start += PIECE_CHARS) {
+        if (closed) return false;
+        const piece = chunk.slice(start, start + PIECE_CHARS);
+        if (stream !== void 0) {
+          stream.write(piece);
+          continue;
+        }
+        const bytes = Buffer.from(piece, "utf8");
+        for (let offset = 0; offset < bytes.length; ) {
+          try {
+            offset += writeSync(fd, bytes, offset);
+          } catch (error2) {
+            const code = error2.code;
+            if (code === "EAGAIN") {
+              stream = nodeStream(fd);
+              stream.write(bytes.subarray(offset));
+              break;
+            }
+            if (code === "EPIPE") {
+              closed = true;
+              return false;
+            }
+            throw error2;
+          }
+        }
+      }
+      return !closed;
+    }
+  };
+}
+function isTerminal(fd) {
+  try {
+    if (!fstatSync2(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return nodeStream(fd).isTTY === true;
+}
+
+// src/cli/main.ts
 var PROGRAM = "partoo-links";
 var globalOptions = {
   help: { type: "boolean", short: "h", description: "show this help" },
@@ -79520,9 +79590,10 @@ function defaultIO() {
   setMaxListeners2(0, controller.signal);
   const finishers = /* @__PURE__ */ new Set();
   let signals = 0;
+  const stderr = stdWriter(2);
   const onSignal = (signal) => {
     if (++signals === 1) {
-      process.stderr.write(
+      stderr.write(
         `
 ${PROGRAM}: ${signal} received: stopping, requests in flight are cancelled and what Partoo confirmed is saved (again to exit at once)\u2026
 `
@@ -79531,7 +79602,7 @@ ${PROGRAM}: ${signal} received: stopping, requests in flight are cancelled and w
       return;
     }
     if (signals > 2) return;
-    process.stderr.write(`
+    stderr.write(`
 ${PROGRAM}: ${signal} again: saving what is confirmed, then exiting
 `);
     const timer = setTimeout(() => process.exit(130), FORCED_EXIT_SAVE_MS);
@@ -79543,12 +79614,12 @@ ${PROGRAM}: ${signal} again: saving what is confirmed, then exiting
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: stdWriter(1),
+    stderr,
     env: process.env,
     cwd: process.cwd(),
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
+    stdoutIsTTY: isTerminal(1),
+    stderrIsTTY: isTerminal(2),
     signal: controller.signal,
     beforeForcedExit(finish) {
       finishers.add(finish);

@@ -45,7 +45,8 @@ async function teardown({ root }: Context): Promise<void> {
 
 registerBenchmark<Context>({
   name: "start-up: --help",
-  runs: 10,
+  // A start is some 50 ms and its wall time is noisy: many runs, for steady medians.
+  runs: 40,
   maxRatio: 1.5,
   setup,
   teardown,
@@ -59,7 +60,7 @@ registerBenchmark<Context>({
 
 registerBenchmark<Context>({
   name: "start-up: validate of one file",
-  runs: 10,
+  runs: 40,
   maxRatio: 1.5,
   setup,
   teardown,

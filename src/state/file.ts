@@ -149,9 +149,16 @@ export function createFileStateBackend(
       if (identityOf(info) !== identity) return false;
       const merger = new LayoutMerger(changes, Number(info.size));
       await writeAtomicallyFrom(file, description, async (writePieces) => {
-        for (;;) {
-          // A fresh buffer per chunk: the merger's output refers to the bytes it was given.
-          const chunk = Buffer.allocUnsafe(MERGE_CHUNK_BYTES);
+        // Two buffers, in turn: the merger's output refers to the chunk it was given, and is
+        // written before the next read; only a line cut at the chunk's end is still read
+        // from it, by the next push (which copies it). A fresh buffer per chunk left some
+        // 14 MB of dead buffers per save of a 20,000-store document until V8 collected them.
+        const buffers = [
+          Buffer.allocUnsafe(MERGE_CHUNK_BYTES),
+          Buffer.allocUnsafe(MERGE_CHUNK_BYTES),
+        ];
+        for (let turn = 0; ; turn ^= 1) {
+          const chunk = buffers[turn]!;
           const { bytesRead } = await readChunk(source, chunk, description);
           if (bytesRead === 0) break;
           await writePieces(merger.push(chunk.subarray(0, bytesRead)));

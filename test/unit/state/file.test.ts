@@ -6,6 +6,7 @@ import {
   readFile,
   readlink,
   rm,
+  stat,
   symlink,
   writeFile,
   mkdir,
@@ -132,6 +133,15 @@ describe("the file: state backend", () => {
     const elapsed = performance.now() - started;
     expect(Object.keys(document.stores)).toHaveLength(9_980);
     expect(elapsed).toBeLessThan(5_000);
+    // Saves merge the file a chunk at a time (lines cut across chunks): every record intact.
+    expect((await stat(file)).size).toBeGreaterThan(3 * 1024 * 1024);
+    // The same records saved at once, read back: what the merged saves must read as.
+    await createFileStateBackend(path.join(dir, "whole.json")).update(stores);
+    const expected = {
+      ...(await createFileStateBackend(path.join(dir, "whole.json")).read()).stores,
+    };
+    for (let index = 0; index < 20; index++) delete expected[`store-${index}`];
+    expect(document.stores).toEqual(expected);
   });
 });
 

@@ -2761,18 +2761,18 @@ var require_constants2 = __commonJS({
       TYPE2[TYPE2["REQUEST"] = 1] = "REQUEST";
       TYPE2[TYPE2["RESPONSE"] = 2] = "RESPONSE";
     })(TYPE = exports.TYPE || (exports.TYPE = {}));
-    var FLAGS;
-    (function(FLAGS2) {
-      FLAGS2[FLAGS2["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
-      FLAGS2[FLAGS2["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
-      FLAGS2[FLAGS2["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
-      FLAGS2[FLAGS2["CHUNKED"] = 8] = "CHUNKED";
-      FLAGS2[FLAGS2["UPGRADE"] = 16] = "UPGRADE";
-      FLAGS2[FLAGS2["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
-      FLAGS2[FLAGS2["SKIPBODY"] = 64] = "SKIPBODY";
-      FLAGS2[FLAGS2["TRAILING"] = 128] = "TRAILING";
-      FLAGS2[FLAGS2["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
-    })(FLAGS = exports.FLAGS || (exports.FLAGS = {}));
+    var FLAGS2;
+    (function(FLAGS3) {
+      FLAGS3[FLAGS3["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
+      FLAGS3[FLAGS3["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
+      FLAGS3[FLAGS3["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
+      FLAGS3[FLAGS3["CHUNKED"] = 8] = "CHUNKED";
+      FLAGS3[FLAGS3["UPGRADE"] = 16] = "UPGRADE";
+      FLAGS3[FLAGS3["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
+      FLAGS3[FLAGS3["SKIPBODY"] = 64] = "SKIPBODY";
+      FLAGS3[FLAGS3["TRAILING"] = 128] = "TRAILING";
+      FLAGS3[FLAGS3["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
+    })(FLAGS2 = exports.FLAGS || (exports.FLAGS = {}));
     var LENIENT_FLAGS;
     (function(LENIENT_FLAGS2) {
       LENIENT_FLAGS2[LENIENT_FLAGS2["HEADERS"] = 1] = "HEADERS";
@@ -21761,8 +21761,12 @@ function createFileStateBackend(filePath, options = {}) {
       if (identityOf(info2) !== identity) return false;
       const merger = new LayoutMerger(changes, Number(info2.size));
       await writeAtomicallyFrom(file, description, async (writePieces) => {
-        for (; ; ) {
-          const chunk = Buffer.allocUnsafe(MERGE_CHUNK_BYTES);
+        const buffers = [
+          Buffer.allocUnsafe(MERGE_CHUNK_BYTES),
+          Buffer.allocUnsafe(MERGE_CHUNK_BYTES)
+        ];
+        for (let turn = 0; ; turn ^= 1) {
+          const chunk = buffers[turn];
           const { bytesRead } = await readChunk(source, chunk, description);
           if (bytesRead === 0) break;
           await writePieces(merger.push(chunk.subarray(0, bytesRead)));
@@ -63683,6 +63687,25 @@ var init_links = __esm({
   }
 });
 
+// src/cli/heap.ts
+function boundHeapGrowth() {
+  if (bounded) return;
+  bounded = true;
+  const given = [...process.execArgv, process.env["NODE_OPTIONS"] ?? ""].join(" ");
+  if (USER_TUNING.test(given)) return;
+  const v8 = process.getBuiltinModule("node:v8");
+  for (const flag of FLAGS) v8.setFlagsFromString(flag);
+}
+var FLAGS, USER_TUNING, bounded;
+var init_heap = __esm({
+  "src/cli/heap.ts"() {
+    "use strict";
+    FLAGS = ["--heap-growing-percent=50"];
+    USER_TUNING = /--(heap-growing-percent|semi-space-growth-factor|optimize-for-size|max-old-space-size|max-semi-space-size|max-heap-size)\b/;
+    bounded = false;
+  }
+});
+
 // src/cli/commands/plan.ts
 var plan_exports = {};
 __export(plan_exports, {
@@ -63694,6 +63717,7 @@ async function runPlan({ options, io, services }) {
   const live = options["live"] === true;
   const refresh = options["refresh"] === true;
   if (refresh && !live) throw new UsageError("plan --refresh reads live links: add --live");
+  if (live) boundHeapGrowth();
   if (live) services.partoo.check("plan --live");
   const fleet = await loadDesired(services, {
     only,
@@ -63769,6 +63793,7 @@ var init_plan2 = __esm({
     init_link_issues();
     init_link_report();
     init_links();
+    init_heap();
     planCommand = {
       name: "plan",
       summary: "show what apply would change (offline; --live also reads Partoo, GET only)",
@@ -64804,7 +64829,8 @@ Exit codes: 0 all applied, 1 any store failed or refused (or a cap was reached),
           description: "comment the result on the pull request(s) of GITHUB_SHA"
         }
       },
-      run: runApplyCommand
+      run: runApplyCommand,
+      wholeFleet: true
     };
   }
 });
@@ -64915,7 +64941,8 @@ Exit codes: 0 live matches the files, 2 any difference, 1 error.`,
           description: "open, update or close the drift issue (needs GITHUB_TOKEN, GITHUB_REPOSITORY)"
         }
       },
-      run: runDrift
+      run: runDrift,
+      wholeFleet: true
     };
   }
 });
@@ -66572,7 +66599,8 @@ Exit codes: 0 ok, 1 error (a store could not be imported).`,
           description: "address the stores by business id (business_id in each file; PROVIDER keys)"
         }
       },
-      run: runImport
+      run: runImport,
+      wholeFleet: true
     };
   }
 });
@@ -67339,7 +67367,8 @@ Exit codes: 0 ok (also: nothing to accept), 1 error (a store was skipped).`,
           description: "also commit the files to a branch and open or update one pull request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)"
         }
       },
-      run: runAccept
+      run: runAccept,
+      wholeFleet: true
     };
   }
 });
@@ -79579,6 +79608,7 @@ function isTerminal(fd) {
 }
 
 // src/cli/main.ts
+init_heap();
 var PROGRAM = "partoo-links";
 var globalOptions = {
   help: { type: "boolean", short: "h", description: "show this help" },
@@ -79667,6 +79697,7 @@ async function dispatch(argv, io, debug2, factories) {
     return 0;
   }
   const { createServices: createServices2 } = await Promise.resolve().then(() => (init_services(), services_exports));
+  if (command.wholeFleet === true) boundHeapGrowth();
   return command.run({
     options: values,
     positionals,

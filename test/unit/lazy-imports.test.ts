@@ -147,7 +147,7 @@ test("the bin's validate of one file creates no stdout stream and loads no node:
   try {
     const store = {
       code: "lyon-01",
-      links: { SHOP_ONLINE: [{ url: "https://shop.example.com/lyon-01" }] },
+      links: { SHOP_ONLINE: [{ url: "https://shop.example.com/lyon-01", preferred: false }] },
     };
     await writeFile(path.join(dir, "lyon-01.yaml"), storeYaml(store));
     // A CommonJS preload: it imports nothing that would load these modules itself.

@@ -56,6 +56,7 @@ Exit codes: 0 ok (also: nothing to accept), 1 error (a store was skipped).`,
     },
   },
   run: runAccept,
+  wholeFleet: true,
 };
 
 async function runAccept({ options, io, services }: CommandContext): Promise<number> {

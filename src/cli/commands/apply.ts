@@ -91,6 +91,7 @@ Exit codes: 0 all applied, 1 any store failed or refused (or a cap was reached),
     },
   },
   run: runApplyCommand,
+  wholeFleet: true,
 };
 
 async function runApplyCommand({ options, io, services }: CommandContext): Promise<number> {

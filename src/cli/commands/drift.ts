@@ -59,6 +59,7 @@ Exit codes: 0 live matches the files, 2 any difference, 1 error.`,
     },
   },
   run: runDrift,
+  wholeFleet: true,
 };
 
 async function runDrift({ options, io, services }: CommandContext): Promise<number> {

@@ -70,6 +70,7 @@ Exit codes: 0 ok, 1 error (a store could not be imported).`,
     },
   },
   run: runImport,
+  wholeFleet: true,
 };
 
 async function runImport({ options, io, services }: CommandContext): Promise<number> {

@@ -107,6 +107,15 @@ test("workers from dist/ give the main thread's result, file for file and in ord
   const alone = await withoutFleet(false);
   expect(alone.issues).not.toEqual(single.rest.issues);
   expect(await withoutFleet({ entry: distWorker, count: 2, mainThread: false })).toEqual(alone);
+  // validate's load, hashing nothing: the workers are told so too.
+  const unhashed = await loadStores(dir, {
+    displayRoot: repo,
+    workers: { entry: distWorker, count: 2, mainThread: false },
+    hashFiles: false,
+  });
+  expect(unhashed.threads).toBe(3);
+  expect(new Set(unhashed.stores.map(({ fileHash }) => fileHash))).toEqual(new Set([""]));
+  expect(unhashed.stores.map(({ store }) => store)).toEqual(alone.stores.map(({ store }) => store));
 }, 60_000);
 
 test("a worker that cannot start, crashes or answers nonsense is replaced by the main thread", async () => {

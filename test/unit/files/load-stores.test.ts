@@ -33,6 +33,25 @@ async function load(options: Parameters<typeof loadStores>[1] = {}) {
 const sha256 = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
 describe("loadStores", () => {
+  test("hashFiles: false (validate) hashes no file; with skipUnchanged, files are still hashed", async () => {
+    for (let index = 0; index < 3; index++) {
+      const code = `s-${String(index).padStart(3, "0")}`;
+      write(`${code}.yaml`, store(code));
+    }
+    const hashed = await load({ workers: false });
+    const unhashed = await load({ workers: false, hashFiles: false });
+    expect(unhashed.lines).toEqual([]);
+    expect(unhashed.stores.map(({ store }) => store)).toEqual(
+      hashed.stores.map(({ store }) => store),
+    );
+    expect(new Set(unhashed.stores.map(({ fileHash }) => fileHash))).toEqual(new Set([""]));
+    expect(hashed.stores[0]?.fileHash).toBe(sha256(store("s-000")));
+    const known = new Map([["s-000", { fileHash: sha256(store("s-000")) }]]);
+    const skipping = await load({ hashFiles: false, skipUnchanged: known });
+    expect(skipping.skipped.map(({ code }) => code)).toEqual(["s-000"]);
+    expect(skipping.stores[0]?.fileHash).toBe(sha256(store("s-001")));
+  });
+
   test("loads every store, sorted by code, with paths relative to the display root and the hash of the bytes", async () => {
     write("lyon-01.yaml", store("lyon-01"));
     write("paris-01.yaml", store("paris-01", "business_id: abc123\n"));

@@ -1141,8 +1141,8 @@ var require_util = __commonJS({
       if (body == null) {
         return 0;
       } else if (isStream(body)) {
-        const state = body._readableState;
-        return state && state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
+        const state2 = body._readableState;
+        return state2 && state2.objectMode === false && state2.ended === true && Number.isFinite(state2.length) ? state2.length : null;
       } else if (isBlobLike(body)) {
         return body.size != null ? body.size : null;
       } else if (isBuffer(body)) {
@@ -2761,18 +2761,18 @@ var require_constants2 = __commonJS({
       TYPE2[TYPE2["REQUEST"] = 1] = "REQUEST";
       TYPE2[TYPE2["RESPONSE"] = 2] = "RESPONSE";
     })(TYPE = exports.TYPE || (exports.TYPE = {}));
-    var FLAGS2;
-    (function(FLAGS3) {
-      FLAGS3[FLAGS3["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
-      FLAGS3[FLAGS3["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
-      FLAGS3[FLAGS3["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
-      FLAGS3[FLAGS3["CHUNKED"] = 8] = "CHUNKED";
-      FLAGS3[FLAGS3["UPGRADE"] = 16] = "UPGRADE";
-      FLAGS3[FLAGS3["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
-      FLAGS3[FLAGS3["SKIPBODY"] = 64] = "SKIPBODY";
-      FLAGS3[FLAGS3["TRAILING"] = 128] = "TRAILING";
-      FLAGS3[FLAGS3["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
-    })(FLAGS2 = exports.FLAGS || (exports.FLAGS = {}));
+    var FLAGS;
+    (function(FLAGS2) {
+      FLAGS2[FLAGS2["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
+      FLAGS2[FLAGS2["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
+      FLAGS2[FLAGS2["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
+      FLAGS2[FLAGS2["CHUNKED"] = 8] = "CHUNKED";
+      FLAGS2[FLAGS2["UPGRADE"] = 16] = "UPGRADE";
+      FLAGS2[FLAGS2["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
+      FLAGS2[FLAGS2["SKIPBODY"] = 64] = "SKIPBODY";
+      FLAGS2[FLAGS2["TRAILING"] = 128] = "TRAILING";
+      FLAGS2[FLAGS2["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
+    })(FLAGS = exports.FLAGS || (exports.FLAGS = {}));
     var LENIENT_FLAGS;
     (function(LENIENT_FLAGS2) {
       LENIENT_FLAGS2[LENIENT_FLAGS2["HEADERS"] = 1] = "HEADERS";
@@ -5127,7 +5127,7 @@ var require_formdata = __commonJS({
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
-        const state = this[kState].reduce((a, b) => {
+        const state2 = this[kState].reduce((a, b) => {
           if (a[b.name]) {
             if (Array.isArray(a[b.name])) {
               a[b.name].push(b.value);
@@ -5141,7 +5141,7 @@ var require_formdata = __commonJS({
         }, { __proto__: null });
         options.depth ??= depth;
         options.colors ??= true;
-        const output = nodeUtil.formatWithOptions(options, state);
+        const output = nodeUtil.formatWithOptions(options, state2);
         return `FormData ${output.slice(output.indexOf("]") + 2)}`;
       }
     };
@@ -5625,8 +5625,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         source: body.source
       };
     }
-    function throwIfAborted(state) {
-      if (state.aborted) {
+    function throwIfAborted(state2) {
+      if (state2.aborted) {
         throw new DOMException("The operation was aborted.", "AbortError");
       }
     }
@@ -9197,7 +9197,7 @@ var require_retry_handler = __commonJS({
       onBodySent(chunk) {
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
-      static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
+      static [kRetryHandlerDefaultRetry](err, { state: state2, opts }, cb) {
         const { statusCode, code, headers } = err;
         const { method, retryOptions } = opts;
         const {
@@ -9209,7 +9209,7 @@ var require_retry_handler = __commonJS({
           errorCodes,
           methods
         } = retryOptions;
-        const { counter } = state;
+        const { counter } = state2;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
@@ -9654,19 +9654,19 @@ var require_readable = __commonJS({
       if (consume2.body === null) {
         return;
       }
-      const { _readableState: state } = consume2.stream;
-      if (state.bufferIndex) {
-        const start = state.bufferIndex;
-        const end = state.buffer.length;
+      const { _readableState: state2 } = consume2.stream;
+      if (state2.bufferIndex) {
+        const start = state2.bufferIndex;
+        const end = state2.buffer.length;
         for (let n = start; n < end; n++) {
-          consumePush(consume2, state.buffer[n]);
+          consumePush(consume2, state2.buffer[n]);
         }
       } else {
-        for (const chunk of state.buffer) {
+        for (const chunk of state2.buffer) {
           consumePush(consume2, chunk);
         }
       }
-      if (state.endEmitted) {
+      if (state2.endEmitted) {
         consumeEnd(this[kConsume]);
       } else {
         consume2.stream.on("end", function() {
@@ -11829,12 +11829,12 @@ var require_dns = __commonJS({
       #dispatch = null;
       #handler = null;
       #origin = null;
-      constructor(state, { origin: origin2, handler: handler2, dispatch: dispatch2 }, opts) {
+      constructor(state2, { origin: origin2, handler: handler2, dispatch: dispatch2 }, opts) {
         super(handler2);
         this.#origin = origin2;
         this.#handler = handler2;
         this.#opts = { ...opts };
-        this.#state = state;
+        this.#state = state2;
         this.#dispatch = dispatch2;
       }
       onError(err) {
@@ -12622,17 +12622,17 @@ var require_response = __commonJS({
         response.status === 0
       );
     }
-    function makeFilteredResponse(response, state) {
-      state = {
+    function makeFilteredResponse(response, state2) {
+      state2 = {
         internalResponse: response,
-        ...state
+        ...state2
       };
       return new Proxy(response, {
         get(target, p) {
-          return p in state ? state[p] : target[p];
+          return p in state2 ? state2[p] : target[p];
         },
         set(target, p, value) {
-          assert(!(p in state));
+          assert(!(p in state2));
           target[p] = value;
           return true;
         }
@@ -29428,11 +29428,11 @@ var require_lexer = __commonJS({
       hasChars(n) {
         return this.pos + n <= this.buffer.length;
       }
-      setNext(state) {
+      setNext(state2) {
         this.buffer = this.buffer.substring(this.pos);
         this.pos = 0;
         this.lineEndPos = null;
-        this.next = state;
+        this.next = state2;
         return null;
       }
       peek(n) {
@@ -35687,8 +35687,8 @@ var require_util9 = __commonJS({
       if (body == null) {
         return 0;
       } else if (isStream(body)) {
-        const state = body._readableState;
-        return state && state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
+        const state2 = body._readableState;
+        return state2 && state2.objectMode === false && state2.ended === true && Number.isFinite(state2.length) ? state2.length : null;
       } else if (isBlobLike(body)) {
         return body.size != null ? body.size : null;
       } else if (isBuffer(body)) {
@@ -40407,7 +40407,7 @@ var require_formdata2 = __commonJS({
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
-        const state = this.#state.reduce((a, b) => {
+        const state2 = this.#state.reduce((a, b) => {
           if (a[b.name]) {
             if (Array.isArray(a[b.name])) {
               a[b.name].push(b.value);
@@ -40421,7 +40421,7 @@ var require_formdata2 = __commonJS({
         }, { __proto__: null });
         options.depth ??= depth;
         options.colors ??= true;
-        const output = nodeUtil.formatWithOptions(options, state);
+        const output = nodeUtil.formatWithOptions(options, state2);
         return `FormData ${output.slice(output.indexOf("]") + 2)}`;
       }
       /**
@@ -42604,10 +42604,10 @@ var require_client_h22 = __commonJS({
       this[kClient][kResume]();
     }
     function onHttp2SendPing(session) {
-      const state = session[kHTTP2SessionState];
-      if ((session.closed || session.destroyed) && state.ping.interval != null) {
-        clearInterval(state.ping.interval);
-        state.ping.interval = null;
+      const state2 = session[kHTTP2SessionState];
+      if ((session.closed || session.destroyed) && state2.ping.interval != null) {
+        clearInterval(state2.ping.interval);
+        state2.ping.interval = null;
         return;
       }
       session.ping(onPing.bind(session));
@@ -42679,14 +42679,14 @@ var require_client_h22 = __commonJS({
       client[kResume]();
     }
     function onHttp2SessionClose() {
-      const { [kClient]: client, [kHTTP2SessionState]: state } = this;
+      const { [kClient]: client, [kHTTP2SessionState]: state2 } = this;
       const { [kSocket]: socket } = client;
       const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket));
       client[kSocket] = null;
       client[kHTTPContext] = null;
-      if (state.ping.interval != null) {
-        clearInterval(state.ping.interval);
-        state.ping.interval = null;
+      if (state2.ping.interval != null) {
+        clearInterval(state2.ping.interval);
+        state2.ping.interval = null;
       }
       if (client.destroyed) {
         assert(client[kPending] === 0);
@@ -45730,7 +45730,7 @@ var require_retry_handler2 = __commonJS({
       onRequestUpgrade(_controller, statusCode, headers, socket) {
         this.handler.onRequestUpgrade?.(this.controllerProxy, statusCode, headers, socket);
       }
-      static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
+      static [kRetryHandlerDefaultRetry](err, { state: state2, opts }, cb) {
         const { statusCode, code, headers } = err;
         const { method, retryOptions } = opts;
         const {
@@ -45742,7 +45742,7 @@ var require_retry_handler2 = __commonJS({
           errorCodes,
           methods
         } = retryOptions;
-        const { counter } = state;
+        const { counter } = state2;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
@@ -46312,19 +46312,19 @@ var require_readable2 = __commonJS({
       if (consume2.body === null) {
         return;
       }
-      const { _readableState: state } = consume2.stream;
-      if (state.bufferIndex) {
-        const start = state.bufferIndex;
-        const end = state.buffer.length;
+      const { _readableState: state2 } = consume2.stream;
+      if (state2.bufferIndex) {
+        const start = state2.bufferIndex;
+        const end = state2.buffer.length;
         for (let n = start; n < end; n++) {
-          consumePush(consume2, state.buffer[n]);
+          consumePush(consume2, state2.buffer[n]);
         }
       } else {
-        for (const chunk of state.buffer) {
+        for (const chunk of state2.buffer) {
           consumePush(consume2, chunk);
         }
       }
-      if (state.endEmitted) {
+      if (state2.endEmitted) {
         consumeEnd(this[kConsume], this._readableState.encoding);
       } else {
         consume2.stream.on("end", function() {
@@ -49903,12 +49903,12 @@ var require_dns2 = __commonJS({
       #controller = null;
       #newOrigin = null;
       #firstTry = true;
-      constructor(state, { origin: origin2, handler: handler2, dispatch: dispatch2, newOrigin }, opts) {
+      constructor(state2, { origin: origin2, handler: handler2, dispatch: dispatch2, newOrigin }, opts) {
         super(handler2);
         this.#origin = origin2;
         this.#newOrigin = newOrigin;
         this.#opts = { ...opts };
-        this.#state = state;
+        this.#state = state2;
         this.#dispatch = dispatch2;
       }
       onResponseError(controller, err) {
@@ -53354,19 +53354,19 @@ var require_deduplication_handler = __commonJS({
           done: false,
           pendingStart: false
         };
-        const state = {
+        const state2 = {
           aborted: false,
           paused: false,
           reason: null
         };
         waitingHandler.controller = {
           resume: () => {
-            if (state.aborted) {
+            if (state2.aborted) {
               return;
             }
-            state.paused = false;
+            state2.paused = false;
             this.#flushWaitingHandler(waitingHandler);
-            if (this.#completed && waitingHandler.pendingTrailers && waitingHandler.bufferedChunks.length === 0 && !state.paused && !state.aborted) {
+            if (this.#completed && waitingHandler.pendingTrailers && waitingHandler.bufferedChunks.length === 0 && !state2.paused && !state2.aborted) {
               try {
                 waitingHandler.handler.onResponseEnd?.(waitingHandler.controller, waitingHandler.pendingTrailers);
               } catch {
@@ -53377,22 +53377,22 @@ var require_deduplication_handler = __commonJS({
             this.#pruneDoneWaitingHandlers();
           },
           pause: () => {
-            if (!state.aborted) {
-              state.paused = true;
+            if (!state2.aborted) {
+              state2.paused = true;
             }
           },
           get paused() {
-            return state.paused;
+            return state2.paused;
           },
           get aborted() {
-            return state.aborted;
+            return state2.aborted;
           },
           get reason() {
-            return state.reason;
+            return state2.reason;
           },
           abort: (reason) => {
-            state.aborted = true;
-            state.reason = reason ?? null;
+            state2.aborted = true;
+            state2.reason = reason ?? null;
             waitingHandler.done = true;
             waitingHandler.pendingTrailers = null;
             waitingHandler.bufferedChunks = [];
@@ -54647,17 +54647,17 @@ var require_response2 = __commonJS({
         response.status === 0
       );
     }
-    function makeFilteredResponse(response, state) {
-      state = {
+    function makeFilteredResponse(response, state2) {
+      state2 = {
         internalResponse: response,
-        ...state
+        ...state2
       };
       return new Proxy(response, {
         get(target, p) {
-          return p in state ? state[p] : target[p];
+          return p in state2 ? state2[p] : target[p];
         },
         set(target, p, value) {
-          assert(!(p in state));
+          assert(!(p in state2));
           target[p] = value;
           return true;
         }
@@ -61444,10 +61444,10 @@ var init_describe_outcome = __esm({
 });
 
 // src/links/select-links.ts
-function selectLinksToCheck(stores, state) {
+function selectLinksToCheck(stores, state2) {
   const targets = [];
   for (const store of stores) {
-    const applied = state === void 0 ? void 0 : appliedUrls(state, store.code);
+    const applied = state2 === void 0 ? void 0 : appliedUrls(state2, store.code);
     for (const [type, links] of Object.entries(store.links)) {
       links.forEach((link2, index) => {
         if (applied?.has(urlIdentity(link2.url)) !== true) {
@@ -61458,9 +61458,9 @@ function selectLinksToCheck(stores, state) {
   }
   return targets;
 }
-function appliedUrls(state, code) {
+function appliedUrls(state2, code) {
   const urls = /* @__PURE__ */ new Set();
-  const record2 = Object.hasOwn(state.stores, code) ? state.stores[code] : void 0;
+  const record2 = Object.hasOwn(state2.stores, code) ? state2.stores[code] : void 0;
   for (const links of Object.values(record2?.links ?? {})) {
     for (const link2 of links) urls.add(urlIdentity(link2.url));
   }
@@ -61484,9 +61484,9 @@ function linkCheckUserAgent() {
   return `partoo-links/${packageVersion()} (link check)`;
 }
 async function checkLinks(request3, context, stores, readState, checker = {}) {
-  const state = request3.scope === "all" ? void 0 : await readState();
+  const state2 = request3.scope === "all" ? void 0 : await readState();
   const list = [...stores];
-  const targets = selectLinksToCheck(list, state);
+  const targets = selectLinksToCheck(list, state2);
   const distinct = new Set(targets.map((target) => target.url)).size;
   const which2 = request3.scope === "all" ? "" : " new or changed since the last apply";
   context.log(
@@ -61693,7 +61693,7 @@ function pushReason(hash2, record2, options = {}) {
   if (options.only === true) return "only";
   return void 0;
 }
-function selectStoresToPush(entries, state, options = {}) {
+function selectStoresToPush(entries, state2, options = {}) {
   const only = options.only === void 0 ? void 0 : new Set(options.only);
   const flags = { only: only !== void 0, repair: options.repair === true };
   const push = [];
@@ -61704,13 +61704,13 @@ function selectStoresToPush(entries, state, options = {}) {
     if (only !== void 0 && !only.has(entry.code)) continue;
     const first = !withFile.has(entry.code);
     withFile.add(entry.code);
-    const record2 = Object.hasOwn(state.stores, entry.code) ? state.stores[entry.code] : void 0;
+    const record2 = Object.hasOwn(state2.stores, entry.code) ? state2.stores[entry.code] : void 0;
     if (record2 !== void 0 && first) recorded++;
     const reason = pushReason(entry.hash, record2, flags);
     if (reason === void 0) unchanged.push(entry.code);
     else push.push({ code: entry.code, reason });
   }
-  const codes = Object.keys(state.stores);
+  const codes = Object.keys(state2.stores);
   const removed = only === void 0 && recorded === codes.length ? [] : codes.filter((code) => !withFile.has(code) && (only === void 0 || only.has(code)));
   if (options.prune === true) {
     for (const code of removed) push.push({ code, reason: "pruned" });
@@ -61721,9 +61721,9 @@ function selectStoresToPush(entries, state, options = {}) {
     unchanged: unchanged.sort(compareCodes)
   };
 }
-function unchangedFileCandidates(state, options = {}) {
+function unchangedFileCandidates(state2, options = {}) {
   const only = options.only === void 0 ? void 0 : new Set(options.only);
-  const stores = state.stores;
+  const stores = state2.stores;
   return {
     get(code) {
       const record2 = stores[code];
@@ -61740,9 +61740,9 @@ function unchangedFileCandidates(state, options = {}) {
 function compareCodes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function unknownCodes(only, entries, state) {
+function unknownCodes(only, entries, state2) {
   const known = new Set(entries.map((entry) => entry.code));
-  return only.filter((code) => !known.has(code) && !Object.hasOwn(state.stores, code));
+  return only.filter((code) => !known.has(code) && !Object.hasOwn(state2.stores, code));
 }
 var init_select = __esm({
   "src/core/select.ts"() {
@@ -61864,12 +61864,12 @@ async function loadDesired(services, options) {
     ...only === void 0 ? {} : { only },
     ...options.parseAll ? {} : {
       skipUnchanged: readState.then(
-        (state2) => unchangedFileCandidates(state2, { ...only ? { only } : {}, repair })
+        (state3) => unchangedFileCandidates(state3, { ...only ? { only } : {}, repair })
       )
     }
   });
   loading.catch(() => void 0);
-  const state = await readState;
+  const state2 = await readState;
   const result = await loading;
   for (const issue2 of result.issues) services.log(formatIssue(issue2));
   if (hasErrors(result.issues)) {
@@ -61887,10 +61887,10 @@ async function loadDesired(services, options) {
     desired.set(loaded2.code, loaded2.store);
   }
   for (const skipped of result.skipped) {
-    entries.push({ code: skipped.code, hash: state.stores[skipped.code]?.hash ?? "" });
+    entries.push({ code: skipped.code, hash: state2.stores[skipped.code]?.hash ?? "" });
   }
   if (only !== void 0) {
-    const unknown = unknownCodes(only, entries, state);
+    const unknown = unknownCodes(only, entries, state2);
     if (unknown.length > 0) {
       throw new UsageError(
         `--only ${unknown.join(",")}: no store file and no state entry for ${unknown.length === 1 ? "this code" : "these codes"}; check the spelling`
@@ -61900,8 +61900,8 @@ async function loadDesired(services, options) {
   const dir = services.display(services.storesDir);
   let withFile;
   const hasFile = (code) => desired.has(code) || (withFile ??= new Set(entries.map((entry) => entry.code))).has(code);
-  const removed = codesWithoutFile(state, entries, hasFile);
-  const planned = withLinks(state, [...desired.keys(), ...removed]);
+  const removed = codesWithoutFile(state2, entries, hasFile);
+  const planned = withLinks(state2, [...desired.keys(), ...removed]);
   return {
     state: planned,
     entries,
@@ -61915,10 +61915,10 @@ async function loadDesired(services, options) {
     )
   };
 }
-function codesWithoutFile(state, entries, hasFile) {
-  const codes = Object.keys(state.stores);
+function codesWithoutFile(state2, entries, hasFile) {
+  const codes = Object.keys(state2.stores);
   let recorded = 0;
-  for (const { code } of entries) if (Object.hasOwn(state.stores, code)) recorded++;
+  for (const { code } of entries) if (Object.hasOwn(state2.stores, code)) recorded++;
   return recorded === codes.length ? [] : codes.filter((code) => !hasFile(code));
 }
 async function readLive(services, client, fleet, codes) {
@@ -62360,17 +62360,17 @@ function isDriftChange(change2) {
 function storeHasDrift(store) {
   return store.changes.some(isDriftChange);
 }
-function chooseStoresToCheck(codes, state, sample) {
+function chooseStoresToCheck(codes, state2, sample) {
   const sorted = [...codes].sort(compareCodes);
   if (sample === void 0 || sample >= sorted.length) return sorted;
-  const checkedAt = (code) => (Object.hasOwn(state.stores, code) ? state.stores[code]?.drift?.checkedAt : void 0) ?? "";
+  const checkedAt = (code) => (Object.hasOwn(state2.stores, code) ? state2.stores[code]?.drift?.checkedAt : void 0) ?? "";
   return sorted.sort((a, b) => compareCodes(checkedAt(a), checkedAt(b))).slice(0, sample).sort(compareCodes);
 }
-function driftCheckRecords(state, plan, checked, now) {
+function driftCheckRecords(state2, plan, checked, now) {
   const drifted = new Set(plan.stores.filter(storeHasDrift).map((store) => store.code));
   const changes = {};
   for (const code of checked) {
-    const record2 = Object.hasOwn(state.stores, code) ? state.stores[code] : void 0;
+    const record2 = Object.hasOwn(state2.stores, code) ? state2.stores[code] : void 0;
     if (record2?.hash === void 0) continue;
     changes[code] = recordDriftCheck(record2, drifted.has(code), now);
   }
@@ -62510,9 +62510,9 @@ var init_build_plan = __esm({
 });
 
 // src/core/drift-hint.ts
-function driftedNotPushed(state, selection) {
+function driftedNotPushed(state2, selection) {
   return selection.unchanged.filter(
-    (code) => Object.hasOwn(state.stores, code) && state.stores[code]?.drift?.drifted === true
+    (code) => Object.hasOwn(state2.stores, code) && state2.stores[code]?.drift?.drifted === true
   );
 }
 function withDriftedStores(plan, drifted) {
@@ -63501,8 +63501,8 @@ function resolveCaps(flags, fleet) {
   };
 }
 function checkCaps(input, caps) {
-  const { state, selection, desired } = input;
-  const offline = buildOfflinePlan({ state, selection, desired });
+  const { state: state2, selection, desired } = input;
+  const offline = buildOfflinePlan({ state: state2, selection, desired });
   const expected = new Map(
     offline.stores.map((store) => [store.code, countChanges(store.changes).delete])
   );
@@ -63529,7 +63529,7 @@ function capWarnings(check, caps) {
   });
 }
 function prepareApply(input) {
-  const { state, selection, desired, caps } = input;
+  const { state: state2, selection, desired, caps } = input;
   const { expected, reservedDeletions, exceeded } = checkCaps(input, caps);
   const first = exceeded[0];
   if (first?.cap === "max-stores") {
@@ -63544,7 +63544,7 @@ function prepareApply(input) {
   }
   const jobs = selection.push.map(({ code }) => {
     const store = desired.get(code);
-    const previous = Object.hasOwn(state.stores, code) ? state.stores[code] : void 0;
+    const previous = Object.hasOwn(state2.stores, code) ? state2.stores[code] : void 0;
     const fileHash = input.fileHashes.get(code);
     const file = input.fileOf(code);
     const job = {
@@ -63687,22 +63687,40 @@ var init_links = __esm({
   }
 });
 
-// src/cli/heap.ts
-function boundHeapGrowth() {
-  if (bounded) return;
-  bounded = true;
-  const given = [...process.execArgv, process.env["NODE_OPTIONS"] ?? ""].join(" ");
-  if (USER_TUNING.test(given)) return;
-  const v8 = process.getBuiltinModule("node:v8");
-  for (const flag of FLAGS) v8.setFlagsFromString(flag);
+// src/heap.ts
+function boundHeapGrowth(nodeOptions) {
+  if (state !== "default") return;
+  const given = [...process.execArgv, nodeOptions ?? ""].join(" ");
+  if (USER_TUNING.test(given)) {
+    state = "user";
+    return;
+  }
+  state = "bounded";
+  v8().setFlagsFromString(OLD_GENERATION_GROWTH);
+  v8().setFlagsFromString("--semi-space-growth-factor=1");
 }
-var FLAGS, USER_TUNING, bounded;
+function widenYoungGeneration() {
+  if (state !== "bounded") return;
+  state = "widened";
+  v8().setFlagsFromString("--semi-space-growth-factor=4");
+  const { PerformanceObserver } = process.getBuiltinModule("node:perf_hooks");
+  const observer = new PerformanceObserver(() => {
+    const young = v8().getHeapSpaceStatistics().find((space) => space.space_name === "new_space");
+    if (young !== void 0 && young.space_size < YOUNG_GENERATION_BYTES) return;
+    v8().setFlagsFromString("--semi-space-growth-factor=1");
+    observer.disconnect();
+  });
+  observer.observe({ entryTypes: ["gc"] });
+}
+var OLD_GENERATION_GROWTH, YOUNG_GENERATION_BYTES, USER_TUNING, state, v8;
 var init_heap = __esm({
-  "src/cli/heap.ts"() {
+  "src/heap.ts"() {
     "use strict";
-    FLAGS = ["--heap-growing-percent=50"];
+    OLD_GENERATION_GROWTH = "--heap-growing-percent=50";
+    YOUNG_GENERATION_BYTES = 8 * 1024 * 1024;
     USER_TUNING = /--(heap-growing-percent|semi-space-growth-factor|optimize-for-size|max-old-space-size|max-semi-space-size|max-heap-size)\b/;
-    bounded = false;
+    state = "default";
+    v8 = () => process.getBuiltinModule("node:v8");
   }
 });
 
@@ -63717,36 +63735,36 @@ async function runPlan({ options, io, services }) {
   const live = options["live"] === true;
   const refresh = options["refresh"] === true;
   if (refresh && !live) throw new UsageError("plan --refresh reads live links: add --live");
-  if (live) boundHeapGrowth();
+  if (live) boundHeapGrowth(io.env["NODE_OPTIONS"]);
   if (live) services.partoo.check("plan --live");
   const fleet = await loadDesired(services, {
     only,
     parseAll: refresh || checksAllLinks(options),
     command: "plan"
   });
-  const { state, desired, entries } = fleet;
-  const selection = selectStoresToPush(entries, state, {
+  const { state: state2, desired, entries } = fleet;
+  const selection = selectStoresToPush(entries, state2, {
     ...only ? { only } : {},
     prune: options["prune-removed"] === true
   });
-  const built = !live ? buildOfflinePlan({ state, selection, desired }) : await services.partoo.use("plan --live", async (client) => {
+  const built = !live ? buildOfflinePlan({ state: state2, selection, desired }) : await services.partoo.use("plan --live", async (client) => {
     const codes = new Set(refresh ? entries.map((entry) => entry.code) : []);
     for (const { code } of selection.push) codes.add(code);
     const read = await readLive(services, client, fleet, codes);
-    return buildLivePlan({ state, selection, desired, ...read });
+    return buildLivePlan({ state: state2, selection, desired, ...read });
   });
   const caps = resolveCaps(
     { maxStores: void 0, maxDeletedLinks: void 0 },
     (await services.fleet())?.caps
   );
-  const warnings = capWarnings(checkCaps({ state, selection, desired }, caps), caps);
-  const withDrift = withDriftedStores(built, driftedNotPushed(state, selection));
+  const warnings = capWarnings(checkCaps({ state: state2, selection, desired }, caps), caps);
+  const withDrift = withDriftedStores(built, driftedNotPushed(state2, selection));
   const plan = warnings.length > 0 ? { ...withDrift, capWarnings: warnings } : withDrift;
   const links = await checkLinksIfAsked(
     options,
     services,
     desired.values(),
-    () => Promise.resolve(state)
+    () => Promise.resolve(state2)
   );
   const outFile = stringOption(options, "out");
   if (outFile !== void 0) {
@@ -64846,17 +64864,17 @@ async function runDrift({ options, io, services }) {
   const sample = parseNumberOption(options, "sample", { min: 1 });
   services.partoo.check("drift");
   const fleet = await loadDesired(services, { only, parseAll: true, command: "drift" });
-  const { state, entries, desired } = fleet;
-  const selection = selectStoresToPush(entries, state, only ? { only } : {});
+  const { state: state2, entries, desired } = fleet;
+  const selection = selectStoresToPush(entries, state2, only ? { only } : {});
   const codes = chooseStoresToCheck(
     entries.map((entry) => entry.code),
-    state,
+    state2,
     sample
   );
   const plan = await services.partoo.use("drift", async (client) => {
     const read = await readLive(services, client, fleet, codes);
-    const built = countCheckedOnly(buildLivePlan({ state, selection, desired, ...read }), codes);
-    const checks = driftCheckRecords(state, built, read.live.keys(), services.now());
+    const built = countCheckedOnly(buildLivePlan({ state: state2, selection, desired, ...read }), codes);
+    const checks = driftCheckRecords(state2, built, read.live.keys(), services.now());
     if (Object.keys(checks).length > 0) await services.state().update(checks);
     return built;
   });
@@ -65555,6 +65573,7 @@ function createTransport(options) {
     }
   }
   async function send2(request3) {
+    widenYoungGeneration();
     const info2 = describe4(request3);
     const isRead = request3.method === "GET";
     const route2 = { hasAddress: request3.address !== void 0 };
@@ -65676,6 +65695,7 @@ var init_transport = __esm({
     init_messages();
     init_pacer();
     init_retry();
+    init_heap();
   }
 });
 
@@ -67055,14 +67075,14 @@ var init_accept_store = __esm({
 });
 
 // src/accept/accept-stores.ts
-function acceptStores(targets, state, live, skipped) {
+function acceptStores(targets, state2, live, skipped) {
   const accepted = [];
   const unchanged = [];
   const skips = [...skipped];
   for (const target of targets) {
     const links = live.get(target.code);
     if (links === void 0) continue;
-    const result = acceptStore({ ...target, record: state.stores[target.code], live: links });
+    const result = acceptStore({ ...target, record: state2.stores[target.code], live: links });
     if (result.changes.length === 0) {
       unchanged.push(target.code);
       continue;
@@ -67156,8 +67176,8 @@ var init_store_files = __esm({
 });
 
 // src/accept/report.ts
-function driftedStores(state) {
-  const records = Object.entries(state.stores);
+function driftedStores(state2) {
+  const records = Object.entries(state2.stores);
   if (!records.some(([, record2]) => record2.drift !== void 0)) {
     return { nothing: "nothing to accept; run drift first" };
   }
@@ -67279,7 +67299,7 @@ async function runAccept({ options, io, services }) {
     io.stdout.write(renderAccept(format, nothing));
     return 0;
   }
-  const state = withLinks(read, chosen.codes);
+  const state2 = withLinks(read, chosen.codes);
   const dir = services.storesDir;
   const { targets, skipped } = await readStoreTargets(
     dir,
@@ -67296,7 +67316,7 @@ async function runAccept({ options, io, services }) {
     )
   );
   const failed = live.failures.map(({ code, message }) => ({ code, reason: message }));
-  const outcome = acceptStores(targets, state, live.live, [...skipped, ...failed]);
+  const outcome = acceptStores(targets, state2, live.live, [...skipped, ...failed]);
   for (const store of outcome.accepted) {
     await services.writeFile(store.path, store.text, "write the store file");
   }
@@ -67739,10 +67759,10 @@ var init_init = __esm({
 
 // src/emulator/faults.ts
 function seededRandom(seed) {
-  let state = seed >>> 0;
+  let state2 = seed >>> 0;
   return () => {
-    state = state + 1831565813 >>> 0;
-    let t = state;
+    state2 = state2 + 1831565813 >>> 0;
+    let t = state2;
     t = Math.imul(t ^ t >>> 15, t | 1);
     t ^= t + Math.imul(t ^ t >>> 7, t | 61);
     return ((t ^ t >>> 14) >>> 0) / 4294967296;
@@ -69498,7 +69518,7 @@ var init_universal_user_agent = __esm({
 });
 
 // node_modules/before-after-hook/lib/register.js
-function register(state, name, method, options) {
+function register(state2, name, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
@@ -69507,14 +69527,14 @@ function register(state, name, method, options) {
   }
   if (Array.isArray(name)) {
     return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state, name2, callback, options);
+      return register.bind(null, state2, name2, callback, options);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
+    if (!state2.registry[name]) {
       return method(options);
     }
-    return state.registry[name].reduce((method2, registered) => {
+    return state2.registry[name].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options);
     }, method)();
   });
@@ -69525,10 +69545,10 @@ var init_register = __esm({
 });
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook7) {
+function addHook(state2, kind, name, hook7) {
   const orig = hook7;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
+  if (!state2.registry[name]) {
+    state2.registry[name] = [];
   }
   if (kind === "before") {
     hook7 = (method, options) => {
@@ -69553,7 +69573,7 @@ function addHook(state, kind, name, hook7) {
       });
     };
   }
-  state.registry[name].push({
+  state2.registry[name].push({
     hook: hook7,
     orig
   });
@@ -69564,17 +69584,17 @@ var init_add = __esm({
 });
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
+function removeHook(state2, name, method) {
+  if (!state2.registry[name]) {
     return;
   }
-  const index = state.registry[name].map((registered) => {
+  const index = state2.registry[name].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state.registry[name].splice(index, 1);
+  state2.registry[name].splice(index, 1);
 }
 var init_remove = __esm({
   "node_modules/before-after-hook/lib/remove.js"() {
@@ -69582,15 +69602,15 @@ var init_remove = __esm({
 });
 
 // node_modules/before-after-hook/index.js
-function bindApi(hook7, state, name) {
+function bindApi(hook7, state2, name) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name ? [state, name] : [state]
+    name ? [state2, name] : [state2]
   );
   hook7.api = { remove: removeHookRef };
   hook7.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
+    const args = name ? [state2, kind, name] : [state2, kind];
     hook7[kind] = hook7.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -69604,11 +69624,11 @@ function Singular() {
   return singularHook;
 }
 function Collection() {
-  const state = {
+  const state2 = {
     registry: {}
   };
-  const hook7 = register.bind(null, state);
-  bindApi(hook7, state);
+  const hook7 = register.bind(null, state2);
+  bindApi(hook7, state2);
   return hook7;
 }
 var bind, bindable, before_after_hook_default;
@@ -75044,33 +75064,33 @@ var require_light = __commonJS({
 function isRequestError2(error2) {
   return error2.request !== void 0;
 }
-async function errorRequest(state, octokit, error2, options) {
+async function errorRequest(state2, octokit, error2, options) {
   if (!isRequestError2(error2) || !error2?.request.request) {
     throw error2;
   }
-  if (error2.status >= 400 && !state.doNotRetry.includes(error2.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
+  if (error2.status >= 400 && !state2.doNotRetry.includes(error2.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state2.retries;
     const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
     throw octokit.retry.retryRequest(error2, retries, retryAfter);
   }
   throw error2;
 }
-async function wrapRequest(state, octokit, request3, options) {
+async function wrapRequest(state2, octokit, request3, options) {
   const limiter = new import_light.default();
   limiter.on("failed", function(error2, info2) {
     const maxRetries = ~~error2.request.request?.retries;
     const after = ~~error2.request.request?.retryAfter;
     options.request.retryCount = info2.retryCount + 1;
     if (maxRetries > info2.retryCount) {
-      return after * state.retryAfterBaseValue;
+      return after * state2.retryAfterBaseValue;
     }
   });
   return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request3),
+    requestWithGraphqlErrorHandling.bind(null, state2, octokit, request3),
     options
   );
 }
-async function requestWithGraphqlErrorHandling(state, octokit, request3, options) {
+async function requestWithGraphqlErrorHandling(state2, octokit, request3, options) {
   const response = await request3(options);
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
@@ -75079,12 +75099,12 @@ async function requestWithGraphqlErrorHandling(state, octokit, request3, options
       request: options,
       response
     });
-    return errorRequest(state, octokit, error2, options);
+    return errorRequest(state2, octokit, error2, options);
   }
   return response;
 }
 function retry(octokit, octokitOptions) {
-  const state = Object.assign(
+  const state2 = Object.assign(
     {
       enabled: true,
       retryAfterBaseValue: 1e3,
@@ -75104,9 +75124,9 @@ function retry(octokit, octokitOptions) {
       }
     }
   };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  if (state2.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state2, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state2, retryPlugin));
   }
   return retryPlugin;
 }
@@ -75121,10 +75141,10 @@ var init_dist_bundle7 = __esm({
 });
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-function wrapRequest2(state, request3, options) {
-  return state.retryLimiter.schedule(doRequest, state, request3, options);
+function wrapRequest2(state2, request3, options) {
+  return state2.retryLimiter.schedule(doRequest, state2, request3, options);
 }
-async function doRequest(state, request3, options) {
+async function doRequest(state2, request3, options) {
   const { pathname } = new URL(options.url, "http://github.test");
   const isAuth = isAuthRequest(options.method, pathname);
   const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
@@ -75132,19 +75152,19 @@ async function doRequest(state, request3, options) {
   const isGraphQL = pathname.startsWith("/graphql");
   const retryCount = ~~request3.retryCount;
   const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
-  if (state.clustering) {
+  if (state2.clustering) {
     jobOptions.expiration = 1e3 * 60;
   }
   if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, noop3);
+    await state2.write.key(state2.id).schedule(jobOptions, noop3);
   }
-  if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, noop3);
+  if (isWrite && state2.triggersNotification(pathname)) {
+    await state2.notifications.key(state2.id).schedule(jobOptions, noop3);
   }
   if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, noop3);
+    await state2.search.key(state2.id).schedule(jobOptions, noop3);
   }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request3, options);
+  const req = (isAuth ? state2.auth : state2.global).key(state2.id).schedule(jobOptions, request3, options);
   if (isGraphQL) {
     const res = await req;
     if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
@@ -75187,7 +75207,7 @@ function throttling(octokit, octokitOptions) {
   if (typeof connection !== "undefined") {
     common.connection = connection;
   }
-  const state = Object.assign(
+  const state2 = Object.assign(
     {
       clustering: connection != null,
       triggersNotification,
@@ -75197,7 +75217,7 @@ function throttling(octokit, octokitOptions) {
     },
     octokitOptions.throttle
   );
-  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+  if (typeof state2.onSecondaryRateLimit !== "function" || typeof state2.onRateLimit !== "function") {
     throw new Error(`octokit/plugin-throttling error:
         You must pass the onSecondaryRateLimit and onRateLimit error handlers.
         See https://octokit.github.io/rest.js/#throttling
@@ -75219,22 +75239,22 @@ function throttling(octokit, octokitOptions) {
     if (groups.global == null) {
       createGroups(Bottleneck2, common);
     }
-    state.global = state.global ?? groups.global;
-    state.auth = state.auth ?? groups.auth;
-    state.search = state.search ?? groups.search;
-    state.write = state.write ?? groups.write;
-    state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
+    state2.global = state2.global ?? groups.global;
+    state2.auth = state2.auth ?? groups.auth;
+    state2.search = state2.search ?? groups.search;
+    state2.write = state2.write ?? groups.write;
+    state2.notifications = state2.notifications ?? groups.notifications;
+    state2.retryLimiter = state2.retryLimiter ?? new Bottleneck2();
     const events = {};
     const emitter = new Bottleneck2.Events(events);
-    events.on("secondary-limit", state.onSecondaryRateLimit);
-    events.on("rate-limit", state.onRateLimit);
+    events.on("secondary-limit", state2.onSecondaryRateLimit);
+    events.on("rate-limit", state2.onRateLimit);
     events.on(
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error2, info2) {
-      const [state2, request3, options] = info2.args;
+    state2.retryLimiter.on("failed", async function(error2, info2) {
+      const [state22, request3, options] = info2.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
       if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
@@ -75245,7 +75265,7 @@ function throttling(octokit, octokitOptions) {
       options.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
         if (/\bsecondary rate\b/i.test(error2.message)) {
-          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state22.fallbackSecondaryRateRetryAfter;
           const wantRetry2 = await emitter.trigger(
             "secondary-limit",
             retryAfter2,
@@ -75280,13 +75300,13 @@ function throttling(octokit, octokitOptions) {
       })();
       if (wantRetry) {
         request3.retryCount++;
-        return retryAfter * state2.retryAfterBaseValue;
+        return retryAfter * state22.retryAfterBaseValue;
       }
     });
   };
   octokit.hook.wrap("request", (request3, options) => {
     initializeBottleneck();
-    return wrapRequest2(state, request3, options);
+    return wrapRequest2(state2, request3, options);
   });
   return {};
 }
@@ -75691,34 +75711,34 @@ var init_dist_bundle9 = __esm({
 });
 
 // node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
-async function getOAuthAccessToken(state, options) {
-  const cachedAuthentication = getCachedAuthentication(state, options.auth);
+async function getOAuthAccessToken(state2, options) {
+  const cachedAuthentication = getCachedAuthentication(state2, options.auth);
   if (cachedAuthentication) return cachedAuthentication;
   const { data: verification } = await createDeviceCode({
-    clientType: state.clientType,
-    clientId: state.clientId,
-    request: options.request || state.request,
+    clientType: state2.clientType,
+    clientId: state2.clientId,
+    request: options.request || state2.request,
     // @ts-expect-error the extra code to make TS happy is not worth it
-    scopes: options.auth.scopes || state.scopes
+    scopes: options.auth.scopes || state2.scopes
   });
-  await state.onVerification(verification);
+  await state2.onVerification(verification);
   const authentication = await waitForAccessToken(
-    options.request || state.request,
-    state.clientId,
-    state.clientType,
+    options.request || state2.request,
+    state2.clientId,
+    state2.clientType,
     verification
   );
-  state.authentication = authentication;
+  state2.authentication = authentication;
   return authentication;
 }
-function getCachedAuthentication(state, auth22) {
+function getCachedAuthentication(state2, auth22) {
   if (auth22.refresh === true) return false;
-  if (!state.authentication) return false;
-  if (state.clientType === "github-app") {
-    return state.authentication;
+  if (!state2.authentication) return false;
+  if (state2.clientType === "github-app") {
+    return state2.authentication;
   }
-  const authentication = state.authentication;
-  const newScope = ("scopes" in auth22 && auth22.scopes || state.scopes).join(
+  const authentication = state2.authentication;
+  const newScope = ("scopes" in auth22 && auth22.scopes || state2.scopes).join(
     " "
   );
   const currentScope = authentication.scopes.join(" ");
@@ -75760,12 +75780,12 @@ async function waitForAccessToken(request3, clientId, clientType, verification) 
     throw error2;
   }
 }
-async function auth2(state, authOptions) {
-  return getOAuthAccessToken(state, {
+async function auth2(state2, authOptions) {
+  return getOAuthAccessToken(state2, {
     auth: authOptions
   });
 }
-async function hook2(state, request3, route2, parameters) {
+async function hook2(state2, request3, route2, parameters) {
   let endpoint2 = request3.endpoint.merge(
     route2,
     parameters
@@ -75773,7 +75793,7 @@ async function hook2(state, request3, route2, parameters) {
   if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
     return request3(endpoint2);
   }
-  const { token } = await getOAuthAccessToken(state, {
+  const { token } = await getOAuthAccessToken(state2, {
     request: request3,
     auth: { type: "oauth" }
   });
@@ -75787,7 +75807,7 @@ function createOAuthDeviceAuth(options) {
     }
   });
   const { request: request3 = requestWithDefaults, ...otherOptions } = options;
-  const state = options.clientType === "github-app" ? {
+  const state2 = options.clientType === "github-app" ? {
     ...otherOptions,
     clientType: "github-app",
     request: request3
@@ -75807,8 +75827,8 @@ function createOAuthDeviceAuth(options) {
       '[@octokit/auth-oauth-device] "onVerification" option must be a function (https://github.com/octokit/auth-oauth-device.js#usage)'
     );
   }
-  return Object.assign(auth2.bind(null, state), {
-    hook: hook2.bind(null, state)
+  return Object.assign(auth2.bind(null, state2), {
+    hook: hook2.bind(null, state2)
   });
 }
 var VERSION9;
@@ -75822,15 +75842,15 @@ var init_dist_bundle10 = __esm({
 });
 
 // node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
-async function getAuthentication(state) {
-  if ("code" in state.strategyOptions) {
+async function getAuthentication(state2) {
+  if ("code" in state2.strategyOptions) {
     const { authentication } = await exchangeWebFlowCode({
-      clientId: state.clientId,
-      clientSecret: state.clientSecret,
-      clientType: state.clientType,
-      onTokenCreated: state.onTokenCreated,
-      ...state.strategyOptions,
-      request: state.request
+      clientId: state2.clientId,
+      clientSecret: state2.clientSecret,
+      clientType: state2.clientType,
+      onTokenCreated: state2.onTokenCreated,
+      ...state2.strategyOptions,
+      request: state2.request
     });
     return {
       type: "token",
@@ -75838,53 +75858,53 @@ async function getAuthentication(state) {
       ...authentication
     };
   }
-  if ("onVerification" in state.strategyOptions) {
+  if ("onVerification" in state2.strategyOptions) {
     const deviceAuth = createOAuthDeviceAuth({
-      clientType: state.clientType,
-      clientId: state.clientId,
-      onTokenCreated: state.onTokenCreated,
-      ...state.strategyOptions,
-      request: state.request
+      clientType: state2.clientType,
+      clientId: state2.clientId,
+      onTokenCreated: state2.onTokenCreated,
+      ...state2.strategyOptions,
+      request: state2.request
     });
     const authentication = await deviceAuth({
       type: "oauth"
     });
     return {
-      clientSecret: state.clientSecret,
+      clientSecret: state2.clientSecret,
       ...authentication
     };
   }
-  if ("token" in state.strategyOptions) {
+  if ("token" in state2.strategyOptions) {
     return {
       type: "token",
       tokenType: "oauth",
-      clientId: state.clientId,
-      clientSecret: state.clientSecret,
-      clientType: state.clientType,
-      onTokenCreated: state.onTokenCreated,
-      ...state.strategyOptions
+      clientId: state2.clientId,
+      clientSecret: state2.clientSecret,
+      clientType: state2.clientType,
+      onTokenCreated: state2.onTokenCreated,
+      ...state2.strategyOptions
     };
   }
   throw new Error("[@octokit/auth-oauth-user] Invalid strategy options");
 }
-async function auth3(state, options = {}) {
-  if (!state.authentication) {
-    state.authentication = state.clientType === "oauth-app" ? await getAuthentication(state) : await getAuthentication(state);
+async function auth3(state2, options = {}) {
+  if (!state2.authentication) {
+    state2.authentication = state2.clientType === "oauth-app" ? await getAuthentication(state2) : await getAuthentication(state2);
   }
-  if (state.authentication.invalid) {
+  if (state2.authentication.invalid) {
     throw new Error("[@octokit/auth-oauth-user] Token is invalid");
   }
-  const currentAuthentication = state.authentication;
+  const currentAuthentication = state2.authentication;
   if ("expiresAt" in currentAuthentication) {
     if (options.type === "refresh" || new Date(currentAuthentication.expiresAt) < /* @__PURE__ */ new Date()) {
       const { authentication } = await refreshToken({
         clientType: "github-app",
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
+        clientId: state2.clientId,
+        clientSecret: state2.clientSecret,
         refreshToken: currentAuthentication.refreshToken,
-        request: state.request
+        request: state2.request
       });
-      state.authentication = {
+      state2.authentication = {
         tokenType: "oauth",
         type: "token",
         ...authentication
@@ -75892,7 +75912,7 @@ async function auth3(state, options = {}) {
     }
   }
   if (options.type === "refresh") {
-    if (state.clientType === "oauth-app") {
+    if (state2.clientType === "oauth-app") {
       throw new Error(
         "[@octokit/auth-oauth-user] OAuth Apps do not support expiring tokens"
       );
@@ -75900,7 +75920,7 @@ async function auth3(state, options = {}) {
     if (!currentAuthentication.hasOwnProperty("expiresAt")) {
       throw new Error("[@octokit/auth-oauth-user] Refresh token missing");
     }
-    await state.onTokenCreated?.(state.authentication, {
+    await state2.onTokenCreated?.(state2.authentication, {
       type: options.type
     });
   }
@@ -75909,28 +75929,28 @@ async function auth3(state, options = {}) {
     try {
       const { authentication } = await method({
         // @ts-expect-error making TS happy would require unnecessary code so no
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        token: state.authentication.token,
-        request: state.request
+        clientType: state2.clientType,
+        clientId: state2.clientId,
+        clientSecret: state2.clientSecret,
+        token: state2.authentication.token,
+        request: state2.request
       });
-      state.authentication = {
+      state2.authentication = {
         tokenType: "oauth",
         type: "token",
         // @ts-expect-error TBD
         ...authentication
       };
       if (options.type === "reset") {
-        await state.onTokenCreated?.(state.authentication, {
+        await state2.onTokenCreated?.(state2.authentication, {
           type: options.type
         });
       }
-      return state.authentication;
+      return state2.authentication;
     } catch (error2) {
       if (error2.status === 404) {
         error2.message = "[@octokit/auth-oauth-user] Token is invalid";
-        state.authentication.invalid = true;
+        state2.authentication.invalid = true;
       }
       throw error2;
     }
@@ -75940,24 +75960,24 @@ async function auth3(state, options = {}) {
     try {
       await method({
         // @ts-expect-error making TS happy would require unnecessary code so no
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
-        token: state.authentication.token,
-        request: state.request
+        clientType: state2.clientType,
+        clientId: state2.clientId,
+        clientSecret: state2.clientSecret,
+        token: state2.authentication.token,
+        request: state2.request
       });
     } catch (error2) {
       if (error2.status !== 404) throw error2;
     }
-    state.authentication.invalid = true;
-    return state.authentication;
+    state2.authentication.invalid = true;
+    return state2.authentication;
   }
-  return state.authentication;
+  return state2.authentication;
 }
 function requiresBasicAuth(url) {
   return url && ROUTES_REQUIRING_BASIC_AUTH.test(url);
 }
-async function hook3(state, request3, route2, parameters = {}) {
+async function hook3(state2, request3, route2, parameters = {}) {
   const endpoint2 = request3.endpoint.merge(
     route2,
     parameters
@@ -75966,11 +75986,11 @@ async function hook3(state, request3, route2, parameters = {}) {
     return request3(endpoint2);
   }
   if (requiresBasicAuth(endpoint2.url)) {
-    const credentials = btoa(`${state.clientId}:${state.clientSecret}`);
+    const credentials = btoa(`${state2.clientId}:${state2.clientSecret}`);
     endpoint2.headers.authorization = `basic ${credentials}`;
     return request3(endpoint2);
   }
-  const { token } = state.clientType === "oauth-app" ? await auth3({ ...state, request: request3 }) : await auth3({ ...state, request: request3 });
+  const { token } = state2.clientType === "oauth-app" ? await auth3({ ...state2, request: request3 }) : await auth3({ ...state2, request: request3 });
   endpoint2.headers.authorization = "token " + token;
   return request3(endpoint2);
 }
@@ -75986,7 +76006,7 @@ function createOAuthUserAuth({
   onTokenCreated,
   ...strategyOptions
 }) {
-  const state = Object.assign({
+  const state2 = Object.assign({
     clientType,
     clientId,
     clientSecret,
@@ -75994,9 +76014,9 @@ function createOAuthUserAuth({
     strategyOptions,
     request: request3
   });
-  return Object.assign(auth3.bind(null, state), {
+  return Object.assign(auth3.bind(null, state2), {
     // @ts-expect-error not worth the extra code needed to appease TS
-    hook: hook3.bind(null, state)
+    hook: hook3.bind(null, state2)
   });
 }
 var VERSION10, ROUTES_REQUIRING_BASIC_AUTH;
@@ -76014,16 +76034,16 @@ var init_dist_bundle11 = __esm({
 });
 
 // node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
-async function auth4(state, authOptions) {
+async function auth4(state2, authOptions) {
   if (authOptions.type === "oauth-app") {
     return {
       type: "oauth-app",
-      clientId: state.clientId,
-      clientSecret: state.clientSecret,
-      clientType: state.clientType,
+      clientId: state2.clientId,
+      clientSecret: state2.clientSecret,
+      clientType: state2.clientType,
       headers: {
         authorization: `basic ${btoa(
-          `${state.clientId}:${state.clientSecret}`
+          `${state2.clientId}:${state2.clientSecret}`
         )}`
       }
     };
@@ -76031,26 +76051,26 @@ async function auth4(state, authOptions) {
   if ("factory" in authOptions) {
     const { type, ...options } = {
       ...authOptions,
-      ...state
+      ...state2
     };
     return authOptions.factory(options);
   }
   const common = {
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.request,
+    clientId: state2.clientId,
+    clientSecret: state2.clientSecret,
+    request: state2.request,
     ...authOptions
   };
-  const userAuth = state.clientType === "oauth-app" ? await createOAuthUserAuth({
+  const userAuth = state2.clientType === "oauth-app" ? await createOAuthUserAuth({
     ...common,
-    clientType: state.clientType
+    clientType: state2.clientType
   }) : await createOAuthUserAuth({
     ...common,
-    clientType: state.clientType
+    clientType: state2.clientType
   });
   return userAuth();
 }
-async function hook4(state, request22, route2, parameters) {
+async function hook4(state2, request22, route2, parameters) {
   let endpoint2 = request22.endpoint.merge(
     route2,
     parameters
@@ -76058,12 +76078,12 @@ async function hook4(state, request22, route2, parameters) {
   if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
     return request22(endpoint2);
   }
-  if (state.clientType === "github-app" && !requiresBasicAuth(endpoint2.url)) {
+  if (state2.clientType === "github-app" && !requiresBasicAuth(endpoint2.url)) {
     throw new Error(
       `[@octokit/auth-oauth-app] GitHub Apps cannot use their client ID/secret for basic authentication for endpoints other than "/applications/{client_id}/**". "${endpoint2.method} ${endpoint2.url}" is not supported.`
     );
   }
-  const credentials = btoa(`${state.clientId}:${state.clientSecret}`);
+  const credentials = btoa(`${state2.clientId}:${state2.clientSecret}`);
   endpoint2.headers.authorization = `basic ${credentials}`;
   try {
     return await request22(endpoint2);
@@ -76074,7 +76094,7 @@ async function hook4(state, request22, route2, parameters) {
   }
 }
 function createOAuthAppAuth(options) {
-  const state = Object.assign(
+  const state2 = Object.assign(
     {
       request: request2.defaults({
         headers: {
@@ -76085,8 +76105,8 @@ function createOAuthAppAuth(options) {
     },
     options
   );
-  return Object.assign(auth4.bind(null, state), {
-    hook: hook4.bind(null, state)
+  return Object.assign(auth4.bind(null, state2), {
+    hook: hook4.bind(null, state2)
   });
 }
 var VERSION11;
@@ -76519,8 +76539,8 @@ function toTokenAuthentication({
     singleFileName ? { singleFileName } : null
   );
 }
-async function getInstallationAuthentication(state, options, customRequest) {
-  const installationId = Number(options.installationId || state.installationId);
+async function getInstallationAuthentication(state2, options, customRequest) {
+  const installationId = Number(options.installationId || state2.installationId);
   if (!installationId) {
     throw new Error(
       "[@octokit/auth-app] installationId option is required for installation authentication."
@@ -76528,34 +76548,34 @@ async function getInstallationAuthentication(state, options, customRequest) {
   }
   if (options.factory) {
     const { type, factory, oauthApp, ...factoryAuthOptions } = {
-      ...state,
+      ...state2,
       ...options
     };
     return factory(factoryAuthOptions);
   }
-  const request3 = customRequest || state.request;
+  const request3 = customRequest || state2.request;
   return getInstallationAuthenticationConcurrently(
-    state,
+    state2,
     { ...options, installationId },
     request3
   );
 }
-function getInstallationAuthenticationConcurrently(state, options, request3) {
+function getInstallationAuthenticationConcurrently(state2, options, request3) {
   const cacheKey = optionsToCacheKey(options);
   if (pendingPromises.has(cacheKey)) {
     return pendingPromises.get(cacheKey);
   }
   const promise = getInstallationAuthenticationImpl(
-    state,
+    state2,
     options,
     request3
   ).finally(() => pendingPromises.delete(cacheKey));
   pendingPromises.set(cacheKey, promise);
   return promise;
 }
-async function getInstallationAuthenticationImpl(state, options, request3) {
+async function getInstallationAuthenticationImpl(state2, options, request3) {
   if (!options.refresh) {
-    const result = await get2(state.cache, options);
+    const result = await get2(state2.cache, options);
     if (result) {
       const {
         token: token2,
@@ -76580,7 +76600,7 @@ async function getInstallationAuthenticationImpl(state, options, request3) {
       });
     }
   }
-  const appAuthentication = await getAppAuthentication(state);
+  const appAuthentication = await getAppAuthentication(state2);
   const payload = {
     installation_id: options.installationId,
     mediaType: {
@@ -76631,7 +76651,7 @@ async function getInstallationAuthenticationImpl(state, options, request3) {
   if (singleFileName) {
     Object.assign(payload, { singleFileName });
   }
-  await set2(state.cache, options, cacheOptions);
+  await set2(state2.cache, options, cacheOptions);
   const cacheData = {
     installationId: options.installationId,
     token,
@@ -76647,20 +76667,20 @@ async function getInstallationAuthenticationImpl(state, options, request3) {
   }
   return toTokenAuthentication(cacheData);
 }
-async function auth5(state, authOptions) {
+async function auth5(state2, authOptions) {
   switch (authOptions.type) {
     case "app":
-      return getAppAuthentication(state);
+      return getAppAuthentication(state2);
     case "oauth-app":
-      return state.oauthApp({ type: "oauth-app" });
+      return state2.oauthApp({ type: "oauth-app" });
     case "installation":
       authOptions;
-      return getInstallationAuthentication(state, {
+      return getInstallationAuthentication(state2, {
         ...authOptions,
         type: "installation"
       });
     case "oauth-user":
-      return state.oauthApp(authOptions);
+      return state2.oauthApp(authOptions);
     default:
       throw new Error(`Invalid auth type: ${authOptions.type}`);
   }
@@ -76684,14 +76704,14 @@ function isNotTimeSkewError(error2) {
     /'Issued at' claim \('iat'\) must be an Integer representing the time that the assertion was issued/
   ));
 }
-async function hook5(state, request3, route2, parameters) {
+async function hook5(state2, request3, route2, parameters) {
   const endpoint2 = request3.endpoint.merge(route2, parameters);
   const url = endpoint2.url;
   if (/\/login\/oauth\/access_token$/.test(url)) {
     return request3(endpoint2);
   }
   if (requiresAppAuth(url.replace(request3.endpoint.DEFAULTS.baseUrl, ""))) {
-    const { token: token2 } = await getAppAuthentication(state);
+    const { token: token2 } = await getAppAuthentication(state2);
     endpoint2.headers.authorization = `bearer ${token2}`;
     let response;
     try {
@@ -76706,12 +76726,12 @@ async function hook5(state, request3, route2, parameters) {
       const diff = Math.floor(
         (Date.parse(error2.response.headers.date) - Date.parse((/* @__PURE__ */ new Date()).toString())) / 1e3
       );
-      state.log.warn(error2.message);
-      state.log.warn(
+      state2.log.warn(error2.message);
+      state2.log.warn(
         `[@octokit/auth-app] GitHub API time and system time are different by ${diff} seconds. Retrying request with the difference accounted for.`
       );
       const { token: token3 } = await getAppAuthentication({
-        ...state,
+        ...state2,
         timeDifference: diff
       });
       endpoint2.headers.authorization = `bearer ${token3}`;
@@ -76720,25 +76740,25 @@ async function hook5(state, request3, route2, parameters) {
     return response;
   }
   if (requiresBasicAuth(url)) {
-    const authentication = await state.oauthApp({ type: "oauth-app" });
+    const authentication = await state2.oauthApp({ type: "oauth-app" });
     endpoint2.headers.authorization = authentication.headers.authorization;
     return request3(endpoint2);
   }
   const { token, createdAt } = await getInstallationAuthentication(
-    state,
+    state2,
     // @ts-expect-error TBD
     {},
     request3.defaults({ baseUrl: endpoint2.baseUrl })
   );
   endpoint2.headers.authorization = `token ${token}`;
   return sendRequestWithRetries(
-    state,
+    state2,
     request3,
     endpoint2,
     createdAt
   );
 }
-async function sendRequestWithRetries(state, request3, options, createdAt, retries = 0) {
+async function sendRequestWithRetries(state2, request3, options, createdAt, retries = 0) {
   const timeSinceTokenCreationInMs = +/* @__PURE__ */ new Date() - +new Date(createdAt);
   try {
     return await request3(options);
@@ -76754,11 +76774,11 @@ async function sendRequestWithRetries(state, request3, options, createdAt, retri
     }
     ++retries;
     const awaitTime = retries * 1e3;
-    state.log.warn(
+    state2.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
     await new Promise((resolve) => setTimeout(resolve, awaitTime));
-    return sendRequestWithRetries(state, request3, options, createdAt, retries);
+    return sendRequestWithRetries(state2, request3, options, createdAt, retries);
   }
 }
 function createAppAuth(options) {
@@ -76786,7 +76806,7 @@ function createAppAuth(options) {
       "user-agent": `octokit-auth-app.js/${VERSION12} ${getUserAgent()}`
     }
   });
-  const state = Object.assign(
+  const state2 = Object.assign(
     {
       request: request3,
       cache: getCache()
@@ -76803,8 +76823,8 @@ function createAppAuth(options) {
       })
     }
   );
-  return Object.assign(auth5.bind(null, state), {
-    hook: hook5.bind(null, state)
+  return Object.assign(auth5.bind(null, state2), {
+    hook: hook5.bind(null, state2)
   });
 }
 var pendingPromises, PATHS2, REGEX, FIVE_SECONDS_IN_MS, VERSION12;
@@ -76918,44 +76938,44 @@ var init_dist_node2 = __esm({
 });
 
 // node_modules/@octokit/oauth-app/dist-node/index.js
-function addEventHandler(state, eventName, eventHandler) {
+function addEventHandler(state2, eventName, eventHandler) {
   if (Array.isArray(eventName)) {
     for (const singleEventName of eventName) {
-      addEventHandler(state, singleEventName, eventHandler);
+      addEventHandler(state2, singleEventName, eventHandler);
     }
     return;
   }
-  if (!state.eventHandlers[eventName]) {
-    state.eventHandlers[eventName] = [];
+  if (!state2.eventHandlers[eventName]) {
+    state2.eventHandlers[eventName] = [];
   }
-  state.eventHandlers[eventName].push(eventHandler);
+  state2.eventHandlers[eventName].push(eventHandler);
 }
-async function emitEvent(state, context) {
+async function emitEvent(state2, context) {
   const { name, action } = context;
-  if (state.eventHandlers[`${name}.${action}`]) {
-    for (const eventHandler of state.eventHandlers[`${name}.${action}`]) {
+  if (state2.eventHandlers[`${name}.${action}`]) {
+    for (const eventHandler of state2.eventHandlers[`${name}.${action}`]) {
       await eventHandler(context);
     }
   }
-  if (state.eventHandlers[name]) {
-    for (const eventHandler of state.eventHandlers[name]) {
+  if (state2.eventHandlers[name]) {
+    for (const eventHandler of state2.eventHandlers[name]) {
       await eventHandler(context);
     }
   }
 }
-async function getUserOctokitWithState(state, options) {
-  return state.octokit.auth({
+async function getUserOctokitWithState(state2, options) {
+  return state2.octokit.auth({
     type: "oauth-user",
     ...options,
     async factory(options2) {
-      const octokit = new state.Octokit({
+      const octokit = new state2.Octokit({
         authStrategy: createOAuthUserAuth,
         auth: options2
       });
       const authentication = await octokit.auth({
         type: "get"
       });
-      await emitEvent(state, {
+      await emitEvent(state2, {
         name: "token",
         action: "created",
         token: authentication.token,
@@ -76967,37 +76987,37 @@ async function getUserOctokitWithState(state, options) {
     }
   });
 }
-function getWebFlowAuthorizationUrlWithState(state, options) {
+function getWebFlowAuthorizationUrlWithState(state2, options) {
   const optionsWithDefaults = {
-    clientId: state.clientId,
-    request: state.octokit.request,
+    clientId: state2.clientId,
+    request: state2.octokit.request,
     ...options,
-    allowSignup: state.allowSignup ?? options.allowSignup,
-    redirectUrl: options.redirectUrl ?? state.redirectUrl,
-    scopes: options.scopes ?? state.defaultScopes
+    allowSignup: state2.allowSignup ?? options.allowSignup,
+    redirectUrl: options.redirectUrl ?? state2.redirectUrl,
+    scopes: options.scopes ?? state2.defaultScopes
   };
   return getWebFlowAuthorizationUrl({
-    clientType: state.clientType,
+    clientType: state2.clientType,
     ...optionsWithDefaults
   });
 }
-async function createTokenWithState(state, options) {
-  const authentication = await state.octokit.auth({
+async function createTokenWithState(state2, options) {
+  const authentication = await state2.octokit.auth({
     type: "oauth-user",
     ...options
   });
-  await emitEvent(state, {
+  await emitEvent(state2, {
     name: "token",
     action: "created",
     token: authentication.token,
     scopes: authentication.scopes,
     authentication,
-    octokit: new state.Octokit({
+    octokit: new state2.Octokit({
       authStrategy: createOAuthUserAuth,
       auth: {
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
+        clientType: state2.clientType,
+        clientId: state2.clientId,
+        clientSecret: state2.clientSecret,
         token: authentication.token,
         scopes: authentication.scopes,
         refreshToken: authentication.refreshToken,
@@ -77008,26 +77028,26 @@ async function createTokenWithState(state, options) {
   });
   return { authentication };
 }
-async function checkTokenWithState(state, options) {
+async function checkTokenWithState(state2, options) {
   const result = await checkToken({
     // @ts-expect-error not worth the extra code to appease TS
-    clientType: state.clientType,
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
+    clientType: state2.clientType,
+    clientId: state2.clientId,
+    clientSecret: state2.clientSecret,
+    request: state2.octokit.request,
     ...options
   });
   Object.assign(result.authentication, { type: "token", tokenType: "oauth" });
   return result;
 }
-async function resetTokenWithState(state, options) {
+async function resetTokenWithState(state2, options) {
   const optionsWithDefaults = {
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
+    clientId: state2.clientId,
+    clientSecret: state2.clientSecret,
+    request: state2.octokit.request,
     ...options
   };
-  if (state.clientType === "oauth-app") {
+  if (state2.clientType === "oauth-app") {
     const response2 = await resetToken({
       clientType: "oauth-app",
       ...optionsWithDefaults
@@ -77036,18 +77056,18 @@ async function resetTokenWithState(state, options) {
       type: "token",
       tokenType: "oauth"
     });
-    await emitEvent(state, {
+    await emitEvent(state2, {
       name: "token",
       action: "reset",
       token: response2.authentication.token,
       scopes: response2.authentication.scopes || void 0,
       authentication: authentication2,
-      octokit: new state.Octokit({
+      octokit: new state2.Octokit({
         authStrategy: createOAuthUserAuth,
         auth: {
-          clientType: state.clientType,
-          clientId: state.clientId,
-          clientSecret: state.clientSecret,
+          clientType: state2.clientType,
+          clientId: state2.clientId,
+          clientSecret: state2.clientSecret,
           token: response2.authentication.token,
           scopes: response2.authentication.scopes
         }
@@ -77063,99 +77083,99 @@ async function resetTokenWithState(state, options) {
     type: "token",
     tokenType: "oauth"
   });
-  await emitEvent(state, {
+  await emitEvent(state2, {
     name: "token",
     action: "reset",
     token: response.authentication.token,
     authentication,
-    octokit: new state.Octokit({
+    octokit: new state2.Octokit({
       authStrategy: createOAuthUserAuth,
       auth: {
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
+        clientType: state2.clientType,
+        clientId: state2.clientId,
+        clientSecret: state2.clientSecret,
         token: response.authentication.token
       }
     })
   });
   return { ...response, authentication };
 }
-async function refreshTokenWithState(state, options) {
-  if (state.clientType === "oauth-app") {
+async function refreshTokenWithState(state2, options) {
+  if (state2.clientType === "oauth-app") {
     throw new Error(
       "[@octokit/oauth-app] app.refreshToken() is not supported for OAuth Apps"
     );
   }
   const response = await refreshToken({
     clientType: "github-app",
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
+    clientId: state2.clientId,
+    clientSecret: state2.clientSecret,
+    request: state2.octokit.request,
     refreshToken: options.refreshToken
   });
   const authentication = Object.assign(response.authentication, {
     type: "token",
     tokenType: "oauth"
   });
-  await emitEvent(state, {
+  await emitEvent(state2, {
     name: "token",
     action: "refreshed",
     token: response.authentication.token,
     authentication,
-    octokit: new state.Octokit({
+    octokit: new state2.Octokit({
       authStrategy: createOAuthUserAuth,
       auth: {
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
+        clientType: state2.clientType,
+        clientId: state2.clientId,
+        clientSecret: state2.clientSecret,
         token: response.authentication.token
       }
     })
   });
   return { ...response, authentication };
 }
-async function scopeTokenWithState(state, options) {
-  if (state.clientType === "oauth-app") {
+async function scopeTokenWithState(state2, options) {
+  if (state2.clientType === "oauth-app") {
     throw new Error(
       "[@octokit/oauth-app] app.scopeToken() is not supported for OAuth Apps"
     );
   }
   const response = await scopeToken({
     clientType: "github-app",
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
+    clientId: state2.clientId,
+    clientSecret: state2.clientSecret,
+    request: state2.octokit.request,
     ...options
   });
   const authentication = Object.assign(response.authentication, {
     type: "token",
     tokenType: "oauth"
   });
-  await emitEvent(state, {
+  await emitEvent(state2, {
     name: "token",
     action: "scoped",
     token: response.authentication.token,
     authentication,
-    octokit: new state.Octokit({
+    octokit: new state2.Octokit({
       authStrategy: createOAuthUserAuth,
       auth: {
-        clientType: state.clientType,
-        clientId: state.clientId,
-        clientSecret: state.clientSecret,
+        clientType: state2.clientType,
+        clientId: state2.clientId,
+        clientSecret: state2.clientSecret,
         token: response.authentication.token
       }
     })
   });
   return { ...response, authentication };
 }
-async function deleteTokenWithState(state, options) {
+async function deleteTokenWithState(state2, options) {
   const optionsWithDefaults = {
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
+    clientId: state2.clientId,
+    clientSecret: state2.clientSecret,
+    request: state2.octokit.request,
     ...options
   };
-  const response = state.clientType === "oauth-app" ? await deleteToken({
+  const response = state2.clientType === "oauth-app" ? await deleteToken({
     clientType: "oauth-app",
     ...optionsWithDefaults
   }) : (
@@ -77165,11 +77185,11 @@ async function deleteTokenWithState(state, options) {
       ...optionsWithDefaults
     })
   );
-  await emitEvent(state, {
+  await emitEvent(state2, {
     name: "token",
     action: "deleted",
     token: options.token,
-    octokit: new state.Octokit({
+    octokit: new state2.Octokit({
       authStrategy: createUnauthenticatedAuth,
       auth: {
         reason: `Handling "token.deleted" event. The access for the token has been revoked.`
@@ -77178,14 +77198,14 @@ async function deleteTokenWithState(state, options) {
   });
   return response;
 }
-async function deleteAuthorizationWithState(state, options) {
+async function deleteAuthorizationWithState(state2, options) {
   const optionsWithDefaults = {
-    clientId: state.clientId,
-    clientSecret: state.clientSecret,
-    request: state.octokit.request,
+    clientId: state2.clientId,
+    clientSecret: state2.clientSecret,
+    request: state2.octokit.request,
     ...options
   };
-  const response = state.clientType === "oauth-app" ? await deleteAuthorization({
+  const response = state2.clientType === "oauth-app" ? await deleteAuthorization({
     clientType: "oauth-app",
     ...optionsWithDefaults
   }) : (
@@ -77195,22 +77215,22 @@ async function deleteAuthorizationWithState(state, options) {
       ...optionsWithDefaults
     })
   );
-  await emitEvent(state, {
+  await emitEvent(state2, {
     name: "token",
     action: "deleted",
     token: options.token,
-    octokit: new state.Octokit({
+    octokit: new state2.Octokit({
       authStrategy: createUnauthenticatedAuth,
       auth: {
         reason: `Handling "token.deleted" event. The access for the token has been revoked.`
       }
     })
   });
-  await emitEvent(state, {
+  await emitEvent(state2, {
     name: "authorization",
     action: "deleted",
     token: options.token,
-    octokit: new state.Octokit({
+    octokit: new state2.Octokit({
       authStrategy: createUnauthenticatedAuth,
       auth: {
         reason: `Handling "authorization.deleted" event. The access for the app has been revoked.`
@@ -77267,7 +77287,7 @@ var init_dist_node3 = __esm({
             clientSecret: options.clientSecret
           }
         });
-        const state = {
+        const state2 = {
           clientType: this.type,
           clientId: options.clientId,
           clientSecret: options.clientSecret,
@@ -77281,38 +77301,38 @@ var init_dist_node3 = __esm({
           octokit,
           eventHandlers: {}
         };
-        this.on = addEventHandler.bind(null, state);
+        this.on = addEventHandler.bind(null, state2);
         this.octokit = octokit;
         this.getUserOctokit = getUserOctokitWithState.bind(
           null,
-          state
+          state2
         );
         this.getWebFlowAuthorizationUrl = getWebFlowAuthorizationUrlWithState.bind(
           null,
-          state
+          state2
         );
         this.createToken = createTokenWithState.bind(
           null,
-          state
+          state2
         );
         this.checkToken = checkTokenWithState.bind(
           null,
-          state
+          state2
         );
         this.resetToken = resetTokenWithState.bind(
           null,
-          state
+          state2
         );
         this.refreshToken = refreshTokenWithState.bind(
           null,
-          state
+          state2
         );
         this.scopeToken = scopeTokenWithState.bind(
           null,
-          state
+          state2
         );
-        this.deleteToken = deleteTokenWithState.bind(null, state);
-        this.deleteAuthorization = deleteAuthorizationWithState.bind(null, state);
+        this.deleteToken = deleteTokenWithState.bind(null, state2);
+        this.deleteAuthorization = deleteAuthorizationWithState.bind(null, state2);
       }
       // assigned during constructor
       type;
@@ -77419,30 +77439,30 @@ function validateEventName(eventName, options = {}) {
     }
   }
 }
-function handleEventHandlers(state, webhookName, handler2) {
-  if (!state.hooks[webhookName]) {
-    state.hooks[webhookName] = [];
+function handleEventHandlers(state2, webhookName, handler2) {
+  if (!state2.hooks[webhookName]) {
+    state2.hooks[webhookName] = [];
   }
-  state.hooks[webhookName].push(handler2);
+  state2.hooks[webhookName].push(handler2);
 }
-function receiverOn(state, webhookNameOrNames, handler2) {
+function receiverOn(state2, webhookNameOrNames, handler2) {
   if (Array.isArray(webhookNameOrNames)) {
     webhookNameOrNames.forEach(
-      (webhookName) => receiverOn(state, webhookName, handler2)
+      (webhookName) => receiverOn(state2, webhookName, handler2)
     );
     return;
   }
   validateEventName(webhookNameOrNames, {
     onUnknownEventName: "warn",
-    log: state.log
+    log: state2.log
   });
-  handleEventHandlers(state, webhookNameOrNames, handler2);
+  handleEventHandlers(state2, webhookNameOrNames, handler2);
 }
-function receiverOnAny(state, handler2) {
-  handleEventHandlers(state, "*", handler2);
+function receiverOnAny(state2, handler2) {
+  handleEventHandlers(state2, "*", handler2);
 }
-function receiverOnError(state, handler2) {
-  handleEventHandlers(state, "error", handler2);
+function receiverOnError(state2, handler2) {
+  handleEventHandlers(state2, "error", handler2);
 }
 function wrapErrorHandler(handler2, error2) {
   let returnValue;
@@ -77459,15 +77479,15 @@ function wrapErrorHandler(handler2, error2) {
     });
   }
 }
-function getHooks(state, eventPayloadAction, eventName) {
-  const hooks = [state.hooks[eventName], state.hooks["*"]];
+function getHooks(state2, eventPayloadAction, eventName) {
+  const hooks = [state2.hooks[eventName], state2.hooks["*"]];
   if (eventPayloadAction) {
-    hooks.unshift(state.hooks[`${eventName}.${eventPayloadAction}`]);
+    hooks.unshift(state2.hooks[`${eventName}.${eventPayloadAction}`]);
   }
   return [].concat(...hooks.filter(Boolean));
 }
-function receiverHandle(state, event) {
-  const errorHandlers = state.hooks.error || [];
+function receiverHandle(state2, event) {
+  const errorHandlers = state2.hooks.error || [];
   if (event instanceof Error) {
     const error2 = Object.assign(new AggregateError([event], event.message), {
       event
@@ -77484,7 +77504,7 @@ function receiverHandle(state, event) {
     throw new AggregateError([error2], error2.message);
   }
   const hooks = getHooks(
-    state,
+    state2,
     "action" in event.payload ? event.payload.action : null,
     event.name
   );
@@ -77494,8 +77514,8 @@ function receiverHandle(state, event) {
   const errors = [];
   const promises3 = hooks.map((handler2) => {
     let promise = Promise.resolve(event);
-    if (state.transform) {
-      promise = promise.then(state.transform);
+    if (state2.transform) {
+      promise = promise.then(state2.transform);
     }
     return promise.then((event2) => {
       return handler2(event2);
@@ -77516,45 +77536,45 @@ function receiverHandle(state, event) {
     throw error2;
   });
 }
-function removeListener(state, webhookNameOrNames, handler2) {
+function removeListener(state2, webhookNameOrNames, handler2) {
   if (Array.isArray(webhookNameOrNames)) {
     webhookNameOrNames.forEach(
-      (webhookName) => removeListener(state, webhookName, handler2)
+      (webhookName) => removeListener(state2, webhookName, handler2)
     );
     return;
   }
-  if (!state.hooks[webhookNameOrNames]) {
+  if (!state2.hooks[webhookNameOrNames]) {
     return;
   }
-  for (let i = state.hooks[webhookNameOrNames].length - 1; i >= 0; i--) {
-    if (state.hooks[webhookNameOrNames][i] === handler2) {
-      state.hooks[webhookNameOrNames].splice(i, 1);
+  for (let i = state2.hooks[webhookNameOrNames].length - 1; i >= 0; i--) {
+    if (state2.hooks[webhookNameOrNames][i] === handler2) {
+      state2.hooks[webhookNameOrNames].splice(i, 1);
       return;
     }
   }
 }
 function createEventHandler(options) {
-  const state = {
+  const state2 = {
     hooks: {},
     log: createLogger2(options && options.log)
   };
   if (options && options.transform) {
-    state.transform = options.transform;
+    state2.transform = options.transform;
   }
   return {
-    on: receiverOn.bind(null, state),
-    onAny: receiverOnAny.bind(null, state),
-    onError: receiverOnError.bind(null, state),
-    removeListener: removeListener.bind(null, state),
-    receive: receiverHandle.bind(null, state)
+    on: receiverOn.bind(null, state2),
+    onAny: receiverOnAny.bind(null, state2),
+    onError: receiverOnError.bind(null, state2),
+    removeListener: removeListener.bind(null, state2),
+    receive: receiverHandle.bind(null, state2)
   };
 }
-async function verifyAndReceive(state, event) {
+async function verifyAndReceive(state2, event) {
   const matchesSignature = await verifyWithFallback(
-    state.secret,
+    state2.secret,
     event.payload,
     event.signature,
-    state.additionalSecrets
+    state2.additionalSecrets
   ).catch(() => false);
   if (!matchesSignature) {
     const error2 = new Error(
@@ -77562,7 +77582,7 @@ async function verifyAndReceive(state, event) {
     );
     error2.event = event;
     error2.status = 400;
-    return state.eventHandler.receive(error2);
+    return state2.eventHandler.receive(error2);
   }
   let payload;
   try {
@@ -77572,7 +77592,7 @@ async function verifyAndReceive(state, event) {
     error2.status = 400;
     throw new AggregateError([error2], error2.message);
   }
-  return state.eventHandler.receive({
+  return state2.eventHandler.receive({
     id: event.id,
     name: event.name,
     payload
@@ -77940,7 +77960,7 @@ var init_dist_bundle13 = __esm({
         if (!options || !options.secret) {
           throw new Error("[@octokit/webhooks] options.secret required");
         }
-        const state = {
+        const state2 = {
           eventHandler: createEventHandler(options),
           secret: options.secret,
           additionalSecrets: options.additionalSecrets,
@@ -77949,12 +77969,12 @@ var init_dist_bundle13 = __esm({
         };
         this.sign = sign.bind(null, options.secret);
         this.verify = verify.bind(null, options.secret);
-        this.on = state.eventHandler.on;
-        this.onAny = state.eventHandler.onAny;
-        this.onError = state.eventHandler.onError;
-        this.removeListener = state.eventHandler.removeListener;
-        this.receive = state.eventHandler.receive;
-        this.verifyAndReceive = verifyAndReceive.bind(null, state);
+        this.on = state2.eventHandler.on;
+        this.onAny = state2.eventHandler.onAny;
+        this.onError = state2.eventHandler.onError;
+        this.removeListener = state2.eventHandler.removeListener;
+        this.receive = state2.eventHandler.receive;
+        this.verifyAndReceive = verifyAndReceive.bind(null, state2);
       }
     };
   }
@@ -78816,7 +78836,7 @@ function createServices(io, options, factories = {}) {
   const now = factories.now ?? (() => /* @__PURE__ */ new Date());
   const clock = factories.clock ?? Date.now;
   let github;
-  let state;
+  let state2;
   let fleet;
   const partooOptions = (purpose) => ({
     apiKey: apiKey(env, purpose),
@@ -78870,7 +78890,7 @@ function createServices(io, options, factories = {}) {
     },
     state() {
       const spec = stringOption(options, "state") ?? DEFAULT_STATE_SPEC;
-      state ??= openStateBackend(spec, {
+      state2 ??= openStateBackend(spec, {
         cwd: io.cwd,
         github: (branch) => openedOnFirstUse(`github:${branch}`, async () => {
           const [client, { createGithubStateBackend: createGithubStateBackend2 }] = await Promise.all([
@@ -78880,7 +78900,7 @@ function createServices(io, options, factories = {}) {
           return createGithubStateBackend2({ client, branch });
         })
       });
-      return state;
+      return state2;
     },
     fleet() {
       fleet ??= loadFleet(stringOption(options, "config"), io.cwd).then(({ loaded: loaded2, issues }) => {
@@ -79697,7 +79717,7 @@ async function dispatch(argv, io, debug2, factories) {
     return 0;
   }
   const { createServices: createServices2 } = await Promise.resolve().then(() => (init_services(), services_exports));
-  if (command.wholeFleet === true) boundHeapGrowth();
+  if (command.wholeFleet === true) boundHeapGrowth(io.env["NODE_OPTIONS"]);
   return command.run({
     options: values,
     positionals,

@@ -26,7 +26,7 @@ export interface Command {
   run(context: CommandContext): Promise<number>;
   /** Hidden commands (the demo) are not listed in the general help. */
   readonly hidden?: boolean;
-  /** Works on the whole fleet at once, requests in flight: its heap is kept near what is live (heap.ts). */
+  /** Works on the whole fleet at once, requests in flight: its heap is kept near what is live (src/heap.ts). */
   readonly wholeFleet?: boolean;
   /** How many positional arguments the command takes (`init [DIR]`: 1); default none. */
   readonly maxPositionals?: number;

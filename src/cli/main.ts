@@ -13,7 +13,7 @@ import type { ServiceFactories } from "./services.js";
 import { packageVersion } from "../package-info.js";
 import { createRedactor, secretsFromEnv, stripUrlCredentials } from "../redact.js";
 import { isTerminal, stdWriter } from "./std-streams.js";
-import { boundHeapGrowth } from "./heap.js";
+import { boundHeapGrowth } from "../heap.js";
 
 const PROGRAM = "partoo-links";
 
@@ -122,7 +122,7 @@ async function dispatch(
   }
   // The services import every adapter (undici, octokit): loaded only when a command runs.
   const { createServices } = await import("./services.js");
-  if (command.wholeFleet === true) boundHeapGrowth();
+  if (command.wholeFleet === true) boundHeapGrowth(io.env["NODE_OPTIONS"]);
   return command.run({
     options: values,
     positionals,

@@ -21,6 +21,7 @@ import {
 } from "./messages.js";
 import { createPacer, createSlots, type Sleep } from "./pacer.js";
 import { backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
+import { widenYoungGeneration } from "../heap.js";
 
 export type { Timeouts } from "./messages.js";
 
@@ -220,6 +221,8 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   async function send(request: WireRequest): Promise<WireResponse> {
+    // Requests in flight keep their objects alive a while: a young generation to fit them.
+    widenYoungGeneration();
     const info = describe(request);
     const isRead = request.method === "GET";
     const route = { hasAddress: request.address !== undefined };

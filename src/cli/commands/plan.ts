@@ -33,7 +33,7 @@ import {
   renderPlanWithLinks,
   withLinkReport,
 } from "../../core/render/links.js";
-import { boundHeapGrowth } from "../heap.js";
+import { boundHeapGrowth } from "../../heap.js";
 
 export const planCommand: Command = {
   name: "plan",
@@ -95,7 +95,7 @@ async function runPlan({ options, io, services }: CommandContext): Promise<numbe
   const refresh = options["refresh"] === true;
   if (refresh && !live) throw new UsageError("plan --refresh reads live links: add --live");
   // A live plan holds the fleet's requests as an apply does; an offline one is over at once.
-  if (live) boundHeapGrowth();
+  if (live) boundHeapGrowth(io.env["NODE_OPTIONS"]);
   // Check the key and URL before any work, so a live plan fails fast and says why.
   if (live) services.partoo.check("plan --live");
   const fleet = await loadDesired(services, {

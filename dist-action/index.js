@@ -33007,7 +33007,6 @@ __export(store_workers_exports, {
   loadEntries: () => loadEntries,
   serveStoreFiles: () => serveStoreFiles
 });
-import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { existsSync as existsSync3 } from "node:fs";
 function threads() {
@@ -33075,7 +33074,8 @@ async function loadEntries(entries, context, known, options = {}) {
 }
 function workerCount(files, options) {
   if (files < (options.minFiles ?? MIN_FILES_FOR_WORKERS)) return 0;
-  const byCores = Math.min(MAX_WORKERS, availableParallelism() - 1);
+  const cores = process.getBuiltinModule("node:os").availableParallelism();
+  const byCores = Math.min(MAX_WORKERS, cores - 1);
   return Math.max(0, Math.min(options.count ?? byCores, Math.ceil(files / CHUNK_FILES) - 1));
 }
 function workerEntry(options) {

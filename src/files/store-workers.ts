@@ -11,7 +11,6 @@
  * the main thread checks its chunks itself, and the run goes on. Workers that did their part
  * wait, unref'd, for the next call of the same process.
  */
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
@@ -164,7 +163,9 @@ export async function loadEntries(
 
 function workerCount(files: number, options: WorkerOptions): number {
   if (files < (options.minFiles ?? MIN_FILES_FOR_WORKERS)) return 0;
-  const byCores = Math.min(MAX_WORKERS, availableParallelism() - 1);
+  // node:os on first use: validate of a few files never asks, and loading it costs a start.
+  const cores = process.getBuiltinModule("node:os").availableParallelism();
+  const byCores = Math.min(MAX_WORKERS, cores - 1);
   return Math.max(0, Math.min(options.count ?? byCores, Math.ceil(files / CHUNK_FILES) - 1));
 }
 

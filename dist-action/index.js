@@ -79606,7 +79606,7 @@ function stdWriter(fd) {
               stream.write(bytes.subarray(offset));
               break;
             }
-            if (code === "EPIPE") {
+            if (code === "EPIPE" || code === "ECONNRESET") {
               closed = true;
               return false;
             }

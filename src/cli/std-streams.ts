@@ -6,8 +6,9 @@
  *
  * A descriptor that would block (a non-blocking pipe shared with another process: EAGAIN)
  * gets the Node stream for the rest of the run, which waits for the reader. A reader gone
- * (EPIPE, `partoo-links plan | head`) ends the output, quietly, as in other command-line
- * tools. On Windows, and for what is not a plain string, the Node streams are used.
+ * (EPIPE, `partoo-links plan | head`; ECONNRESET when stdout is a socket, as Node gives its
+ * child processes) ends the output, quietly, as in other command-line tools. On Windows the
+ * Node streams are used.
  */
 import { fstatSync, writeSync } from "node:fs";
 
@@ -50,7 +51,8 @@ export function stdWriter(fd: StdFd): StdWriter {
               stream.write(bytes.subarray(offset));
               break;
             }
-            if (code === "EPIPE") {
+            // A pipe's reader gone: EPIPE; a socket's (Node's own child stdio): ECONNRESET.
+            if (code === "EPIPE" || code === "ECONNRESET") {
               closed = true;
               return false;
             }

@@ -20990,9 +20990,9 @@ function withLinks(document, codes) {
     if (record2.links !== void 0) continue;
     const text = stored.links.text(code);
     if (text === void 0) continue;
-    const loaded2 = { ...record2, links: parseLinks(text, stored.source, code) };
-    stored.known.add(loaded2);
-    (stores ??= { ...document.stores })[code] = loaded2;
+    const loaded = { ...record2, links: parseLinks(text, stored.source, code) };
+    stored.known.add(loaded);
+    (stores ??= { ...document.stores })[code] = loaded;
   }
   return stores === void 0 ? document : withSource({ version: document.version, stores }, stored);
 }
@@ -21248,9 +21248,8 @@ var init_file_lock = __esm({
 
 // src/node-crypto.ts
 function nodeCrypto() {
-  return loaded ??= process.getBuiltinModule("node:crypto");
+  return process.getBuiltinModule("node:crypto");
 }
-var loaded;
 var init_node_crypto = __esm({
   "src/node-crypto.ts"() {
     "use strict";
@@ -33323,7 +33322,7 @@ async function loadStores(dir, options = {}) {
     skipUnchanged !== void 0 || options.workers === false ? { count: 0 } : options.workers
   );
   const identities = new DeclaredIdentities();
-  const loaded2 = [];
+  const loaded = [];
   const skipped = [];
   listing.entries.forEach(({ file, code }, index) => {
     const outcome = outcomes[index];
@@ -33343,7 +33342,7 @@ async function loadStores(dir, options = {}) {
     const { parsed } = outcome;
     for (const issue2 of parsed.issues) issues.push(issue2);
     if (parsed.store !== void 0) {
-      loaded2.push({ file, code, fileHash, store: parsed.store });
+      loaded.push({ file, code, fileHash, store: parsed.store });
       identities.add(file, parsed.store.code, parsed.store.businessId);
     } else {
       identities.add(file, parsed.code, parsed.businessId);
@@ -33363,7 +33362,7 @@ async function loadStores(dir, options = {}) {
   for (const issue2 of issues) if (issue2.severity === "error") failedFiles.add(issue2.file);
   const valid = (item) => !failedFiles.has(item.file);
   return {
-    stores: failedFiles.size === 0 ? loaded2 : loaded2.filter(valid),
+    stores: failedFiles.size === 0 ? loaded : loaded.filter(valid),
     skipped: failedFiles.size === 0 ? skipped : skipped.filter(valid),
     issues: issues.sort(compareIssues),
     invalidFiles: failedFiles,
@@ -61557,7 +61556,7 @@ async function withLinkIssues(result, options, services) {
   const report = await checkLinksIfAsked(
     options,
     services,
-    result.stores.map((loaded2) => loaded2.store),
+    result.stores.map((loaded) => loaded.store),
     () => services.state().read()
   );
   const found = report?.findings ?? [];
@@ -61574,7 +61573,7 @@ async function withLinkIssues(result, options, services) {
     }))
   ];
   const broken2 = new Set(found.filter((f) => f.severity === "error").map((f) => f.file));
-  const stores = result.stores.filter((loaded2) => !broken2.has(loaded2.file));
+  const stores = result.stores.filter((loaded) => !broken2.has(loaded.file));
   const invalidFiles = /* @__PURE__ */ new Set([...result.invalidFiles ?? [], ...broken2]);
   return { ...result, stores, issues: issues.sort(compareIssues), invalidFiles };
 }
@@ -61881,10 +61880,10 @@ async function loadDesired(services, options) {
   const entries = [];
   const desired = /* @__PURE__ */ new Map();
   const fileHashes = /* @__PURE__ */ new Map();
-  for (const loaded2 of result.stores) {
-    fileHashes.set(loaded2.code, loaded2.fileHash);
-    entries.push({ code: loaded2.code, hash: hashDesiredStore(loaded2.store) });
-    desired.set(loaded2.code, loaded2.store);
+  for (const loaded of result.stores) {
+    fileHashes.set(loaded.code, loaded.fileHash);
+    entries.push({ code: loaded.code, hash: hashDesiredStore(loaded.store) });
+    desired.set(loaded.code, loaded.store);
   }
   for (const skipped of result.skipped) {
     entries.push({ code: skipped.code, hash: state2.stores[skipped.code]?.hash ?? "" });
@@ -66374,13 +66373,13 @@ async function checkNoOtherStoreFiles(targets, written) {
 }
 async function recordFactored(targets, stores, now) {
   const { loaded: fleet, issues: fleetIssues } = await loadFleet(targets.config, targets.cwd);
-  const loaded2 = await loadStores(targets.storesDir, {
+  const loaded = await loadStores(targets.storesDir, {
     displayRoot: targets.cwd,
     only: stores.map((store) => store.code),
     ...fleet === void 0 ? {} : { fleet }
   });
-  const firstError = [...fleetIssues, ...loaded2.issues].find((i) => i.severity === "error");
-  const byCode = new Map(loaded2.stores.map((store) => [store.code, store]));
+  const firstError = [...fleetIssues, ...loaded.issues].find((i) => i.severity === "error");
+  const byCode = new Map(loaded.stores.map((store) => [store.code, store]));
   const records = {};
   for (const store of stores) {
     const read = byCode.get(store.code);
@@ -78903,14 +78902,14 @@ function createServices(io, options, factories = {}) {
       return state2;
     },
     fleet() {
-      fleet ??= loadFleet(stringOption(options, "config"), io.cwd).then(({ loaded: loaded2, issues }) => {
+      fleet ??= loadFleet(stringOption(options, "config"), io.cwd).then(({ loaded, issues }) => {
         for (const issue2 of issues) log(formatIssue(issue2));
         if (hasErrors(issues)) {
           throw new InputError(
             `${issues[0]?.file ?? "the fleet file"} is invalid (errors above); fix it and run again`
           );
         }
-        return loaded2;
+        return loaded;
       });
       return fleet;
     },

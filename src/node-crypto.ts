@@ -5,8 +5,7 @@
  */
 import type * as Crypto from "node:crypto";
 
-let loaded: typeof Crypto | undefined;
-
+/** Node keeps the module once loaded: each call after the first is a lookup. */
 export function nodeCrypto(): typeof Crypto {
-  return (loaded ??= process.getBuiltinModule("node:crypto"));
+  return process.getBuiltinModule("node:crypto");
 }

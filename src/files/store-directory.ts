@@ -127,10 +127,11 @@ export function readBuffer(): Buffer {
 }
 
 /**
- * The bytes (a view of `buffer`, valid until the next read) of one store file, or the issue that keeps it from being read. It reads at most MAX_FILE_BYTES + 1 bytes
- * into `buffer`, so a huge file costs nothing. An entry that is a symbolic link is first
- * resolved: it must lead to a regular file inside the repository (never a FIFO, which would
- * hang the run, nor a file elsewhere whose text a message could quote).
+ * The bytes (a view of `buffer`, valid until the next read) of one store file, or the issue
+ * that keeps it from being read. It reads at most MAX_FILE_BYTES + 1 bytes into `buffer`, so
+ * a huge file costs nothing. An entry that is a symbolic link is first resolved: it must
+ * lead to a regular file inside the repository (never a FIFO, which would hang the run, nor
+ * a file elsewhere whose text a message could quote).
  */
 export function readStoreFile(
   entry: StoreEntry,

@@ -54,8 +54,16 @@ function runChild(
   });
 }
 
-/** 2 MB of numbered lines with multi-byte characters, so that order and encoding show. */
-const LINES = `const lines = []; for (let i = 0; i < 40000; i++) lines.push(\`\${i} é→ ${"x".repeat(30)}\\n\`);`;
+/**
+ * 2 MB of numbered lines with multi-byte characters, so that order and encoding show, and
+ * writeLines(out): writes them 1,000 lines a write; returns how many writes were kept.
+ */
+const LINES = `const lines = []; for (let i = 0; i < 40000; i++) lines.push(\`\${i} é→ ${"x".repeat(30)}\\n\`);
+const writeLines = (out) => {
+  let kept = 0;
+  for (let i = 0; i < lines.length; i += 1000) if (out.write(lines.slice(i, i + 1000).join(""))) kept++;
+  return kept;
+};`;
 const expectedLines = () =>
   Array.from({ length: 40000 }, (_, i) => `${i} é→ ${"x".repeat(30)}\n`).join("");
 
@@ -63,7 +71,7 @@ test("everything written to a pipe arrives whole and in order, stderr apart", as
   const run = await runChild(`${LINES}
 const out = stdWriter(1), err = stdWriter(2);
 err.write("start\\n");
-for (let i = 0; i < lines.length; i += 1000) out.write(lines.slice(i, i + 1000).join(""));
+writeLines(out);
 err.write("end " + isTerminal(1) + " " + isTerminal(2) + "\\n");`);
   expect(run.code).toBe(0);
   expect(run.stderr).toBe("start\nend false false\n");
@@ -76,8 +84,7 @@ test("a non-blocking pipe that fills gets the rest through Node's stream, in ord
   const run = await runChild(
     `${LINES}
 void process.stdout;
-const out = stdWriter(1);
-for (let i = 0; i < lines.length; i += 1000) out.write(lines.slice(i, i + 1000).join(""));`,
+writeLines(stdWriter(1));`,
     { readAfterMs: 300 },
   );
   expect(run.code).toBe(0);
@@ -91,7 +98,7 @@ test("a reader that goes away ends the output without an error", async () => {
 const out = stdWriter(1);
 let kept = 0;
 for (let round = 0; round < 20; round++) {
-  for (let i = 0; i < lines.length; i += 1000) if (out.write(lines.slice(i, i + 1000).join(""))) kept++;
+  kept += writeLines(out);
   await new Promise((resolve) => setTimeout(resolve, 5));
 }
 stdWriter(2).write("stopped after " + (kept < 800 ? "fewer" : "all") + " writes\\n");`,
